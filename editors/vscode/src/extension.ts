@@ -1,0 +1,285 @@
+// VS Code client for claim-lsp: starts the server over stdio for Markdown files in a claim
+// vault, shows its state and index size in the status bar, and adds "Restart Server" and
+// "Show Backlinks". Everything language-related (completion, hover, definition, references,
+// diagnostics) comes from the server through vscode-languageclient.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  LanguageClientOptions,
+  RequestType0,
+  ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
+
+const CLIENT_ID = 'claimLsp'; // the languageclient reads `claimLsp.trace.server` from this id
+const CLIENT_NAME = 'Claim LSP';
+const VAULT_MARKER = '.claim-lsp.toml';
+const NOTES_TO_SAMPLE = 40; // Markdown files read when looking for claim frontmatter
+
+interface VaultStatus {
+  root: string;
+  notes: number;
+}
+interface ServerStatus {
+  vaults?: VaultStatus[];
+  notes?: number;
+  indexing?: boolean;
+  version?: string;
+}
+const statusRequest = new RequestType0<ServerStatus, void>('claim-lsp/status');
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel;
+let statusItem: vscode.StatusBarItem;
+let statusTimer: NodeJS.Timeout | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel(CLIENT_NAME);
+  statusItem = vscode.window.createStatusBarItem('claimLsp.status', vscode.StatusBarAlignment.Left, 10);
+  statusItem.name = CLIENT_NAME;
+  statusItem.command = 'claimLsp.showOutput';
+  context.subscriptions.push(
+    output,
+    statusItem,
+    vscode.commands.registerCommand('claimLsp.restartServer', restartServer),
+    vscode.commands.registerCommand('claimLsp.showBacklinks', showBacklinks),
+    vscode.commands.registerCommand('claimLsp.showOutput', () => output.show(true)),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (e.affectsConfiguration('claimLsp.server') || e.affectsConfiguration('claimLsp.options')) {
+        output.appendLine('Settings changed: restarting the server.');
+        await restartServer();
+      } else if (e.affectsConfiguration('claimLsp.activateAlways') && !client) {
+        await startIfVault();
+      }
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => (client ? undefined : startIfVault())),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.languageId === 'markdown') void refreshStatus();
+    }),
+    { dispose: () => stopStatusTimer() },
+  );
+  await startIfVault();
+}
+
+export async function deactivate(): Promise<void> {
+  stopStatusTimer();
+  if (client) {
+    const c = client;
+    client = undefined;
+    await c.stop();
+  }
+}
+
+async function startIfVault(): Promise<void> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) {
+    output.appendLine('No workspace folder open: claim-lsp needs the vault folder as workspace.');
+    return;
+  }
+  const always = vscode.workspace.getConfiguration('claimLsp').get<boolean>('activateAlways', false);
+  const reason = always ? 'claimLsp.activateAlways is set' : await vaultReason();
+  if (!reason) {
+    output.appendLine(
+      `Not a claim vault (no ${VAULT_MARKER}, no notes with a "type:" frontmatter field): not starting. ` +
+        'Set "claimLsp.activateAlways" or run "Claim LSP: Restart Server" to start anyway.',
+    );
+    return;
+  }
+  output.appendLine(`Claim vault detected (${reason}).`);
+  await startServer();
+}
+
+/** Why this workspace is a claim vault, or undefined when it does not look like one. */
+async function vaultReason(): Promise<string | undefined> {
+  const markers = await vscode.workspace.findFiles(`**/${VAULT_MARKER}`, '**/node_modules/**', 1);
+  if (markers.length > 0) return vscode.workspace.asRelativePath(markers[0]);
+  const notes = await vscode.workspace.findFiles('**/*.md', '{**/node_modules/**,**/.git/**}', NOTES_TO_SAMPLE);
+  for (const uri of notes) {
+    if (await hasClaimFrontmatter(uri)) return `${vscode.workspace.asRelativePath(uri)} has a "type:" field`;
+  }
+  return undefined;
+}
+
+async function hasClaimFrontmatter(uri: vscode.Uri): Promise<boolean> {
+  try {
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    const head = Buffer.from(bytes.subarray(0, 4096)).toString('utf8').replace(/^\uFEFF/, '');
+    const m = /^---\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)\s*(?:\r?\n|$)/.exec(head);
+    return m !== null && /^type\s*:/m.test(m[1]);
+  } catch {
+    return false;
+  }
+}
+
+/** The executable to run: `claimLsp.server.path` with ~ and ${workspaceFolder} expanded. */
+function resolveServerCommand(folder: vscode.WorkspaceFolder | undefined): string {
+  const configured = vscode.workspace.getConfiguration('claimLsp').get<string>('server.path', 'claim-lsp') || 'claim-lsp';
+  const root = folder?.uri.fsPath ?? '';
+  let command = configured.replace(/\$\{workspaceFolder\}/g, root).replace(/^~(?=$|[\\/])/, os.homedir());
+  if (command === 'claim-lsp' && !onPath(command) && root) {
+    const venv = path.join(root, '.venv', process.platform === 'win32' ? 'Scripts' : 'bin', 'claim-lsp');
+    if (fs.existsSync(venv)) command = venv;
+  }
+  return command;
+}
+
+function onPath(name: string): boolean {
+  const exts = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE').split(';') : [''];
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) =>
+    exts.some((ext) => dir && fs.existsSync(path.join(dir, name + ext))),
+  );
+}
+
+async function startServer(): Promise<void> {
+  if (client) return;
+  const config = vscode.workspace.getConfiguration('claimLsp');
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const command = resolveServerCommand(folder);
+  const args = config.get<string[]>('server.args', []);
+  const options = config.get<Record<string, unknown>>('options', {});
+  const serverOptions: ServerOptions = {
+    command,
+    args,
+    transport: TransportKind.stdio,
+    options: folder ? { cwd: folder.uri.fsPath } : undefined,
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'markdown' },
+      { scheme: 'untitled', language: 'markdown' },
+    ],
+    initializationOptions: Object.keys(options).length > 0 ? options : undefined,
+    outputChannel: output,
+    synchronize: {
+      // the server keeps its index in step with notes changed outside the editor
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.md,.claim-lsp.toml}'),
+    },
+  };
+  output.appendLine(`Starting ${command} ${args.join(' ')}`.trimEnd());
+  const c = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  client = c;
+  c.onDidChangeState((e) => {
+    void vscode.commands.executeCommand('setContext', 'claimLsp.running', e.newState === State.Running);
+    if (e.newState === State.Running) void refreshStatus();
+    else showState(e.newState === State.Starting ? 'starting' : 'stopped');
+  });
+  showState('starting');
+  try {
+    await c.start();
+  } catch (err) {
+    showState('failed');
+    const message = err instanceof Error ? err.message : String(err);
+    output.appendLine(`Could not start ${command}: ${message}`);
+    const choice = await vscode.window.showErrorMessage(
+      `Claim LSP: could not start "${command}" (${message}). Install it with "pip install claim-lsp" or set claimLsp.server.path.`,
+      'Open Settings',
+      'Show Output',
+    );
+    if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'claimLsp.server');
+    if (choice === 'Show Output') output.show(true);
+  }
+}
+
+async function restartServer(): Promise<void> {
+  stopStatusTimer();
+  if (client) {
+    const c = client;
+    client = undefined;
+    try {
+      await c.stop();
+    } catch (err) {
+      output.appendLine(`Stopping the server failed: ${String(err)}`);
+    }
+  }
+  await startServer();
+}
+
+/** Backlinks = references of the link or H1 under the cursor, shown in the peek view. */
+async function showBacklinks(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== 'markdown') {
+    void vscode.window.showInformationMessage('Claim LSP: open a note to see its backlinks.');
+    return;
+  }
+  const { document } = editor;
+  let position = editor.selection.active;
+  // Anywhere outside a [[link]] means "this note": ask for the references of its H1.
+  if (!insideWikiLink(document.lineAt(position.line).text, position.character)) {
+    const h1 = findH1(document);
+    if (h1) position = h1;
+  }
+  const locations =
+    (await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', document.uri, position)) ?? [];
+  if (locations.length === 0) {
+    void vscode.window.showInformationMessage('Claim LSP: no backlinks.');
+    return;
+  }
+  await vscode.commands.executeCommand('editor.action.showReferences', document.uri, position, locations);
+}
+
+function insideWikiLink(line: string, character: number): boolean {
+  const open = line.lastIndexOf('[[', character);
+  if (open < 0) return false;
+  const close = line.indexOf(']]', open);
+  return close < 0 || character <= close + 2;
+}
+
+function findH1(document: vscode.TextDocument): vscode.Position | undefined {
+  let inFrontmatter = document.lineCount > 0 && document.lineAt(0).text.trim() === '---';
+  for (let i = inFrontmatter ? 1 : 0; i < document.lineCount; i++) {
+    const text = document.lineAt(i).text;
+    if (inFrontmatter) {
+      if (text.trim() === '---' || text.trim() === '...') inFrontmatter = false;
+      continue;
+    }
+    const m = /^#\s+\S/.exec(text);
+    if (m) return new vscode.Position(i, m[0].length - 1);
+  }
+  return undefined;
+}
+
+type DisplayState = 'starting' | 'stopped' | 'failed';
+
+function showState(state: DisplayState): void {
+  stopStatusTimer();
+  const icon = { starting: '$(sync~spin)', stopped: '$(circle-slash)', failed: '$(error)' }[state];
+  statusItem.text = `${icon} Claim LSP`;
+  statusItem.tooltip = `Claim LSP: ${state}. Click for the output.`;
+  statusItem.show();
+}
+
+/** Ask the server for its index size (`claim-lsp/status`) and show it in the status bar. */
+async function refreshStatus(): Promise<void> {
+  const c = client;
+  if (!c || c.state !== State.Running) return;
+  let status: ServerStatus;
+  try {
+    status = await c.sendRequest(statusRequest);
+  } catch (err) {
+    statusItem.text = '$(check) Claim LSP';
+    statusItem.tooltip = `Claim LSP: running (no status: ${String(err)})`;
+    statusItem.show();
+    return;
+  }
+  if (c !== client) return;
+  const notes = status.notes ?? (status.vaults ?? []).reduce((n, v) => n + v.notes, 0);
+  const icon = status.indexing ? '$(sync~spin)' : '$(check)';
+  statusItem.text = `${icon} Claim LSP: ${notes} ${notes === 1 ? 'note' : 'notes'}`;
+  const tip = new vscode.MarkdownString(`**Claim LSP** ${status.version ?? ''} — ${status.indexing ? 'indexing' : 'running'}\n\n`);
+  for (const v of status.vaults ?? []) tip.appendMarkdown(`- \`${v.root}\`: ${v.notes} notes\n`);
+  tip.appendMarkdown('\nClick for the output.');
+  statusItem.tooltip = tip;
+  statusItem.show();
+  stopStatusTimer();
+  // poll quickly while the server is still indexing, slowly afterwards (notes change outside too)
+  statusTimer = setTimeout(() => void refreshStatus(), status.indexing ? 1000 : 15000);
+}
+
+function stopStatusTimer(): void {
+  if (statusTimer) clearTimeout(statusTimer);
+  statusTimer = undefined;
+}
