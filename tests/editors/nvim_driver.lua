@@ -1,0 +1,127 @@
+-- Drives Neovim (0.7.2 and later) against claim-lsp; run by test_nvim.py as
+--   nvim --headless --clean -n -S nvim_driver.lua        (CLAIM_EDITOR_SPEC=spec.json)
+-- Opens the note, attaches the server the way editors/nvim/ does on 0.7 (start_client +
+-- buf_attach_client), then records what a user would see: diagnostics, completion after typing
+-- "[[" + a prefix (and the line after accepting the first item), hover text, and the file that
+-- go-to-definition jumps to. Writes them as JSON to spec.result; Python checks them.
+local spec = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('CLAIM_EDITOR_SPEC')), '\n'))
+local T = spec.timeout_ms
+local result = { editor = 'nvim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch), errors = {} }
+
+local function log(...) io.stdout:write(table.concat(vim.tbl_map(tostring, { ... }), ' ') .. '\n') end
+local function write_result()
+  local f = assert(io.open(spec.result, 'w'))
+  f:write(vim.fn.json_encode(result)); f:close()
+end
+local function step(name, fn)
+  local ok, err = xpcall(fn, debug.traceback)
+  log(name, ok and 'ok' or ('ERROR ' .. tostring(err)))
+  if not ok then table.insert(result.errors, name .. ': ' .. tostring(err)) end
+end
+local function hover_text(contents)
+  -- MarkupContent | MarkedString | MarkedString[]
+  if type(contents) == 'string' then return contents end
+  if contents.value then return contents.value end
+  local parts = {}
+  for _, c in ipairs(contents) do table.insert(parts, type(c) == 'string' and c or c.value) end
+  return table.concat(parts, '\n')
+end
+
+vim.cmd('edit ' .. vim.fn.fnameescape(spec.file))
+local bufnr = vim.api.nvim_get_current_buf()
+local client_id
+
+step('attach', function()
+  assert(vim.bo[bufnr].filetype == 'markdown', 'filetype is ' .. vim.bo[bufnr].filetype)
+  client_id = vim.lsp.start_client({
+    name = 'claim_lsp', cmd = spec.server_cmd, root_dir = spec.root,
+    workspace_folders = { { uri = vim.uri_from_fname(spec.root), name = 'vault' } },
+    on_exit = function(code, signal) log('server exited', code, signal) end,
+  })
+  assert(client_id, 'start_client failed')
+  assert(vim.lsp.buf_attach_client(bufnr, client_id), 'buf_attach_client failed')
+  assert(vim.wait(T, function()
+    local c = vim.lsp.get_client_by_id(client_id)
+    return c and c.initialized
+  end, 20), 'server did not initialize')
+end)
+
+step('diagnostics', function()
+  local function broken()
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      if d.lnum == spec.broken_line then return true end
+    end
+  end
+  vim.wait(T, broken, 20)
+  result.diagnostics = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    local lsp = d.user_data and d.user_data.lsp or {}
+    table.insert(result.diagnostics, {
+      line = d.lnum, character = d.col, end_character = d.end_col, message = d.message,
+      severity = d.severity, code = d.code or lsp.code, source = d.source,
+    })
+  end
+  assert(broken(), 'no diagnostic at line ' .. spec.broken_line)
+end)
+
+step('completion', function()
+  -- type " [[" + prefix at the end of the line, as an edit of the buffer (sends didChange)
+  local row = spec.completion_line
+  local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
+  local typed = line .. ' [[' .. spec.completion_prefix
+  vim.api.nvim_buf_set_lines(bufnr, row, row + 1, true, { typed })
+  -- the cursor as in insert mode, after the last typed letter (normal mode cannot go there)
+  local params = {
+    textDocument = vim.lsp.util.make_text_document_params(bufnr),
+    position = { line = row, character = #typed },
+    context = { triggerKind = 1 },
+  }
+  local res, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/completion', params, T)
+  assert(res and res[client_id], 'no completion response: ' .. tostring(err))
+  assert(not res[client_id].error, vim.inspect(res[client_id].error))
+  local r = res[client_id].result or {}
+  local items = r.items or r
+  -- the order a client shows: by sortText, else label (stable for equal keys)
+  for i, it in ipairs(items) do it._i = i end
+  table.sort(items, function(a, b)
+    local ka, kb = a.sortText or a.label, b.sortText or b.label
+    if ka == kb then return a._i < b._i end
+    return ka < kb
+  end)
+  result.completion = vim.tbl_map(function(i) return i.label end, items)
+  -- accept the first item the way completion plugins do: apply its textEdit
+  local first = items[1]
+  assert(first, 'no completion items')
+  if first.textEdit then
+    local edit = first.textEdit
+    if edit.range == nil then edit = { range = edit.replace, newText = edit.newText } end
+    vim.lsp.util.apply_text_edits({ edit }, bufnr, 'utf-16')
+  else
+    local l = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
+    vim.api.nvim_buf_set_lines(bufnr, row, row + 1, true, { l .. (first.insertText or first.label) })
+  end
+  result.completion_line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
+end)
+
+step('hover', function()
+  vim.api.nvim_win_set_cursor(0, { spec.hover_line + 1, spec.hover_character })
+  local res, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/hover', vim.lsp.util.make_position_params(), T)
+  assert(res and res[client_id], 'no hover response: ' .. tostring(err))
+  local h = res[client_id].result
+  assert(h and h.contents, 'empty hover: ' .. vim.inspect(res[client_id]))
+  result.hover = hover_text(h.contents)
+end)
+
+step('definition', function()
+  -- the real command: jumps through the client's own handler
+  vim.api.nvim_win_set_cursor(0, { spec.hover_line + 1, spec.hover_character })
+  vim.lsp.buf.definition()
+  vim.wait(T, function() return vim.api.nvim_buf_get_name(0) ~= vim.api.nvim_buf_get_name(bufnr) end, 20)
+  result.definition_file = vim.api.nvim_buf_get_name(0)
+  result.definition_line = vim.api.nvim_win_get_cursor(0)[1] - 1
+end)
+
+write_result()
+for _, c in pairs(vim.lsp.get_active_clients()) do c.stop() end
+vim.wait(2000, function() return #vim.lsp.get_active_clients() == 0 end, 20)
+if #result.errors == 0 then vim.cmd('qall!') else vim.cmd('cquit 1') end
