@@ -146,6 +146,9 @@ def check_observations(result: dict, spec: Spec) -> None:
     if not labels or labels[0] != spec.completion_expected:
         problems.append(f"completion after [[{spec.completion_prefix}: expected {spec.completion_expected!r} "
                         f"first, got {labels[:5]}")
+    lockfiles = [label for label in labels if label.startswith(".#")]
+    if lockfiles:  # Emacs writes ".#<note>.md" lock files next to modified notes
+        problems.append(f"completion offers editor lock files as notes: {lockfiles}")
     if "completion_line" in result and result["completion_line"] != spec.completion_result_line:
         problems.append(f"accepting the completion gave {result['completion_line']!r}, "
                         f"expected {spec.completion_result_line!r}")

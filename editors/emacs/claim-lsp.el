@@ -1,0 +1,82 @@
+;;; claim-lsp.el --- claim-lsp for Markdown claim vaults, through eglot  -*- lexical-binding: t -*-
+
+;; Works with eglot 1.9+ (Debian's elpa-eglot, GNU ELPA) and the eglot built into Emacs 29+.
+;; Usage (init.el):
+;;   (load "/path/to/claim-lsp/editors/emacs/claim-lsp.el")
+;;   (claim-lsp-eglot-setup)          ; M-x eglot in a note, or automatic in vaults (see below)
+;; Tested by tests/editors/test_emacs.py (Emacs 28.2, eglot 1.9, markdown-mode 2.5).
+
+;;; Code:
+
+(require 'eglot)
+
+(defgroup claim-lsp nil
+  "Language server for Markdown vaults of claim notes."
+  :group 'eglot
+  :prefix "claim-lsp-")
+
+(defcustom claim-lsp-command '("claim-lsp")
+  "Command line that starts the server (it speaks LSP over stdio).
+For a server in a virtualenv use its full path, e.g. (\"~/.venvs/claim/bin/claim-lsp\")."
+  :type '(repeat string))
+
+(defcustom claim-lsp-initialization-options nil
+  "Server settings sent as initializationOptions, as a plist.
+The same keys as the vault's .claim-lsp.toml, e.g.
+  (:ignore [\"templates/**\"] :severity (:title-mismatch \"off\"))
+Use vectors for JSON arrays.  nil sends an empty object."
+  :type 'sexp)
+
+(defcustom claim-lsp-major-modes '(markdown-mode gfm-mode)
+  "Major modes of the notes claim-lsp manages."
+  :type '(repeat symbol))
+
+(defcustom claim-lsp-auto-start t
+  "Whether `claim-lsp-eglot-setup' starts eglot in notes of a claim vault.
+A vault is a directory with a .claim-lsp.toml, or any project whose note has a
+`type:' field in its YAML frontmatter."
+  :type 'boolean)
+
+(defun claim-lsp--contact (&optional _interactive)
+  "The eglot contact: `claim-lsp-command' plus the initialization options."
+  (append (mapcar #'expand-file-name-if-tilde claim-lsp-command)
+          (list :initializationOptions
+                (lambda (_server) (or claim-lsp-initialization-options (make-hash-table))))))
+
+(defun expand-file-name-if-tilde (arg)
+  "ARG with a leading ~ expanded (the program itself is looked up on `exec-path')."
+  (if (string-prefix-p "~" arg) (expand-file-name arg) arg))
+
+(defun claim-lsp--vault-note-p ()
+  "Non-nil if the current buffer is a note of a claim vault."
+  (and buffer-file-name
+       (or (locate-dominating-file buffer-file-name ".claim-lsp.toml")
+           (save-excursion
+             (save-restriction
+               (widen)
+               (goto-char (point-min))
+               (and (looking-at-p "---[ \t]*$")
+                    (re-search-forward "^type[ \t]*:" (save-excursion
+                                                         (forward-line 1)
+                                                         (and (re-search-forward "^\\(---\\|\\.\\.\\.\\)[ \t]*$" nil t)
+                                                              (point)))
+                                       t)))))))
+
+(defun claim-lsp--maybe-start ()
+  "Start eglot in this note when it belongs to a claim vault."
+  (when (and claim-lsp-auto-start (claim-lsp--vault-note-p))
+    (eglot-ensure)))
+
+;;;###autoload
+(defun claim-lsp-eglot-setup ()
+  "Register claim-lsp with eglot for `claim-lsp-major-modes' (ahead of marksman)."
+  (interactive)
+  (setq eglot-server-programs
+        (cons (cons claim-lsp-major-modes #'claim-lsp--contact)
+              (cl-remove-if (lambda (entry) (equal (car entry) claim-lsp-major-modes))
+                            eglot-server-programs)))
+  (dolist (mode claim-lsp-major-modes)
+    (add-hook (intern (format "%s-hook" mode)) #'claim-lsp--maybe-start)))
+
+(provide 'claim-lsp)
+;;; claim-lsp.el ends here

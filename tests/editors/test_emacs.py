@@ -1,0 +1,19 @@
+"""Emacs 28 + eglot 1.9 (batch) with the real claim-lsp, configured by editors/emacs/claim-lsp.el."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import HERE, TIMEOUT_S, check_observations, require, run_driver
+from .vault import Spec
+
+pytestmark = pytest.mark.editors
+
+
+def test_emacs_eglot(spec: Spec, tmp_path: Path) -> None:
+    emacs = require("emacs")
+    result = run_driver("emacs", [emacs, "--batch", "-Q", "-l", str(HERE / "emacs_driver.el")],
+                        spec, tmp_path, timeout_s=TIMEOUT_S * 6)
+    check_observations(result, spec)
