@@ -1,0 +1,254 @@
+"""The rules: a note and its vault -> Problems. The server and `claim-lsp check` both call
+`check_note`, so the editor and CI always agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from .index import AMBIGUOUS, BROKEN, CASE_MISMATCH, EMPTY, Vault, find_heading
+from .model import Note, Problem, Span
+from .schema import GENERIC_DATE_FIELDS, Config, TypeSchema
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+CODES = (
+    "broken-link", "case-mismatch", "ambiguous-link", "empty-link", "missing-heading", "yaml-error",
+    "duplicate-key", "missing-field", "invalid-value", "invalid-date", "unknown-type", "title-mismatch",
+    "unreadable-file", "too-many-links",
+)  # fmt: skip
+
+
+def check_note(note: Note, vault: Vault) -> list[Problem]:
+    """Every problem of one note, with severities from the vault's configuration;
+    codes switched off are left out."""
+    config = vault.config
+    found: list[Problem] = []
+    found.extend(note.problems)
+    found.extend(note.frontmatter.problems)
+    found.extend(check_links(note, vault))
+    found.extend(check_frontmatter(note, config))
+    found.extend(check_title(note))
+    out = []
+    for p in found:
+        severity = config.severity_of(p.code)
+        if severity is None:
+            continue
+        p.severity = severity
+        out.append(p)
+    out.sort(key=lambda p: (p.span.line, p.span.col, p.code))
+    return out
+
+
+def check_links(note: Note, vault: Vault) -> list[Problem]:
+    out: list[Problem] = []
+    for link in note.links:
+        res = vault.resolve(link.target, note.path)
+        written = link.target
+        if res.status == EMPTY:
+            out.append(Problem("empty-link", "error", "Empty link: [[ ]] names no note", link.span))
+            continue
+        if res.status == BROKEN:
+            suggestions = vault.suggest(written, note.path)
+            hint = f'; did you mean "{suggestions[0]}"?' if suggestions else ""
+            out.append(
+                Problem(
+                    "broken-link",
+                    "error",
+                    f'No note titled "{written}"{hint}',
+                    link.target_span,
+                    {"target": written, "suggestions": suggestions},
+                )
+            )
+            continue
+        if res.status == AMBIGUOUS:
+            paths = [n.path for n in res.notes]
+            titles = _unique([n.title for n in res.notes])
+            out.append(
+                Problem(
+                    "ambiguous-link",
+                    "warning",
+                    f'"{written}" matches {len(paths)} notes equally well: {", ".join(paths)}',
+                    link.target_span,
+                    {"target": written, "suggestions": titles[:5], "candidates": paths},
+                )
+            )
+            continue
+        target = res.notes[0]
+        if res.status == CASE_MISMATCH:
+            exact = _exact_spelling(written, target, res.via_alias)
+            others = [s for s in vault.suggest(written, note.path) if s != exact]
+            out.append(
+                Problem(
+                    "case-mismatch",
+                    "warning",
+                    f'"{written}" differs only in case from "{exact}"',
+                    link.target_span,
+                    {"target": written, "suggestions": [exact, *others][:5]},
+                )
+            )
+        if link.heading:
+            if find_heading(target, link.heading) is None:
+                names = [h.text for h in target.headings if h.level > 1 or h is not target.h1]
+                out.append(
+                    Problem(
+                        "missing-heading",
+                        "warning",
+                        f'"{target.title}" has no heading "{link.heading}"',
+                        link.span,
+                        {"target": written, "heading": link.heading, "suggestions": names[:5]},
+                    )
+                )
+    return out
+
+
+def _exact_spelling(written: str, target: Note, via_alias: bool) -> str:
+    """How the link should be written: the title, the alias, or the path, in its own case."""
+    if "/" in written:
+        stem = target.path[:-3] if target.path.lower().endswith(".md") else target.path
+        depth = written.strip("/").count("/") + 1
+        return "/".join(stem.split("/")[-depth:])
+    if via_alias:
+        for alias in target.aliases:
+            if alias.lower() == written.lower():
+                return alias
+    return target.title
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _present(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str) and not value.strip():
+        return False
+    return True
+
+
+def _key_span(note: Note, key: str) -> Span:
+    span = note.frontmatter.keys.get(key)
+    if span is not None:
+        return span
+    fm = note.frontmatter.span
+    return Span(0, 0, 0, 3) if fm is not None else Span(0, 0, 0, 0)
+
+
+def check_frontmatter(note: Note, config: Config) -> list[Problem]:
+    data = note.frontmatter.data
+    if data is None:
+        return []  # no frontmatter (a plain note), or it did not parse (yaml-error said so)
+    out: list[Problem] = []
+    type_name = data.get("type")
+    schema: TypeSchema | None = None
+    if not _present(type_name):
+        out.append(
+            Problem(
+                "missing-field", "error", "Frontmatter has no 'type'", _key_span(note, "type"), {"fields": ["type"]}
+            )
+        )
+    elif not isinstance(type_name, str):
+        out.append(Problem("invalid-value", "error", "'type' must be a single name", _key_span(note, "type")))
+    else:
+        schema = config.types.get(type_name)
+        if schema is None:
+            known = ", ".join(sorted(config.types))
+            out.append(
+                Problem(
+                    "unknown-type",
+                    "information",
+                    f"Type '{type_name}' has no schema (known: {known})",
+                    _key_span(note, "type"),
+                )
+            )
+    date_fields = set(GENERIC_DATE_FIELDS)
+    if schema is not None:
+        missing = []
+        for entry in schema.required:
+            options = [o.strip() for o in entry.split("|") if o.strip()]
+            if not any(_present(data.get(o)) for o in options):
+                missing.append(options[0] if len(options) == 1 else " or ".join(options))
+        if missing:
+            names = ", ".join(missing)
+            out.append(
+                Problem(
+                    "missing-field",
+                    "error",
+                    f"A {schema.name} needs {names}" + (" (missing)" if len(missing) == 1 else " (missing fields)"),
+                    Span(0, 0, 0, 3),
+                    {"fields": missing},
+                )
+            )
+        for name, allowed in schema.allowed.items():
+            if name not in data or data[name] is None:
+                continue
+            value = data[name]
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                if not isinstance(item, (str, int, float)) or str(item) not in allowed:
+                    shown = item if isinstance(item, (str, int, float)) else type(item).__name__
+                    out.append(
+                        Problem(
+                            "invalid-value",
+                            "error",
+                            f"{name}: '{shown}' is not one of {' | '.join(allowed)}",
+                            _value_span(note, name),
+                            {"field": name, "value": str(shown), "allowed": list(allowed)},
+                        )
+                    )
+                    break
+        date_fields.update(schema.dates)
+    for name in sorted(date_fields):
+        value = data.get(name)
+        if value is None or value == "":
+            continue
+        problem = date_problem(value)
+        if problem:
+            out.append(
+                Problem(
+                    "invalid-date",
+                    "warning",
+                    f"{name}: {problem}",
+                    _value_span(note, name),
+                    {"field": name, "value": str(value)},
+                )
+            )
+    return out
+
+
+def date_problem(value: Any) -> str | None:
+    """None for a real YYYY-MM-DD date, else what is wrong with it."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return None
+    text = str(value).strip()
+    m = _DATE.match(text)
+    if not m:
+        return f"'{text}' is not a YYYY-MM-DD date"
+    try:
+        dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as exc:
+        return f"'{text}' is not a real date ({exc})"
+    return None
+
+
+def _value_span(note: Note, key: str) -> Span:
+    return _key_span(note, key)
+
+
+def check_title(note: Note) -> list[Problem]:
+    h1 = note.h1
+    if h1 is None or not h1.text:
+        return []
+    if " ".join(h1.text.split()) == " ".join(note.title.split()):
+        return []
+    return [
+        Problem(
+            "title-mismatch",
+            "hint",
+            f'The H1 "{h1.text}" differs from the file\'s title "{note.title}"',
+            h1.span,
+            {"h1": h1.text, "title": note.title},
+        )
+    ]

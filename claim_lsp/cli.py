@@ -1,0 +1,151 @@
+"""`claim-lsp` (serve LSP on stdio) and `claim-lsp check` (the same checks, for CI)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+from .checks import CODES, check_note
+from .model import ERROR
+from .scan import build_vault, rel_path_in
+from .schema import CONFIG_FILE, load_config
+from .text import to_utf16
+
+VAULT_MARKERS = (CONFIG_FILE, ".obsidian", ".git")
+
+
+def find_vault_root(path: Path) -> Path:
+    """The folder to index for a file: the nearest ancestor holding a vault marker
+    (.claim-lsp.toml, .obsidian, .git), else the file's own folder."""
+    start = path.parent
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in VAULT_MARKERS):
+            return folder
+    return start
+
+
+def _codes(value: str) -> set[str]:
+    codes = {c.strip() for c in value.split(",") if c.strip()}
+    unknown = codes - set(CODES)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown code(s): {', '.join(sorted(unknown))} (known: {', '.join(CODES)})")
+    return codes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claim-lsp",
+        description="Language server for vaults of claim notes. With no command, serves LSP on stdio.",
+    )
+    parser.add_argument("--version", action="version", version=f"claim-lsp {__version__}")
+    parser.add_argument("--log-file", help="write the log to this file (default: stderr)")
+    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="serve LSP (stdio by default)")
+    serve.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=2087)
+    serve.add_argument("--stdio", action="store_true", help="serve on stdio (the default)")
+    check = sub.add_parser(
+        "check",
+        help="check notes and print problems",
+        description="Check a vault (or single notes of it) with the same checks as the server. "
+        "Exit 0 when no error-severity problem was found, 1 otherwise, 2 for bad usage.",
+    )
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="vault folders or notes (default: .)")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--select", type=_codes, help="only these codes (comma-separated)")
+    check.add_argument("--ignore", type=_codes, help="leave out these codes (comma-separated)")
+    return parser
+
+
+def setup_logging(log_file: str | None, level: str) -> None:
+    handler: logging.Handler = logging.FileHandler(log_file) if log_file else logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(args.log_file, args.log_level)
+    if args.command == "check":
+        return run_check(args, parser)
+    from .lsp.server import serve  # imported here: pygls is slow to import and check needs none of it
+
+    tcp = getattr(args, "tcp", False)
+    return serve(tcp=tcp, host=getattr(args, "host", "127.0.0.1"), port=getattr(args, "port", 2087))
+
+
+def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    targets: dict[Path, set[str] | None] = {}  # vault root -> notes to report (None: all)
+    for raw in args.paths:
+        path = Path(raw)
+        if path.is_dir():
+            targets[path] = None
+        elif path.is_file():
+            root = find_vault_root(path.absolute())
+            rel = rel_path_in(root, path.absolute())
+            wanted = targets.setdefault(root, set())
+            if wanted is not None and rel is not None:
+                wanted.add(rel)
+        else:
+            parser.error(f"{raw}: no such file or folder")
+    results = []
+    checked = 0
+    any_error = False
+    for root, wanted in targets.items():
+        config = load_config(root)
+        for message in config.errors:
+            print(f"claim-lsp: {message}", file=sys.stderr)
+        vault = build_vault(root, config)
+        paths = sorted(vault.notes) if wanted is None else sorted(p for p in wanted if p in vault.notes)
+        checked += len(paths)
+        for rel in paths:
+            note = vault.notes[rel]
+            for problem in check_note(note, vault):
+                if args.select and problem.code not in args.select:
+                    continue
+                if args.ignore and problem.code in args.ignore:
+                    continue
+                any_error = any_error or problem.severity == ERROR
+                results.append((root, note, problem))
+    if args.format == "json":
+        items = []
+        for _, note, p in results:
+            s = p.span
+            items.append(
+                {
+                    "file": note.path,
+                    "range": {
+                        "start": {"line": s.line, "character": to_utf16(note.astral.get(s.line), s.col)},
+                        "end": {"line": s.end_line, "character": to_utf16(note.astral.get(s.end_line), s.end_col)},
+                    },
+                    "severity": p.severity,
+                    "code": p.code,
+                    "message": p.message,
+                    "data": p.data,
+                }
+            )
+        json.dump(items, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for root, note, p in results:
+            shown = root / note.path if str(root) != "." else Path(note.path)
+            print(f"{shown}:{p.span.line + 1}:{p.span.col + 1}: {p.severity} {p.code} {p.message}")
+        counts: dict[str, int] = {}
+        for _, _, p in results:
+            counts[p.severity] = counts.get(p.severity, 0) + 1
+        summary = ", ".join(f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in sorted(counts.items())) or "no problems"
+        print(f"{checked} notes checked: {summary}", file=sys.stderr)
+    return 1 if any_error else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""Split the YAML frontmatter off a note and parse it safely.
+
+- Only the safe loader is used (the C one when PyYAML has it): tags such as
+  `!!python/object` are errors, never constructed.
+- Timestamps are not resolved: `created: 2026-02-00` stays the text "2026-02-00", so an
+  impossible date is a checkable value instead of a parser crash.
+- Alias bombs are bounded: after loading, the values are counted with a budget and a
+  frontmatter that expands past it is rejected.
+- Every failure becomes a Problem at the line and column YAML reported.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from .model import ERROR, WARNING, Frontmatter, Problem, Span
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that leaves dates as text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+_TOP_KEY = re.compile(r"""^("[^"\n]*"|'[^'\n]*'|[^\s#:'"\-?][^:\n]*?|-[^\s:][^:\n]*?)[ \t]*:(?:[ \t]|$)""")
+
+DEFAULT_MAX_YAML_BYTES = 256 * 1024
+DEFAULT_MAX_YAML_VALUES = 100_000
+
+
+def is_fence(line: str) -> bool:
+    return line.rstrip() == "---"
+
+
+def find_frontmatter(lines: list[str]) -> tuple[int, int] | None | str:
+    """(0, closing_line) when the note opens with a closed frontmatter block;
+    None when it has none; "unclosed" when it opens one and never closes it."""
+    if not lines or lines[0].lstrip("\ufeff").rstrip() != "---":
+        return None
+    for n in range(1, len(lines)):
+        stripped = lines[n].rstrip()
+        if stripped == "---" or stripped == "...":
+            return (0, n)
+    return "unclosed"
+
+
+def count_values(value: Any, budget: int) -> int:
+    """Number of values reachable from value, counting shared ones every time they are
+    reached (as any consumer would), stopping once past budget."""
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > budget:
+            return count
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return count
+
+
+def parse_frontmatter(
+    lines: list[str],
+    max_bytes: int = DEFAULT_MAX_YAML_BYTES,
+    max_values: int = DEFAULT_MAX_YAML_VALUES,
+) -> Frontmatter:
+    found = find_frontmatter(lines)
+    if found is None:
+        return Frontmatter(data=None, span=None)
+    if found == "unclosed":
+        span = Span(0, 0, 0, len(lines[0]))
+        problem = Problem(
+            "yaml-error",
+            ERROR,
+            "Frontmatter opened here is never closed with a '---' line",
+            span,
+        )
+        return Frontmatter(data=None, span=None, problems=[problem])
+    _, close = found
+    span = Span(0, 0, close, len(lines[close]))
+    fm = Frontmatter(data=None, span=span, body_line=close + 1)
+    body = lines[1:close]
+    fm.keys, duplicates = _top_level_keys(body)
+    for key, key_span in duplicates:
+        fm.problems.append(
+            Problem("duplicate-key", WARNING, f"Key '{key}' appears more than once; the last one wins", key_span)
+        )
+    source = "\n".join(body)
+    if len(source) > max_bytes:
+        fm.problems.append(
+            Problem("yaml-error", ERROR, f"Frontmatter is larger than {max_bytes} bytes; not parsed", Span(0, 0, 0, 3))
+        )
+        return fm
+    try:
+        data = yaml.load(source, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as exc:
+        fm.problems.append(_yaml_problem(exc, body))
+        return fm
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+        fm.problems.append(Problem("yaml-error", ERROR, f"Frontmatter does not parse: {exc}", Span(0, 0, 0, 3)))
+        return fm
+    if data is None:
+        fm.data = {}
+        return fm
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        fm.problems.append(
+            Problem(
+                "yaml-error", ERROR, f"Frontmatter must be a mapping of keys to values, not {kind}", Span(0, 0, 0, 3)
+            )
+        )
+        return fm
+    if count_values(data, max_values) > max_values:
+        fm.problems.append(
+            Problem(
+                "yaml-error",
+                ERROR,
+                f"Frontmatter expands to more than {max_values} values (YAML aliases?); not used",
+                Span(0, 0, 0, 3),
+            )
+        )
+        return fm
+    fm.data = {str(k): v for k, v in data.items()}
+    return fm
+
+
+def _top_level_keys(body: list[str]) -> tuple[dict[str, Span], list[tuple[str, Span]]]:
+    keys: dict[str, Span] = {}
+    duplicates: list[tuple[str, Span]] = []
+    for n, line in enumerate(body, start=1):
+        m = _TOP_KEY.match(line)
+        if not m:
+            continue
+        raw = m.group(1)
+        key = raw[1:-1] if raw[:1] in "\"'" else raw.rstrip()
+        span = Span(n, 0, n, len(raw))
+        if key in keys:
+            duplicates.append((key, span))
+        keys[key] = span
+    return keys, duplicates
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, body: list[str]) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line, mark.column) if mark is not None else (0, 0)
+    line = min(line, max(len(body) - 1, 0))
+    text = body[line] if body else ""
+    col = min(col, len(text))
+    end = len(text) if col >= len(text) else col + 1
+    if col >= len(text) and text:
+        col = max(len(text) - 1, 0)
+    parts = [p for p in (exc.context, exc.problem) if p]
+    message = "Frontmatter does not parse: " + ("; ".join(parts) if parts else str(exc))
+    return Problem("yaml-error", ERROR, message, Span(line + 1, col, line + 1, end))
+
+
+def key_line_of(fm: Frontmatter, line: int) -> str | None:
+    """The top-level key whose value contains the given line."""
+    best: str | None = None
+    best_line = -1
+    for key, span in fm.keys.items():
+        if best_line < span.line <= line:
+            best, best_line = key, span.line
+    return best

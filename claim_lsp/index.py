@@ -1,0 +1,274 @@
+"""The vault: every note's title, aliases, headings and links; resolution; backlinks.
+
+All lookups are by dictionary: a change to one note touches only that note's entries,
+never the rest of the vault. Resolution rules (the contract, also in the README):
+
+1. split off `|shown` and `#heading`; trim; an optional `.md` is ignored;
+2. a target with `/` matches the vault-relative path (exact, then a suffix of path parts;
+   `./` and `../` are relative to the linking note's folder and may not leave the vault);
+3. otherwise the filename stem, then aliases;
+4. failing an exact match, a case-insensitive match resolves too, reported as case-mismatch;
+5. several matches: the note in the linking note's own folder wins, then the one sharing
+   the longest folder prefix; still tied is ambiguous.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Heading, Link, Note
+from .rank import TitleRanker
+from .schema import Config
+
+OK, CASE_MISMATCH, AMBIGUOUS, BROKEN, EMPTY = "ok", "case-mismatch", "ambiguous", "broken", "empty"
+
+
+@dataclass(slots=True)
+class Resolution:
+    status: str
+    notes: list[Note] = field(default_factory=list)
+    via_alias: bool = False
+
+    @property
+    def note(self) -> Note | None:
+        return self.notes[0] if len(self.notes) == 1 and self.status in (OK, CASE_MISMATCH) else None
+
+
+def _stem_path(path: str) -> str:
+    return path[:-3] if path.lower().endswith(".md") else path
+
+
+def _folder_parts(path: str) -> list[str]:
+    return path.split("/")[:-1]
+
+
+def _shared_prefix(a: list[str], b: list[str]) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def find_heading(note: Note, heading: str) -> Heading | None:
+    wanted = heading.strip()
+    for h in note.headings:
+        if h.text == wanted:
+            return h
+    lowered = wanted.casefold()
+    for h in note.headings:
+        if h.text.casefold() == lowered:
+            return h
+    return None
+
+
+class Vault:
+    """One workspace folder's notes."""
+
+    def __init__(self, root: Path | None = None, config: Config | None = None) -> None:
+        self.root = root
+        self.config = config or Config()
+        self.notes: dict[str, Note] = {}
+        self._by_stem: dict[str, list[str]] = {}
+        self._by_alias: dict[str, list[str]] = {}
+        self._inbound: dict[str, set[str]] = {}  # link key -> paths of notes with such links
+        self.ranker = TitleRanker()
+
+    # ---- maintenance -------------------------------------------------------------
+    def put(self, note: Note) -> Note | None:
+        """Add or replace a note. Returns the note it replaced."""
+        old = self.notes.get(note.path)
+        if old is not None:
+            self._unlink(old)
+        self.notes[note.path] = note
+        self._by_stem.setdefault(note.title.lower(), []).append(note.path)
+        for alias in note.aliases:
+            self._by_alias.setdefault(alias.lower(), []).append(note.path)
+        for key in {link.key for link in note.links}:
+            self._inbound.setdefault(key, set()).add(note.path)
+        self.ranker.add(note.title, note.path)
+        for alias in note.aliases:
+            self.ranker.add(alias, note.path, alias=True)
+        return old
+
+    def remove(self, path: str) -> Note | None:
+        old = self.notes.pop(path, None)
+        if old is not None:
+            self._unlink(old)
+        return old
+
+    def _unlink(self, note: Note) -> None:
+        _discard(self._by_stem, note.title.lower(), note.path)
+        for alias in note.aliases:
+            _discard(self._by_alias, alias.lower(), note.path)
+        for key in {link.key for link in note.links}:
+            paths = self._inbound.get(key)
+            if paths is not None:
+                paths.discard(note.path)
+                if not paths:
+                    del self._inbound[key]
+        self.ranker.remove(note.title, note.path)
+        for alias in note.aliases:
+            self.ranker.remove(alias, note.path, alias=True)
+
+    def __len__(self) -> int:
+        return len(self.notes)
+
+    def names_of(self, note: Note) -> set[str]:
+        """Lower-cased keys under which links can reach the note."""
+        return {note.title.lower(), *(a.lower() for a in note.aliases)}
+
+    # ---- resolution --------------------------------------------------------------
+    def resolve(self, target: str, from_path: str) -> Resolution:
+        target = target.strip()
+        if not target:
+            return Resolution(EMPTY)
+        if "/" in target or "\\" in target:
+            return self._resolve_path(target.replace("\\", "/"), from_path)
+        lowered = target.lower()
+        stems = [self.notes[p] for p in self._by_stem.get(lowered, ())]
+        exact = [n for n in stems if n.title == target]
+        if exact:
+            return self._pick(exact, from_path, OK)
+        aliased = [self.notes[p] for p in self._by_alias.get(lowered, ())]
+        exact_alias = [n for n in aliased if target in n.aliases]
+        if exact_alias:
+            res = self._pick(exact_alias, from_path, OK)
+            res.via_alias = True
+            return res
+        if stems:
+            return self._pick(stems, from_path, CASE_MISMATCH)
+        if aliased:
+            res = self._pick(aliased, from_path, CASE_MISMATCH)
+            res.via_alias = True
+            return res
+        return Resolution(BROKEN)
+
+    def _resolve_path(self, target: str, from_path: str) -> Resolution:
+        if target.startswith("./") or target.startswith("../"):
+            parts = _folder_parts(from_path)
+            for part in target.split("/"):
+                if part in ("", "."):
+                    continue
+                if part == "..":
+                    if not parts:
+                        return Resolution(BROKEN)  # would leave the vault
+                    parts.pop()
+                else:
+                    parts.append(part)
+            exact_only = True
+        else:
+            parts = [p for p in target.split("/") if p not in ("", ".")]
+            if ".." in parts:
+                return Resolution(BROKEN)
+            exact_only = False
+        if not parts:
+            return Resolution(EMPTY)
+        want = "/".join(parts)
+        candidates = [self.notes[p] for p in self._by_stem.get(parts[-1].lower(), ())]
+
+        def matches(note: Note, fold: bool) -> tuple[bool, bool]:
+            have = _stem_path(note.path)
+            a, b = (have.lower(), want.lower()) if fold else (have, want)
+            return a == b, (not exact_only) and a.endswith("/" + b)
+
+        for fold, status in ((False, OK), (True, CASE_MISMATCH)):
+            full = [n for n in candidates if matches(n, fold)[0]]
+            if full:
+                return self._pick(full, from_path, status)
+            suffix = [n for n in candidates if matches(n, fold)[1]]
+            if suffix:
+                return self._pick(suffix, from_path, status)
+        return Resolution(BROKEN)
+
+    def _pick(self, notes: list[Note], from_path: str, status: str) -> Resolution:
+        if len(notes) == 1:
+            return Resolution(status, notes)
+        here = _folder_parts(from_path)
+        same = [n for n in notes if _folder_parts(n.path) == here]
+        if len(same) == 1:
+            return Resolution(status, same)
+        pool = same or notes
+        best = max(_shared_prefix(here, _folder_parts(n.path)) for n in pool)
+        top = [n for n in pool if _shared_prefix(here, _folder_parts(n.path)) == best]
+        if len(top) == 1:
+            return Resolution(status, top)
+        top.sort(key=lambda n: n.path)
+        return Resolution(AMBIGUOUS, top)
+
+    def resolve_link(self, link: Link, from_path: str) -> Resolution:
+        return self.resolve(link.target, from_path)
+
+    # ---- backlinks ---------------------------------------------------------------
+    def backlinks(self, note: Note, heading: str | None = None) -> list[tuple[Note, Link]]:
+        """Every link in the vault that resolves to note (and, if given, to that heading)."""
+        out: list[tuple[Note, Link]] = []
+        keys = self.names_of(note)
+        sources: set[str] = set()
+        for key in keys:
+            sources |= self._inbound.get(key, set())
+        for src_path in sorted(sources):
+            src = self.notes.get(src_path)
+            if src is None:
+                continue
+            for link in src.links:
+                if link.key not in keys:
+                    continue
+                res = self.resolve(link.target, src.path)
+                if res.note is None or res.note.path != note.path:
+                    continue
+                if heading is not None:
+                    if link.heading is None or link.heading.casefold() != heading.casefold():
+                        continue
+                out.append((src, link))
+        return out
+
+    def backlink_count(self, note: Note) -> int:
+        return len({src.path for src, _ in self.backlinks(note)})
+
+    def linkers_of_names(self, names: set[str]) -> set[str]:
+        """Paths of notes holding a link under any of these lower-cased keys."""
+        out: set[str] = set()
+        for name in names:
+            out |= self._inbound.get(name.rsplit("/", 1)[-1], set())
+        return out
+
+    def inbound_estimate(self, note: Note) -> int:
+        return sum(len(self._inbound.get(k, ())) for k in self.names_of(note))
+
+    # ---- fuzzy ----------------------------------------------------------------------
+    def suggest(self, target: str, from_path: str, limit: int = 5) -> list[str]:
+        if "/" in target:
+            stem = target.rstrip("/").rsplit("/", 1)[-1]
+            same_stem = [self.notes[p] for p in self._by_stem.get(stem.lower(), ())]
+            here = _folder_parts(from_path)
+            want = target.lower().strip("/").split("/")
+            same_stem.sort(
+                key=lambda n: (
+                    -_shared_prefix(list(reversed(want)), list(reversed(_stem_path(n.path).lower().split("/")))),
+                    -_shared_prefix(here, _folder_parts(n.path)),
+                    n.path,
+                )
+            )
+            paths = [_stem_path(n.path) for n in same_stem]
+            rest = [t for t in self.ranker.suggest(stem, limit) if t.lower() != stem.lower()]
+            return (paths + rest)[:limit]
+        return self.ranker.suggest(target, limit)
+
+    def refresh_popularity(self) -> None:
+        """Backlink estimates for ranking ties (cheap: sizes of the inbound sets)."""
+        self.ranker.popularity = {n.path: self.inbound_estimate(n) for n in self.notes.values()}
+
+
+def _discard(table: dict[str, list[str]], key: str, path: str) -> None:
+    paths = table.get(key)
+    if paths is None:
+        return
+    try:
+        paths.remove(path)
+    except ValueError:
+        return
+    if not paths:
+        del table[key]

@@ -1,0 +1,1 @@
+"""The LSP layer: the only place pygls and lsprotocol are imported."""

@@ -1,0 +1,52 @@
+"""textDocument/completion: titles inside [[...]], headings after #."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types as lsp
+
+from ..complete import complete
+from .convert import from_position, to_position
+
+if TYPE_CHECKING:
+    from .server import ClaimLanguageServer
+
+KINDS = {
+    "note": lsp.CompletionItemKind.File,
+    "alias": lsp.CompletionItemKind.Reference,
+    "heading": lsp.CompletionItemKind.Reference,
+}
+
+
+def register(ls: ClaimLanguageServer) -> None:
+    @ls.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["[", "#", "|"]))
+    def completion(ls: ClaimLanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+        empty = lsp.CompletionList(is_incomplete=True, items=[])
+        found = ls.note_for(params.text_document.uri)
+        if found is None:
+            return empty
+        vault, note = found
+        line_no, col = from_position(note, params.position)
+        line = ls.line_text(params.text_document.uri, line_no)
+        result = complete(vault, note.path, line, col)
+        if result is None:
+            return empty
+        ctx, items = result
+        rng = lsp.Range(start=to_position(note, line_no, ctx.start), end=to_position(note, line_no, ctx.end))
+        out = []
+        for item in items:
+            out.append(
+                lsp.CompletionItem(
+                    label=item.label,
+                    kind=KINDS[item.kind],
+                    detail=item.detail or None,
+                    documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=item.documentation)
+                    if item.documentation
+                    else None,
+                    sort_text=item.sort_text,
+                    filter_text=item.filter_text,
+                    text_edit=lsp.TextEdit(range=rng, new_text=item.new_text),
+                )
+            )
+        return lsp.CompletionList(is_incomplete=True, items=out)

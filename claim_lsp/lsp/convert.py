@@ -1,0 +1,67 @@
+"""Domain values <-> lsprotocol types. Positions are converted here and nowhere else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types as lsp
+from pygls.uris import from_fs_path, to_fs_path
+
+from ..model import Note, Problem, Span
+from ..text import from_utf16, to_utf16
+
+SEVERITY = {
+    "error": lsp.DiagnosticSeverity.Error,
+    "warning": lsp.DiagnosticSeverity.Warning,
+    "information": lsp.DiagnosticSeverity.Information,
+    "hint": lsp.DiagnosticSeverity.Hint,
+}
+SOURCE = "claim-lsp"
+
+
+def uri_to_path(uri: str) -> Path | None:
+    """A file: URI -> absolute path; None for other schemes or malformed URIs."""
+    if not uri.startswith("file:"):
+        return None
+    try:
+        fs = to_fs_path(uri)
+    except Exception:  # malformed percent-encoding and the like
+        return None
+    return Path(fs) if fs else None
+
+
+def path_to_uri(path: Path) -> str:
+    return from_fs_path(str(path)) or path.as_uri()
+
+
+def to_position(note: Note, line: int, col: int) -> lsp.Position:
+    return lsp.Position(line=line, character=to_utf16(note.astral.get(line), col))
+
+
+def to_range(note: Note, span: Span) -> lsp.Range:
+    return lsp.Range(
+        start=to_position(note, span.line, span.col),
+        end=to_position(note, span.end_line, span.end_col),
+    )
+
+
+def from_position(note: Note, position: lsp.Position) -> tuple[int, int]:
+    """LSP position -> (line, code-point column), clamped to the note."""
+    line = max(0, position.line)
+    col = from_utf16(note.astral.get(line), max(0, position.character))
+    return line, col
+
+
+def to_diagnostic(note: Note, problem: Problem) -> lsp.Diagnostic:
+    return lsp.Diagnostic(
+        range=to_range(note, problem.span),
+        message=problem.message,
+        severity=SEVERITY.get(problem.severity, lsp.DiagnosticSeverity.Warning),
+        code=problem.code,
+        source=SOURCE,
+        data=problem.data,
+    )
+
+
+def location(root: Path, note: Note, span: Span) -> lsp.Location:
+    return lsp.Location(uri=path_to_uri(root / note.path), range=to_range(note, span))

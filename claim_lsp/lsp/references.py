@@ -1,0 +1,25 @@
+"""textDocument/references: every link to the note (or heading) under the cursor."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types as lsp
+
+from ..navigate import references
+from .convert import from_position, location
+
+if TYPE_CHECKING:
+    from .server import ClaimLanguageServer
+
+
+def register(ls: ClaimLanguageServer) -> None:
+    @ls.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    def find_references(ls: ClaimLanguageServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
+        found = ls.note_for(params.text_document.uri)
+        if found is None:
+            return []
+        vault, note = found
+        assert vault.root is not None
+        line, col = from_position(note, params.position)
+        return [location(vault.root, src, link.span) for src, link in references(vault, note, line, col)]

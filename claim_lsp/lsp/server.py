@@ -1,0 +1,288 @@
+"""The language server: lifecycle, document sync, background indexing, diagnostics.
+
+Feature handlers live one per module (completion.py, definition.py, hover.py, ...), each
+registering itself on the server; they get state from here, call a pure function from the
+domain package and convert the result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from .. import __version__
+from ..checks import check_note
+from ..index import Vault
+from ..model import Note
+from ..scan import note_from_file, walk_notes
+from ..schema import CONFIG_FILE, load_config
+from ..workspace import Change, Workspace
+from .convert import path_to_uri, to_diagnostic, uri_to_path
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_SECONDS = 0.03
+BATCH = 200
+
+
+class _Ignored:
+    """A message that could not be read; already answered with an error."""
+
+    jsonrpc = None
+
+
+class ClaimProtocol(LanguageServerProtocol):
+    """Two fixes to pygls' protocol:
+
+    - a request whose params fail to deserialize (a negative `character`, say) gets a
+      JSON-RPC InvalidParams error reply, instead of no reply at all;
+    - positions are UTF-16 whatever else the client offers (every client must support it,
+      and it is the one encoding the domain layer converts to).
+    """
+
+    def structure_message(self, data: dict[str, Any]):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                error = exc.to_dict()
+                self._send_response(
+                    data["id"],
+                    error=lsp.ResponseError(
+                        code=error.get("code", -32602),
+                        message=f"Invalid params for {data.get('method')}: {error.get('message', '')}".strip(),
+                    ),
+                )
+            return _Ignored()
+
+    def handle_message(self, message):
+        if isinstance(message, _Ignored):
+            return
+        return super().handle_message(message)
+
+    @lsp_method(lsp.INITIALIZE)
+    def lsp_initialize(self, params: lsp.InitializeParams):
+        if params.capabilities.general is not None:
+            params.capabilities.general.position_encodings = [lsp.PositionEncodingKind.Utf16]
+        return (yield from super().lsp_initialize(params))
+
+
+class ClaimLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("claim-lsp", __version__, protocol_cls=ClaimProtocol)
+        self.state = Workspace()
+        self.options: dict[str, Any] = {}
+        self.pull_diagnostics = False
+        self.indexing = 0  # vaults being indexed
+        self._timers: dict[Path, asyncio.TimerHandle] = {}
+        self._published: dict[str, list[lsp.Diagnostic]] = {}
+        self._versions: dict[Path, int | None] = {}
+        self._tasks: set[asyncio.Task] = set()
+
+    # ---- helpers used by the feature modules -----------------------------------------
+    def note_for(self, uri: str) -> tuple[Vault, Note] | None:
+        path = uri_to_path(uri)
+        if path is None:
+            return None
+        return self.state.note_at(path)
+
+    def line_text(self, uri: str, line: int) -> str:
+        doc = self.workspace.get_text_document(uri)
+        lines = doc.lines
+        if 0 <= line < len(lines):
+            return lines[line].rstrip("\r\n")
+        return ""
+
+    def log_client(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
+        try:
+            self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
+        except Exception:  # no client yet (tests) or the stream is gone
+            log.info("%s", message)
+
+    # ---- vaults ---------------------------------------------------------------------
+    def vault_roots(self) -> list[Path]:
+        roots = []
+        for folder in self.workspace.folders.values():
+            path = uri_to_path(folder.uri)
+            if path is not None:
+                roots.append(path)
+        if not roots and self.workspace.root_uri:
+            path = uri_to_path(self.workspace.root_uri)
+            if path is not None:
+                roots.append(path)
+        return roots
+
+    def start_vault(self, root: Path) -> Vault:
+        config = load_config(root, self.options)
+        for message in config.errors:
+            self.show_config_error(message)
+        vault = self.state.add_vault(root, config)
+        self.spawn(self.index_vault(vault))
+        return vault
+
+    def show_config_error(self, message: str) -> None:
+        log.warning("configuration: %s", message)
+        try:
+            self.window_show_message(
+                lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=f"claim-lsp: {message}")
+            )
+        except Exception:
+            pass
+
+    def spawn(self, coro) -> None:
+        task = asyncio.get_event_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def index_vault(self, vault: Vault) -> None:
+        """Read every note in worker threads, a batch at a time, and add it on the event
+        loop so that requests are answered between batches."""
+        assert vault.root is not None
+        root, config = vault.root, vault.config
+        loop = asyncio.get_running_loop()
+        self.indexing += 1
+        token = await self._progress_begin(f"Indexing {root.name}")
+        try:
+            paths = await loop.run_in_executor(None, lambda: list(walk_notes(root, config)))
+            total = len(paths)
+            for start in range(0, total, BATCH):
+                chunk = paths[start : start + BATCH]
+                notes = await loop.run_in_executor(None, lambda c=chunk: [note_from_file(r, p, config) for r, p in c])
+                if vault not in self.state.vaults:
+                    return  # the folder was removed meanwhile
+                for note in notes:
+                    if not self.state.is_open(vault, note.path):
+                        vault.put(note)
+                self._progress_report(
+                    token, f"{min(start + BATCH, total)}/{total} notes", (start + len(chunk)) * 100 // max(total, 1)
+                )
+            vault.refresh_popularity()
+            log.info("indexed %s: %d notes", root, len(vault))
+            self.log_client(f"claim-lsp: indexed {len(vault)} notes in {root}")
+        except Exception:
+            log.exception("indexing %s failed", root)
+            self.log_client(f"claim-lsp: indexing {root} failed; see the server log", lsp.MessageType.Error)
+        finally:
+            self.indexing -= 1
+            self._progress_end(token)
+        self.refresh_all_open()
+
+    async def _progress_begin(self, title: str) -> str | None:
+        caps = self.client_capabilities.window
+        if caps is None or not caps.work_done_progress:
+            return None
+        token = f"claim-lsp-index-{id(title)}-{len(self._tasks)}"
+        try:
+            await asyncio.wait_for(self.work_done_progress.create_async(token), timeout=2)
+            self.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(title=title, percentage=0))
+        except Exception:
+            return None
+        return token
+
+    def _progress_report(self, token: str | None, message: str, percentage: int) -> None:
+        if token is not None:
+            self.work_done_progress.report(token, lsp.WorkDoneProgressReport(message=message, percentage=percentage))
+
+    def _progress_end(self, token: str | None) -> None:
+        if token is not None:
+            try:
+                self.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message="done"))
+            except Exception:
+                pass
+
+    # ---- diagnostics ---------------------------------------------------------------------
+    def diagnostics_for(self, path: Path) -> list[lsp.Diagnostic]:
+        found = self.state.note_at(path)
+        if found is None:
+            return []
+        vault, note = found
+        return [to_diagnostic(note, p) for p in check_note(note, vault)]
+
+    def schedule_diagnostics(self, path: Path, delay: float = DEBOUNCE_SECONDS) -> None:
+        if self.pull_diagnostics:
+            return
+        timer = self._timers.pop(path, None)
+        if timer is not None:
+            timer.cancel()
+        loop = asyncio.get_event_loop()
+        self._timers[path] = loop.call_later(delay, self.publish_diagnostics, path)
+
+    def publish_diagnostics(self, path: Path) -> None:
+        self._timers.pop(path, None)
+        if path not in self.state.open_docs:
+            return
+        uri = path_to_uri(path)
+        diagnostics = self.diagnostics_for(path)
+        version = self._versions.get(path)
+        self._published[uri] = diagnostics
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+        )
+
+    def clear_diagnostics(self, path: Path) -> None:
+        timer = self._timers.pop(path, None)
+        if timer is not None:
+            timer.cancel()
+        if self.pull_diagnostics:
+            return
+        uri = path_to_uri(path)
+        if self._published.pop(uri, None):
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def refresh_all_open(self) -> None:
+        if self.pull_diagnostics:
+            self.request_pull_refresh()
+            return
+        for path in list(self.state.open_docs):
+            self.schedule_diagnostics(path, 0)
+
+    def request_pull_refresh(self) -> None:
+        ws = self.client_capabilities.workspace
+        if ws is not None and ws.diagnostics is not None and ws.diagnostics.refresh_support:
+            try:
+                self.workspace_diagnostic_refresh(None)
+            except Exception:
+                log.exception("workspace/diagnostic/refresh failed")
+
+    def after_change(self, change: Change | None, path: Path | None = None) -> None:
+        """Re-check the changed note (if open) and the open notes linking to it."""
+        if path is not None and path in self.state.open_docs:
+            self.schedule_diagnostics(path)
+        if change is None:
+            return
+        linkers = self.state.open_linkers(change)
+        if not linkers:
+            return
+        if self.pull_diagnostics:
+            self.request_pull_refresh()
+        else:
+            for other in linkers:
+                self.schedule_diagnostics(other)
+
+
+def create_server() -> ClaimLanguageServer:
+    from . import completion, definition, diagnostics, documents, hover, references, status
+
+    ls = ClaimLanguageServer()
+    for module in (documents, diagnostics, completion, definition, hover, references, status):
+        module.register(ls)
+    return ls
+
+
+def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> int:
+    ls = create_server()
+    if tcp:
+        ls.start_tcp(host, port)
+    else:
+        ls.start_io()
+    return 0
+
+
+__all__ = ["ClaimLanguageServer", "create_server", "serve", "CONFIG_FILE"]

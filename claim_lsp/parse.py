@@ -1,0 +1,239 @@
+"""Text of one note -> Note: frontmatter, headings, H1, links with exact spans.
+
+Nothing inside a fenced code block or an inline code span is a link or a heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .frontmatter import DEFAULT_MAX_YAML_BYTES, DEFAULT_MAX_YAML_VALUES, key_line_of, parse_frontmatter
+from .model import WARNING, Heading, Link, Note, Problem, Span
+from .text import astral_map, split_lines
+
+LINK = re.compile(r"(!?)\[\[([^\[\]\r\n]*)\]\]")
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*)$")
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_BACKTICKS = re.compile(r"`+")
+_INTRO_LINK = re.compile(r"!?\[\[([^\[\]\r\n]*)\]\]")
+INTRO_CHARS = 700
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_links: int = 20_000
+    max_yaml_bytes: int = DEFAULT_MAX_YAML_BYTES
+    max_yaml_values: int = DEFAULT_MAX_YAML_VALUES
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def title_of(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name[:-3] if name.lower().endswith(".md") else name
+
+
+def split_target(raw: str) -> tuple[str, str | None, str | None]:
+    """'note#heading|shown' -> ('note', 'heading', 'shown'), trimmed, .md dropped."""
+    shown: str | None = None
+    if "|" in raw:
+        raw, shown = raw.split("|", 1)
+        if raw.endswith("\\"):  # [[a\|b]] inside a Markdown table
+            raw = raw[:-1]
+    heading: str | None = None
+    if "#" in raw:
+        raw, heading = raw.split("#", 1)
+        heading = heading.strip()
+    target = raw.strip()
+    if target.lower().endswith(".md"):
+        target = target[:-3].rstrip()
+    return target, heading, shown
+
+
+def code_spans(line: str) -> list[tuple[int, int]]:
+    """Column ranges of inline code spans on one line (backtick runs of equal length)."""
+    if "`" not in line:
+        return []
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    spans = []
+    i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        width = end - start
+        for j in range(i + 1, len(runs)):
+            if runs[j][1] - runs[j][0] == width:
+                spans.append((start, runs[j][1]))
+                i = j
+                break
+        i += 1
+    return spans
+
+
+def _links_on_line(line: str, n: int, fm_key: str | None = None) -> list[Link]:
+    if "[[" not in line:
+        return []
+    codes = code_spans(line)
+    out = []
+    for m in LINK.finditer(line):
+        start = m.start()
+        if any(a <= start < b for a, b in codes):
+            continue
+        embed = bool(m.group(1))
+        raw = m.group(2)
+        target, heading, shown = split_target(raw)
+        inner = m.start(2)
+        # the target as written: up to the first | or #, whitespace trimmed
+        cut = len(raw)
+        for sep in ("|", "#"):
+            pos = raw.find(sep)
+            if pos != -1:
+                cut = min(cut, pos)
+        written = raw[:cut]
+        lead = len(written) - len(written.lstrip())
+        t_start = inner + lead
+        t_end = inner + len(written.rstrip())
+        out.append(
+            Link(
+                raw=raw,
+                target=target,
+                heading=heading,
+                shown=shown,
+                embed=embed,
+                span=Span(n, start, n, m.end()),
+                target_span=Span(n, t_start, n, max(t_start, t_end)),
+                fm_key=fm_key,
+            )
+        )
+    return out
+
+
+def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = split_lines(text)
+    fm = parse_frontmatter(lines, limits.max_yaml_bytes, limits.max_yaml_values)
+    links: list[Link] = []
+    headings: list[Heading] = []
+    if fm.span is not None:
+        for n in range(1, fm.span.end_line):
+            line = lines[n]
+            if "[[" in line:
+                links.extend(_links_on_line(line, n, key_line_of(fm, n)))
+    fence: tuple[str, int] | None = None
+    for n in range(fm.body_line, len(lines)):
+        line = lines[n]
+        if fence is not None:
+            stripped = line.strip()
+            char, width = fence
+            if (
+                stripped
+                and set(stripped) == {char}
+                and len(stripped) >= width
+                and len(line) - len(line.lstrip(" ")) <= 3
+            ):
+                fence = None
+            continue
+        first = line.lstrip(" ")[:1]
+        if first in ("`", "~"):
+            m = _FENCE_OPEN.match(line)
+            if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+                fence = (m.group(1)[0], len(m.group(1)))
+                continue
+        if first == "#":
+            m = _HEADING.match(line)
+            if m:
+                raw = m.group(2)
+                body = _CLOSING_HASHES.sub("", raw).rstrip() if raw.strip("# \t") else ""
+                col = m.start(2)
+                headings.append(Heading(len(m.group(1)), body.strip(), Span(n, col, n, col + len(body))))
+        if "[[" in line:
+            links.extend(_links_on_line(line, n))
+    problems: list[Problem] = []
+    if len(links) > limits.max_links:
+        problems.append(
+            Problem(
+                "too-many-links",
+                WARNING,
+                f"This note has {len(links)} links; only the first {limits.max_links} are checked",
+                Span(0, 0, 0, 0),
+            )
+        )
+        links = links[: limits.max_links]
+    h1 = next((h for h in headings if h.level == 1), None)
+    return Note(
+        path=path,
+        title=title_of(path),
+        text_lines=len(lines),
+        frontmatter=fm,
+        h1=h1,
+        headings=headings,
+        links=links,
+        aliases=_aliases(fm.data),
+        astral=astral_map(lines),
+        intro=_intro(lines, fm.body_line, h1),
+        problems=problems,
+    )
+
+
+def _aliases(data: dict | None) -> tuple[str, ...]:
+    if not data:
+        return ()
+    value = data.get("aliases", data.get("alias"))
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return ()
+    out = []
+    for item in value:
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            text = str(item).strip()
+            if text.startswith("[[") and text.endswith("]]"):
+                text = text[2:-2]
+            if text:
+                out.append(text)
+    return tuple(out)
+
+
+def plain_text(line: str) -> str:
+    """Wiki links shown as their text: [[a|b]] -> b, [[a#h]] -> a > h."""
+
+    def repl(m: re.Match[str]) -> str:
+        target, heading, shown = split_target(m.group(1))
+        if shown:
+            return shown.strip()
+        return f"{target} > {heading}" if heading else target
+
+    return _INTRO_LINK.sub(repl, line)
+
+
+def _intro(lines: list[str], body_line: int, h1: Heading | None) -> str:
+    start = h1.span.line + 1 if h1 is not None else body_line
+    parts: list[str] = []
+    in_fence = False
+    for n in range(start, len(lines)):
+        line = lines[n].strip()
+        if line.startswith("```") or line.startswith("~~~"):
+            in_fence = not in_fence
+            if parts:
+                break
+            continue
+        if in_fence:
+            continue
+        if not line:
+            if parts:
+                break
+            continue
+        if line.startswith("#") or line == "---":
+            if parts:
+                break
+            continue
+        parts.append(plain_text(line))
+        if sum(len(p) for p in parts) > INTRO_CHARS:
+            break
+    text = " ".join(parts)
+    if len(text) > INTRO_CHARS:
+        text = text[:INTRO_CHARS].rsplit(" ", 1)[0] + " …"
+    return text

@@ -1,0 +1,192 @@
+"""All file I/O: walk a vault, read and decode notes, turn failures into Problems.
+
+- Hidden folders (.git, .obsidian, ...), node_modules and the configured ignore globs are
+  skipped. Symlinked folders are followed only while they stay inside the vault, and a
+  folder reached twice (a symlink loop) is walked once.
+- A file that vanishes, cannot be read, is binary, too large or not UTF-8 still becomes a
+  note (its title can be linked to), carrying an `unreadable-file` problem that says why.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .index import Vault
+from .model import ERROR, Note, Problem, Span
+from .parse import Limits, parse_note
+from .schema import Config, is_ignored, load_config
+
+log = logging.getLogger(__name__)
+
+SKIP_DIRS = {"node_modules", "__pycache__"}
+
+
+@dataclass(slots=True)
+class FileText:
+    text: str
+    problem: str | None = None  # why the text is empty or partial
+
+
+def decode(data: bytes) -> FileText:
+    """Bytes of a note -> text. UTF-8 (with or without BOM), or UTF-16 with a BOM;
+    anything else is decoded with replacement characters and reported."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return FileText(data.decode("utf-16"))
+        except UnicodeDecodeError as exc:
+            return FileText(data.decode("utf-16", errors="replace"), f"not valid UTF-16: {exc.reason}")
+    if b"\x00" in data[:8192]:
+        return FileText("", "looks like a binary file (it contains NUL bytes); not read as a note")
+    try:
+        return FileText(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return FileText(
+            data.decode("utf-8", errors="replace"),
+            f"not valid UTF-8 (byte {exc.start}, line {line}); undecodable bytes were replaced",
+        )
+
+
+def read_text(path: Path, max_bytes: int) -> FileText:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return FileText("", f"is {size} bytes, over the limit of {max_bytes} (limits.max_file_bytes); not read")
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        return FileText("", "disappeared while being read")
+    except PermissionError:
+        return FileText("", "cannot be read: permission denied")
+    except IsADirectoryError:
+        return FileText("", "is a folder, not a file")
+    except OSError as exc:
+        return FileText("", f"cannot be read: {exc.strerror or exc}")
+    if len(data) > max_bytes:
+        return FileText("", f"grew past the limit of {max_bytes} bytes while being read; not read")
+    return decode(data)
+
+
+def note_from_file(rel_path: str, abs_path: Path, config: Config) -> Note:
+    loaded = read_text(abs_path, config.max_file_bytes)
+    return note_from_text(rel_path, loaded, config.limits)
+
+
+def note_from_text(rel_path: str, loaded: FileText, limits: Limits) -> Note:
+    try:
+        note = parse_note(rel_path, loaded.text, limits)
+    except RecursionError:  # pathological nesting the parser could not take
+        note = parse_note(rel_path, "", limits)
+        loaded = FileText("", "is nested too deeply to parse")
+    if loaded.problem:
+        note.problems.insert(0, Problem("unreadable-file", ERROR, f"This file {loaded.problem}", Span(0, 0, 0, 0)))
+        log.warning("%s: %s", rel_path, loaded.problem)
+    return note
+
+
+def walk_notes(root: Path, config: Config) -> Iterator[tuple[str, Path]]:
+    """(vault-relative path, absolute path) of every note, in a stable order."""
+    try:
+        real_root = root.resolve()
+    except OSError as exc:
+        log.error("%s: cannot open the vault: %s", root, exc)
+        return
+    seen_dirs: set[tuple[int, int]] = set()
+    stack: list[tuple[Path, str]] = [(root, "")]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            st = folder.stat()
+        except OSError as exc:
+            log.warning("%s: skipped: %s", folder, exc)
+            continue
+        ident = (st.st_dev, st.st_ino)
+        if ident in seen_dirs:
+            log.info("%s: already walked (symlink loop?); skipped", folder)
+            continue
+        seen_dirs.add(ident)
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            log.warning("%s: cannot list folder: %s", folder, exc)
+            continue
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            rel_path = f"{rel}/{name}" if rel else name
+            try:
+                is_dir = entry.is_dir()
+                is_link = entry.is_symlink()
+            except OSError:
+                continue
+            if is_dir:
+                if name.startswith(".") or name in SKIP_DIRS or is_ignored(rel_path, config.ignore):
+                    continue
+                path = Path(entry.path)
+                if is_link and not _inside(path, real_root):
+                    log.info("%s: symlink leads out of the vault; not followed", rel_path)
+                    continue
+                subfolders.append((path, rel_path))
+            elif name.lower().endswith(".md") and not name.startswith("."):
+                if is_ignored(rel_path, config.ignore):
+                    continue
+                path = Path(entry.path)
+                if is_link and not _inside(path, real_root):
+                    log.info("%s: symlink leads out of the vault; not followed", rel_path)
+                    continue
+                yield rel_path, path
+        stack.extend(reversed(subfolders))
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(real_root)
+    except (OSError, RuntimeError):
+        return False
+
+
+def scan_vault(root: Path, config: Config) -> Iterator[Note]:
+    for rel_path, abs_path in walk_notes(root, config):
+        yield note_from_file(rel_path, abs_path, config)
+
+
+def rel_path_in(root: Path, path: Path) -> str | None:
+    """Vault-relative '/'-path of path, or None when it is not inside root."""
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        try:
+            rel = path.resolve().relative_to(root.resolve())
+        except (ValueError, OSError):
+            return None
+    parts = rel.parts
+    if not parts or any(p == ".." for p in parts):
+        return None
+    return "/".join(parts)
+
+
+def is_note_path(rel_path: str, config: Config) -> bool:
+    """Would the walk index this path?"""
+    parts = rel_path.split("/")
+    if not parts[-1].lower().endswith(".md"):
+        return False
+    if any(p.startswith(".") or p in SKIP_DIRS for p in parts):
+        return False
+    return not is_ignored(rel_path, config.ignore)
+
+
+def build_vault(root: Path, config: Config | None = None) -> Vault:
+    """Index a whole folder (used by the CLI and tests)."""
+    config = config or load_config(root)
+    vault = Vault(root, config)
+    for note in scan_vault(root, config):
+        vault.put(note)
+    vault.refresh_popularity()
+    return vault

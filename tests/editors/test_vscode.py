@@ -1,0 +1,31 @@
+"""VS Code (code-server 4.100.3 in headless Chromium) with the packaged extension and claim-lsp."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .conftest import EDITORS_HOME, HERE, REPO, TIMEOUT_S, check_observations, require, run_driver
+from .vault import Spec
+
+pytestmark = pytest.mark.editors
+
+
+def test_vscode(spec: Spec, tmp_path: Path) -> None:
+    node = require("node")
+    require(os.environ.get("CODE_SERVER", str(EDITORS_HOME / "code-server/node_modules/.bin/code-server")))
+    require(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    vsix = Path(os.environ.get("VSIX", REPO / "editors/vscode/claim-lsp.vsix"))
+    if not vsix.is_file():
+        pytest.fail(f"{vsix} not built: run editors/vscode/build.sh (or scripts/editors/install.sh)", pytrace=False)
+    result = run_driver("vscode", [node, str(HERE / "vscode_driver.js")], spec, tmp_path,
+                        timeout_s=TIMEOUT_S * 12, cwd=HERE)
+    check_observations(result, spec)
+    # what only the extension adds: the index size from claim-lsp/status, and Show Backlinks
+    assert "notes" in (result.get("status_bar") or ""), result.get("status_bar")
+    assert any(Path(spec.file).stem in row for row in result.get("backlinks") or []), result.get("backlinks")
+    missing = [s for s in ("1-problems.png", "2-hover.png", "3-completion.png")
+               if not (Path(spec.artifacts) / s).is_file()]
+    assert not missing, f"screenshots not saved: {missing}"
