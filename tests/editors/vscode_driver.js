@@ -230,6 +230,12 @@ async function waitHttp(url, ms) {
     try { process.kill(-cs.pid, 'SIGTERM'); } catch {}   // code-server, its extension host and claim-lsp
     await sleep(500);
     try { process.kill(-cs.pid, 'SIGKILL'); } catch {}
+    // keep the extension's output channel and the extension host log as artifacts
+    try {
+      for (const f of fs.readdirSync(path.join(userData, 'logs'), { recursive: true })) {
+        if (/Claim LSP\.log$|exthost\.log$|remoteagent\.log$/.test(f)) fs.copyFileSync(path.join(userData, 'logs', f), path.join(OUT, path.basename(f)));
+      }
+    } catch (e) { log('no logs:', e.message); }
     if (!process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
   }
   log(result.errors.length ? 'FAIL' : 'PASS');

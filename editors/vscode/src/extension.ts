@@ -164,8 +164,8 @@ async function startServer(): Promise<void> {
   client = c;
   c.onDidChangeState((e) => {
     void vscode.commands.executeCommand('setContext', 'claimLsp.running', e.newState === State.Running);
+    showState(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped');
     if (e.newState === State.Running) void refreshStatus();
-    else showState(e.newState === State.Starting ? 'starting' : 'stopped');
   });
   showState('starting');
   try {
@@ -242,11 +242,11 @@ function findH1(document: vscode.TextDocument): vscode.Position | undefined {
   return undefined;
 }
 
-type DisplayState = 'starting' | 'stopped' | 'failed';
+type DisplayState = 'starting' | 'running' | 'stopped' | 'failed';
 
 function showState(state: DisplayState): void {
   stopStatusTimer();
-  const icon = { starting: '$(sync~spin)', stopped: '$(circle-slash)', failed: '$(error)' }[state];
+  const icon = { starting: '$(sync~spin)', running: '$(check)', stopped: '$(circle-slash)', failed: '$(error)' }[state];
   statusItem.text = `${icon} Claim LSP`;
   statusItem.tooltip = `Claim LSP: ${state}. Click for the output.`;
   statusItem.show();
@@ -257,13 +257,21 @@ async function refreshStatus(): Promise<void> {
   const c = client;
   if (!c || c.state !== State.Running) return;
   let status: ServerStatus;
+  const timeout = new vscode.CancellationTokenSource();
+  const timer = setTimeout(() => timeout.cancel(), 5000);
   try {
-    status = await c.sendRequest(statusRequest);
+    status = await c.sendRequest(statusRequest, timeout.token);
   } catch (err) {
+    if (c !== client) return;
     statusItem.text = '$(check) Claim LSP';
     statusItem.tooltip = `Claim LSP: running (no status: ${String(err)})`;
     statusItem.show();
+    stopStatusTimer();
+    statusTimer = setTimeout(() => void refreshStatus(), 15000);
     return;
+  } finally {
+    clearTimeout(timer);
+    timeout.dispose();
   }
   if (c !== client) return;
   const notes = status.notes ?? (status.vaults ?? []).reduce((n, v) => n + v.notes, 0);
