@@ -149,7 +149,7 @@ class TitleRanker:
         return hits
 
     # ---- scoring -------------------------------------------------------------------
-    def _score(self, query: str, qwords: list[str], e: Entry) -> float:
+    def _score(self, query: str, qwords: list[str], e: Entry, memo: dict[str, tuple[float, ...]]) -> float:
         t = e.norm
         if not t:
             return 0.0
@@ -164,16 +164,31 @@ class TitleRanker:
         else:
             best = 0.0
         if best < 88:
-            tw = e.words
-            matched = 0.0
-            for w in qwords:
-                if any(x.startswith(w) for x in tw):
-                    matched += 1
-                elif len(w) >= 3 and any(fuzz.ratio(w, x) >= 75 for x in tw):
-                    matched += 0.75
+            # how well each query word is met by some word of the title: 1 as a prefix,
+            # 0.75 as a near spelling (memoised per title word: candidates share words)
+            vectors = []
+            for x in e.words:
+                vec = memo.get(x)
+                if vec is None:
+                    vec = memo[x] = tuple(
+                        1.0 if x.startswith(w) else 0.75 if len(w) >= 3 and fuzz.ratio(w, x) >= 75 else 0.0
+                        for w in qwords
+                    )
+                vectors.append(vec)
+            matched = sum(max(col) for col in zip(*vectors)) if vectors else 0.0
             coverage = matched / len(qwords)
             words_score = 55 + 30 * coverage if coverage else 0.0
-            typo = fuzz.partial_ratio(query, t) * 0.85 if len(query) >= 3 else 0.0
+            typo = 0.0
+            if len(query) >= 3 and matched < len(qwords):
+                # partial_ratio looks for the shorter string inside the longer one: a short
+                # title inside a longer query is not a match for it, so it gets plain ratio
+                scorer = fuzz.partial_ratio if len(t) >= len(query) else fuzz.ratio
+                typo = scorer(query, t) * 0.85
+                # a typed prefix with a typo (a swapped, dropped or wrong letter): compare it
+                # with the title's opening of the same length (or one more, for a dropped letter)
+                head = max(fuzz.ratio(query, t[: len(query)]), fuzz.ratio(query, t[: len(query) + 1]))
+                if head >= 80:
+                    typo = max(typo, 86 + (head - 80) * 0.3)
             best = max(best, words_score, typo)
         # ties: popular notes, then shorter titles, then aliases after titles
         pop = self.popularity.get(e.path, 0)
@@ -189,12 +204,13 @@ class TitleRanker:
         qwords = q.split()
         hits = self._candidates(qwords, fuzzy_words=True)
         ids = [i for i, _ in hits.most_common(MAX_CANDIDATES)]
+        memo: dict[str, tuple[float, ...]] = {}
         scored = []
         for i in ids:
             e = self._entries[i]
             if e.path == exclude:
                 continue
-            s = self._score(q, qwords, e)
+            s = self._score(q, qwords, e, memo)
             if s >= 40:
                 scored.append(Ranked(e, s))
         if len(scored) < limit and len(q) >= 3:
@@ -205,7 +221,7 @@ class TitleRanker:
             for _, _, idx in found:
                 e = alive[idx]
                 if id(e) not in seen and e.path != exclude:
-                    scored.append(Ranked(e, self._score(q, qwords, e)))
+                    scored.append(Ranked(e, self._score(q, qwords, e, memo)))
         scored.sort(key=lambda r: (-r.score, r.entry.norm))
         return _dedupe(scored, limit)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from ..complete import complete
-from .convert import from_position, to_position
+from .convert import from_position, markup, to_position
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -34,6 +34,7 @@ def register(ls: ClaimLanguageServer) -> None:
             return empty
         ctx, items = result
         rng = lsp.Range(start=to_position(note, line_no, ctx.start), end=to_position(note, line_no, ctx.end))
+        formats = _documentation_formats(ls)
         out = []
         for item in items:
             out.append(
@@ -41,12 +42,16 @@ def register(ls: ClaimLanguageServer) -> None:
                     label=item.label,
                     kind=KINDS[item.kind],
                     detail=item.detail or None,
-                    documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=item.documentation)
-                    if item.documentation
-                    else None,
+                    documentation=markup(formats, item.documentation) if item.documentation else None,
                     sort_text=item.sort_text,
                     filter_text=item.filter_text,
                     text_edit=lsp.TextEdit(range=rng, new_text=item.new_text),
                 )
             )
         return lsp.CompletionList(is_incomplete=True, items=out)
+
+
+def _documentation_formats(ls: ClaimLanguageServer) -> list | None:
+    td = ls.client_capabilities.text_document
+    item = td.completion.completion_item if td is not None and td.completion is not None else None
+    return item.documentation_format if item is not None else None

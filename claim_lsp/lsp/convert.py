@@ -63,5 +63,12 @@ def to_diagnostic(note: Note, problem: Problem) -> lsp.Diagnostic:
     )
 
 
+def markup(formats: list | None, text: str) -> lsp.MarkupContent:
+    """Markdown when the client takes it (formats from its capabilities), else plain text."""
+    if formats is not None and lsp.MarkupKind.Markdown not in formats:
+        return lsp.MarkupContent(kind=lsp.MarkupKind.PlainText, value=text)
+    return lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text)
+
+
 def location(root: Path, note: Note, span: Span) -> lsp.Location:
     return lsp.Location(uri=path_to_uri(root / note.path), range=to_range(note, span))

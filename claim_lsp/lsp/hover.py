@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from ..hover import hover_link
-from .convert import from_position, to_range
+from .convert import from_position, markup, to_range
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -24,6 +24,11 @@ def register(ls: ClaimLanguageServer) -> None:
         if link is None:
             return None
         return lsp.Hover(
-            contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=hover_link(vault, note, link)),
+            contents=markup(_content_formats(ls), hover_link(vault, note, link)),
             range=to_range(note, link.span),
         )
+
+
+def _content_formats(ls: ClaimLanguageServer) -> list | None:
+    td = ls.client_capabilities.text_document
+    return td.hover.content_format if td is not None and td.hover is not None else None

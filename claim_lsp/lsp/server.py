@@ -269,9 +269,10 @@ class ClaimLanguageServer(LanguageServer):
 
 def create_server() -> ClaimLanguageServer:
     from . import completion, definition, diagnostics, documents, hover, references, status
+    from . import rename
 
     ls = ClaimLanguageServer()
-    for module in (documents, diagnostics, completion, definition, hover, references, status):
+    for module in (documents, diagnostics, completion, definition, hover, references, status, rename):
         module.register(ls)
     return ls
 

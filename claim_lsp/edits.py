@@ -1,0 +1,87 @@
+"""A change to the vault, before any LSP formatting: text replacements in notes (spans in
+each note's current text), new files and renamed files. Rename, code actions and file
+moves build one; the LSP layer turns it into a WorkspaceEdit with versioned documentChanges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Link, Span
+
+
+@dataclass(frozen=True, slots=True)
+class Replace:
+    span: Span
+    new_text: str
+
+
+@dataclass
+class VaultChange:
+    edits: dict[str, list[Replace]] = field(default_factory=dict)  # vault-relative path -> replacements
+    creates: list[tuple[str, str]] = field(default_factory=list)  # (new path, its whole text)
+    renames: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path), applied last
+
+    def replace(self, path: str, span: Span, new_text: str) -> bool:
+        """Add a replacement unless it overlaps one already there (edits must not overlap)."""
+        edits = self.edits.setdefault(path, [])
+        for other in edits:
+            if other.span == span:
+                return False
+            if _overlap(other.span, span):
+                return False
+        edits.append(Replace(span, new_text))
+        return True
+
+    def merge(self, other: VaultChange) -> None:
+        for path, edits in other.edits.items():
+            for e in edits:
+                self.replace(path, e.span, e.new_text)
+        self.creates.extend(c for c in other.creates if c not in self.creates)
+        self.renames.extend(r for r in other.renames if r not in self.renames)
+
+    def __bool__(self) -> bool:
+        return bool(self.creates or self.renames or any(self.edits.values()))
+
+    def count(self) -> int:
+        return sum(len(e) for e in self.edits.values())
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    a0, a1 = (a.line, a.col), (a.end_line, a.end_col)
+    b0, b1 = (b.line, b.col), (b.end_line, b.end_col)
+    if a0 == a1 or b0 == b1:  # insertions overlap only when at the same point inside the other
+        return a0 < b0 < a1 or b0 < a0 < b1
+    return a0 < b1 and b0 < a1
+
+
+def written_target(link: Link) -> str:
+    """The target as written in the brackets (what `target_span` covers): up to the first
+    `|` or `#`, trimmed; keeps an `.md` suffix and a table's `\\` before `|`."""
+    raw = link.raw
+    cut = len(raw)
+    for sep in ("|", "#"):
+        pos = raw.find(sep)
+        if pos != -1:
+            cut = min(cut, pos)
+    return raw[:cut].strip()
+
+
+def heading_span(link: Link) -> Span | None:
+    """Where the `#heading` part of a link is written (trimmed), if it has one."""
+    if link.heading is None:
+        return None
+    raw = link.raw
+    pipe = raw.find("|")
+    part = raw if pipe == -1 else raw[:pipe]
+    if pipe != -1 and part.endswith("\\"):
+        part = part[:-1]
+    hash_at = part.find("#")
+    if hash_at == -1:
+        return None
+    seg = part[hash_at + 1 :]
+    inner = link.span.col + (3 if link.embed else 2)
+    start = inner + hash_at + 1 + (len(seg) - len(seg.lstrip()))
+    end = inner + hash_at + 1 + len(seg.rstrip())
+    line = link.span.line
+    return Span(line, start, line, max(start, end))
