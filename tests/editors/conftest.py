@@ -142,6 +142,10 @@ def check_observations(result: dict, spec: Spec) -> None:
                  for d in broken):
         problems.append(f"broken-link diagnostic has wrong code/severity: {broken}")
 
+    suppressed = [d for d in diags if spec.suppressed_code in str(d.get("code")) + d.get("message", "")]
+    if suppressed:
+        problems.append(f"initializationOptions {spec.init_options} did not reach the server: {suppressed}")
+
     labels = result.get("completion") or []
     if not labels or labels[0] != spec.completion_expected:
         problems.append(f"completion after [[{spec.completion_prefix}: expected {spec.completion_expected!r} "

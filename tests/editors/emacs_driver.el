@@ -27,6 +27,10 @@
 (load (expand-file-name "../../editors/emacs/claim-lsp.el"
                         (file-name-directory (or load-file-name buffer-file-name))))
 (setq claim-lsp-command (spec 'server_cmd))
+;; initializationOptions as a user writes them in init.el: a plist, vectors for arrays
+(setq claim-lsp-initialization-options
+      (let ((json-object-type 'plist) (json-array-type 'vector) (json-key-type 'keyword))
+        (json-read-from-string (json-encode (spec 'init_options)))))
 (claim-lsp-eglot-setup)
 (setq eglot-sync-connect t eglot-connect-timeout timeout)
 

@@ -34,7 +34,7 @@ local client_id
 step('attach', function()
   assert(vim.bo[bufnr].filetype == 'markdown', 'filetype is ' .. vim.bo[bufnr].filetype)
   client_id = vim.lsp.start_client({
-    name = 'claim_lsp', cmd = spec.server_cmd, root_dir = spec.root,
+    name = 'claim_lsp', cmd = spec.server_cmd, root_dir = spec.root, init_options = spec.init_options,
     workspace_folders = { { uri = vim.uri_from_fname(spec.root), name = 'vault' } },
     on_exit = function(code, signal) log('server exited', code, signal) end,
   })

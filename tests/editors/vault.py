@@ -89,6 +89,10 @@ BROKEN_LINK_TEXT = "[[no such note here]]"
 HOVER_LINK_TITLE = "Knowledge compounds through links"
 COMPLETION_PREFIX = "work"  # typed after "[[": matches "Working memory..." and "Homework..."
 COMPLETION_EXPECTED = "Working memory holds about four chunks"
+# Sent as initializationOptions through each editor's own setting; the "map" type of the open
+# note has no schema, so without these options the server would report `unknown-type` there.
+INIT_OPTIONS = {"severity": {"unknown-type": "off"}}
+SUPPRESSED_CODE = "unknown-type"
 
 
 @dataclass
@@ -98,6 +102,8 @@ class Spec:
     root: str
     file: str  # absolute path of the note to open
     server_cmd: list[str]
+    init_options: dict  # initializationOptions, passed the way a user configures each editor
+    suppressed_code: str  # a diagnostic code init_options turn off
     result: str  # where the driver writes its JSON observations
     artifacts: str
     timeout_ms: int
@@ -152,6 +158,8 @@ def make_spec(root: Path, server_cmd: list[str], work: Path, artifacts: Path, ti
         root=str(root),
         file=str(root / f"{OPEN_NOTE}.md"),
         server_cmd=server_cmd,
+        init_options=INIT_OPTIONS,
+        suppressed_code=SUPPRESSED_CODE,
         result=str(work / "result.json"),
         artifacts=str(artifacts),
         timeout_ms=timeout_ms,

@@ -51,6 +51,7 @@ async function waitHttp(url, ms) {
     'files.autoSave': 'off', 'editor.hover.delay': 200,
     // the extension's own settings, as a user would write them
     'claimLsp.server.path': spec.server_cmd[0], 'claimLsp.server.args': spec.server_cmd.slice(1),
+    'claimLsp.options': spec.init_options,
   }, null, 1));
   fs.mkdirSync(path.join(tmp, 'tmpdir'));
   // code-server's logs (XDG_DATA_HOME) and Chromium's crash dir (XDG_CONFIG_HOME) stay in tmp

@@ -9,10 +9,9 @@ import * as vscode from 'vscode';
 import {
   LanguageClient,
   LanguageClientOptions,
-  RequestType0,
+  RequestType,
   ServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 
 const CLIENT_ID = 'claimLsp'; // the languageclient reads `claimLsp.trace.server` from this id
@@ -30,7 +29,9 @@ interface ServerStatus {
   indexing?: boolean;
   version?: string;
 }
-const statusRequest = new RequestType0<ServerStatus, void>('claim-lsp/status');
+// Sent with an empty params object rather than none: pygls 2.1 servers fail to decode a
+// request whose "params" member is absent (it is optional in JSON-RPC).
+const statusRequest = new RequestType<Record<string, never>, ServerStatus, void>('claim-lsp/status');
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
@@ -141,10 +142,11 @@ async function startServer(): Promise<void> {
   const command = resolveServerCommand(folder);
   const args = config.get<string[]>('server.args', []);
   const options = config.get<Record<string, unknown>>('options', {});
+  // No `transport`: with TransportKind.stdio the client appends "--stdio" to the arguments,
+  // which claim-lsp (stdio by default) does not need.
   const serverOptions: ServerOptions = {
     command,
     args,
-    transport: TransportKind.stdio,
     options: folder ? { cwd: folder.uri.fsPath } : undefined,
   };
   const clientOptions: LanguageClientOptions = {
@@ -260,7 +262,7 @@ async function refreshStatus(): Promise<void> {
   const timeout = new vscode.CancellationTokenSource();
   const timer = setTimeout(() => timeout.cancel(), 5000);
   try {
-    status = await c.sendRequest(statusRequest, timeout.token);
+    status = await c.sendRequest(statusRequest, {}, timeout.token);
   } catch (err) {
     if (c !== client) return;
     statusItem.text = '$(check) Claim LSP';
