@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .edits import VaultChange, heading_span, written_target
-from .index import AMBIGUOUS, BROKEN, EMPTY, Vault, find_heading
+from .index import AMBIGUOUS, BROKEN, Vault, find_heading
 from .model import Heading, Link, Note, Span
 from .parse import title_of
 

@@ -59,10 +59,12 @@ def register(ls: ClaimLanguageServer) -> None:
         lsp.FileOperationRegistrationOptions(
             filters=[
                 lsp.FileOperationFilter(
-                    scheme="file", pattern=lsp.FileOperationPattern(glob="**/*.md", matches=lsp.FileOperationPatternKind.File)
+                    scheme="file",
+                    pattern=lsp.FileOperationPattern(glob="**/*.md", matches=lsp.FileOperationPatternKind.File),
                 ),
                 lsp.FileOperationFilter(
-                    scheme="file", pattern=lsp.FileOperationPattern(glob="**", matches=lsp.FileOperationPatternKind.Folder)
+                    scheme="file",
+                    pattern=lsp.FileOperationPattern(glob="**", matches=lsp.FileOperationPatternKind.Folder),
                 ),
             ]
         ),

@@ -268,8 +268,7 @@ class ClaimLanguageServer(LanguageServer):
 
 
 def create_server() -> ClaimLanguageServer:
-    from . import completion, definition, diagnostics, documents, hover, references, status
-    from . import rename
+    from . import completion, definition, diagnostics, documents, hover, references, rename, status
 
     ls = ClaimLanguageServer()
     for module in (documents, diagnostics, completion, definition, hover, references, status, rename):
