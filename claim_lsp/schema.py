@@ -41,6 +41,7 @@ class TypeSchema:
     dates: list[str] = field(default_factory=list)
     optional: list[str] = field(default_factory=list)
     describe: dict[str, str] = field(default_factory=dict)  # field -> what the schema says
+    folder: str = ""  # where "Create note" puts new notes of this type (vault-relative)
 
     def fields(self) -> list[str]:
         """Every field the schema knows, required first, in schema order."""
@@ -212,6 +213,7 @@ class Config:
     default_type: str = "claim"
     limits: Limits = DEFAULT_LIMITS
     max_file_bytes: int = 10 * 1024 * 1024
+    inlay_hints: bool = True  # the target's confidence after each resolved link
     errors: list[str] = field(default_factory=list)  # what was wrong with the configuration
 
     def severity_of(self, code: str) -> str | None:
@@ -255,7 +257,7 @@ def _str_list(value: Any, where: str, errors: list[str]) -> list[str] | None:
 
 def apply_settings(config: Config, settings: dict[str, Any], source: str) -> None:
     errors = config.errors
-    known = {"ignore", "severity", "types", "default_type", "limits", "max_file_bytes"}
+    known = {"ignore", "severity", "types", "default_type", "limits", "max_file_bytes", "inlay_hints"}
     for key in settings:
         if key not in known:
             errors.append(f"{source}: unknown setting '{key}' (known: {', '.join(sorted(known))}); ignored")
@@ -279,6 +281,11 @@ def apply_settings(config: Config, settings: dict[str, Any], source: str) -> Non
                     errors.append(
                         f"{source}: severity.{code} = {level!r} is not one of error, warning, information, hint, off; ignored"
                     )
+    if "inlay_hints" in settings:
+        if isinstance(settings["inlay_hints"], bool):
+            config.inlay_hints = settings["inlay_hints"]
+        else:
+            errors.append(f"{source}: inlay_hints must be true or false; ignored")
     if "default_type" in settings:
         if isinstance(settings["default_type"], str):
             config.default_type = settings["default_type"]
@@ -310,6 +317,11 @@ def _apply_type(config: Config, name: str, spec: Any, where: str) -> None:
             items = _str_list(value, f"{where}.{key}", errors)
             if items is not None:
                 setattr(schema, key, items)
+        elif key == "folder":
+            if isinstance(value, str):
+                schema.folder = value.strip().strip("/")
+            else:
+                errors.append(f"{where}.folder: expected a vault-relative folder name; ignored")
         elif key == "allowed":
             if not isinstance(value, dict):
                 errors.append(f"{where}.allowed: expected a table of field -> list of values; ignored")
@@ -319,7 +331,7 @@ def _apply_type(config: Config, name: str, spec: Any, where: str) -> None:
                 if items is not None:
                     schema.allowed[fname] = items
         else:
-            errors.append(f"{where}: unknown key '{key}' (known: required, optional, allowed, dates); ignored")
+            errors.append(f"{where}: unknown key '{key}' (known: required, optional, allowed, dates, folder); ignored")
     config.types[name] = schema
 
 

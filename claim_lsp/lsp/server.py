@@ -52,13 +52,12 @@ class ClaimProtocol(LanguageServerProtocol):
             return super().structure_message(data)
         except JsonRpcException as exc:
             if isinstance(data, dict) and "id" in data and "method" in data:
-                error = exc.to_dict()
+                cause = exc.__cause__
+                detail = f": {cause}" if cause is not None else ""
+                log.warning("%s: params could not be read%s", data.get("method"), detail)
                 self._send_response(
                     data["id"],
-                    error=lsp.ResponseError(
-                        code=error.get("code", -32602),
-                        message=f"Invalid params for {data.get('method')}: {error.get('message', '')}".strip(),
-                    ),
+                    error=lsp.ResponseError(code=exc.code, message=f"{exc.message} for {data.get('method')}{detail}"),
                 )
             return _Ignored()
 
@@ -268,10 +267,10 @@ class ClaimLanguageServer(LanguageServer):
 
 
 def create_server() -> ClaimLanguageServer:
-    from . import completion, definition, diagnostics, documents, hover, references, rename, status
+    from . import code_actions, completion, definition, diagnostics, documents, hover, references, rename, status
 
     ls = ClaimLanguageServer()
-    for module in (documents, diagnostics, completion, definition, hover, references, status, rename):
+    for module in (documents, diagnostics, completion, definition, hover, references, status, rename, code_actions):
         module.register(ls)
     return ls
 

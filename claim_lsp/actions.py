@@ -1,0 +1,241 @@
+"""Quick fixes for the problems `checks.py` reports, as VaultChanges.
+
+- broken-link: replace the target with each suggestion; create the note it names (from the
+  default type's schema, never over an existing file, never outside the vault);
+- case-mismatch: write the exact spelling; a source action fixes every one in the file;
+- ambiguous-link: link to one candidate by its path;
+- missing-field: add the missing keys in schema order, inside the frontmatter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .edits import VaultChange
+from .index import Vault
+from .model import Link, Note, Problem, Span
+from .rename import FILE_NAME_CHARS, LINK_CHARS
+from .schema import Config, TypeSchema
+
+QUICKFIX = "quickfix"
+FIX_ALL = "source.fixAll"
+
+Exists = Callable[[str], bool]
+
+
+@dataclass
+class Action:
+    title: str
+    kind: str
+    change: VaultChange
+    problems: list[Problem] = field(default_factory=list)
+    preferred: bool = False
+
+
+def link_of(note: Note, problem: Problem) -> Link | None:
+    for link in note.links:
+        if link.target_span == problem.span or link.span == problem.span:
+            return link
+    return None
+
+
+def actions_for(
+    vault: Vault,
+    note: Note,
+    problems: list[Problem],
+    all_problems: list[Problem] | None = None,
+    today: dt.date | None = None,
+    exists: Exists | None = None,
+    eol: str = "\n",
+) -> list[Action]:
+    """Fixes for `problems` (those under the cursor), then source actions over the file."""
+    today = today or dt.date.today()
+    out: list[Action] = []
+    for p in problems:
+        if p.code == "broken-link":
+            out.extend(_broken(vault, note, p, today, exists, eol))
+        elif p.code == "case-mismatch":
+            out.extend(_case(note, p))
+        elif p.code == "ambiguous-link":
+            out.extend(_ambiguous(note, p))
+        elif p.code == "missing-field":
+            action = add_missing_fields(vault.config, note, p, today, eol)
+            if action is not None:
+                out.append(action)
+    mismatches = [p for p in (all_problems or []) if p.code == "case-mismatch"]
+    if mismatches:
+        change = VaultChange()
+        for p in mismatches:
+            fix = _exact(p)
+            if fix is not None:
+                change.replace(note.path, p.span, fix)
+        if change:
+            n = change.count()
+            out.append(
+                Action(f"Fix {n} case mismatch{'es' if n != 1 else ''} in this file", FIX_ALL, change, mismatches)
+            )
+    return out
+
+
+def _replace_target(note: Note, p: Problem, text: str) -> VaultChange:
+    change = VaultChange()
+    change.replace(note.path, p.span, text)
+    return change
+
+
+def _suggestions(p: Problem) -> list[str]:
+    data = p.data or {}
+    items = data.get("suggestions") or []
+    return [s for s in items if isinstance(s, str) and s]
+
+
+def _broken(vault: Vault, note: Note, p: Problem, today: dt.date, exists: Exists | None, eol: str) -> list[Action]:
+    out = [Action(f"Replace with [[{s}]]", QUICKFIX, _replace_target(note, p, s), [p]) for s in _suggestions(p)]
+    link = link_of(note, p)
+    target = link.target if link is not None else str((p.data or {}).get("target", ""))
+    created = create_note(vault, note, target, today, exists, eol)
+    if created is not None:
+        path, text = created
+        change = VaultChange(creates=[(path, text)])
+        out.append(Action(f"Create note '{target}' ({path})", QUICKFIX, change, [p]))
+    return out
+
+
+def _exact(p: Problem) -> str | None:
+    items = _suggestions(p)
+    return items[0] if items else None
+
+
+def _case(note: Note, p: Problem) -> list[Action]:
+    exact = _exact(p)
+    if exact is None:
+        return []
+    return [Action(f"Change to [[{exact}]]", QUICKFIX, _replace_target(note, p, exact), [p], preferred=True)]
+
+
+def _ambiguous(note: Note, p: Problem) -> list[Action]:
+    candidates = (p.data or {}).get("candidates") or []
+    out = []
+    for path in candidates:
+        if not isinstance(path, str):
+            continue
+        stem = path[:-3] if path.lower().endswith(".md") else path
+        out.append(Action(f"Link to {path}", QUICKFIX, _replace_target(note, p, stem), [p]))
+    return out
+
+
+# ---- new notes -----------------------------------------------------------------------------
+def new_note_path(vault: Vault, note: Note, target: str, exists: Exists | None = None) -> str | None:
+    """Where a note for a broken link's target goes: the path it names, else the type's
+    configured folder, else the linking note's folder. None when that cannot be (a name
+    no file can have, outside the vault, or the file exists)."""
+    target = target.strip()
+    if target.lower().endswith(".md"):
+        target = target[:-3].rstrip()
+    if not target:
+        return None
+    if "/" in target:
+        base = note.folder if target.startswith(("./", "../")) else ""
+        joined = posixpath.normpath(posixpath.join(base, target)) if base else posixpath.normpath(target.lstrip("/"))
+        if joined.startswith("..") or joined.startswith("/") or joined in (".", ""):
+            return None
+        parts = joined.split("/")
+    else:
+        schema = vault.config.types.get(vault.config.default_type)
+        folder = schema.folder.strip("/") if schema else ""
+        folder = folder or note.folder
+        parts = [*(folder.split("/") if folder else []), target]
+    for part in parts:
+        if not part or part.startswith(".") or part in ("..",):
+            return None
+        if any(c in FILE_NAME_CHARS or c in LINK_CHARS or ord(c) < 32 for c in part):
+            return None
+    path = "/".join(parts) + ".md"
+    if any(p.lower() == path.lower() for p in vault.notes):
+        return None
+    if exists is not None and exists(path):
+        return None
+    return path
+
+
+def note_template(config: Config, title: str, today: dt.date, like: Note | None = None, eol: str = "\n") -> str:
+    """A new note of the default type: its required fields (created = today), H1 = title."""
+    schema = config.types.get(config.default_type)
+    lines = ["---"]
+    if schema is None:
+        lines.append(f"type: {config.default_type}")
+    else:
+        for name in _required_names(schema):
+            lines.append(_field_line(schema, name, today, like))
+    lines += ["---", "", f"# {title}", "", ""]
+    return eol.join(lines)
+
+
+def _required_names(schema: TypeSchema) -> list[str]:
+    names = []
+    for entry in schema.required:
+        first = entry.split("|")[0].strip()
+        if first and first not in names:
+            names.append(first)
+    return names
+
+
+def _field_line(schema: TypeSchema, name: str, today: dt.date, like: Note | None = None) -> str:
+    if name == "type":
+        return f"type: {schema.name}"
+    if name == "created":
+        return f"created: {today.isoformat()}"
+    if name == "domain" and like is not None:
+        domain = like.meta.get("domain")
+        allowed = schema.allowed.get("domain")
+        if isinstance(domain, str) and domain and (not allowed or domain in allowed):
+            return f"domain: {domain}"
+    return f"{name}:"
+
+
+def create_note(
+    vault: Vault, note: Note, target: str, today: dt.date, exists: Exists | None = None, eol: str = "\n"
+) -> tuple[str, str] | None:
+    path = new_note_path(vault, note, target, exists)
+    if path is None:
+        return None
+    title = path.rsplit("/", 1)[-1][:-3]
+    return path, note_template(vault.config, title, today, note, eol)
+
+
+# ---- frontmatter -------------------------------------------------------------------------
+def add_missing_fields(config: Config, note: Note, p: Problem, today: dt.date, eol: str = "\n") -> Action | None:
+    fm = note.frontmatter
+    if fm.span is None:
+        return None
+    fields = (p.data or {}).get("fields") or []
+    wanted = []
+    for entry in fields:
+        if not isinstance(entry, str):
+            continue
+        first = entry.replace(" or ", "|").split("|")[0].strip()
+        if first and first not in fm.keys and first not in wanted:
+            wanted.append(first)
+    if not wanted:
+        return None
+    type_name = note.meta.get("type")
+    schema = config.types.get(type_name) if isinstance(type_name, str) else None
+    schema = schema or config.types.get(config.default_type) or TypeSchema(config.default_type, required=["type"])
+    order = schema.fields()
+    rank = {name: i for i, name in enumerate(order)}
+    existing = sorted(((rank[k], span.line) for k, span in fm.keys.items() if k in rank))
+    inserts: dict[int, list[str]] = {}
+    for name in sorted(wanted, key=lambda n: rank.get(n, len(order))):
+        i = rank.get(name, len(order))
+        # before the first present key that comes later in schema order, else at the end
+        line = next((ln for r, ln in existing if r > i), fm.span.end_line)
+        value = _field_line(schema, name, today)
+        inserts.setdefault(line, []).append(value)
+    change = VaultChange()
+    for line, values in inserts.items():
+        change.replace(note.path, Span(line, 0, line, 0), "".join(v + eol for v in values))
+    label = ", ".join(wanted)
+    return Action(f"Add missing fields: {label}", QUICKFIX, change, [p], preferred=True)
