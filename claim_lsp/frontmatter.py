@@ -154,7 +154,12 @@ def _top_level_keys(body: list[str]) -> tuple[dict[str, Span], list[tuple[str, S
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, body: list[str]) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    if exc.context_mark is not None and mark is not None and mark.line >= len(body) - 1 and mark.index >= len("\n".join(body)):
+    if (
+        exc.context_mark is not None
+        and mark is not None
+        and mark.line >= len(body) - 1
+        and mark.index >= len("\n".join(body))
+    ):
         # "found unexpected end of stream": the useful place is where the construct began
         mark = exc.context_mark
     line, col = (mark.line, mark.column) if mark is not None else (0, 0)

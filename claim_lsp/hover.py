@@ -6,47 +6,66 @@ from .index import AMBIGUOUS, BROKEN, EMPTY, Vault, find_heading
 from .model import Link, Note
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")
+class _Style:
+    """Markdown, or plain text for clients that cannot render it."""
+
+    def __init__(self, markdown: bool) -> None:
+        self.markdown = markdown
+
+    def esc(self, text: str) -> str:
+        if not self.markdown:
+            return text
+        return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")
+
+    def bold(self, text: str) -> str:
+        return f"**{self.esc(text)}**" if self.markdown else text
+
+    def italic(self, text: str) -> str:
+        return f"*{self.esc(text)}*" if self.markdown else text
+
+    def code(self, text: str) -> str:
+        return f"`{text}`" if self.markdown else text
 
 
-def note_preview(vault: Vault, note: Note, heading: str | None = None) -> str:
-    lines = [f"**{_escape(note.title)}**", ""]
+def note_preview(vault: Vault, note: Note, heading: str | None = None, markdown: bool = True) -> str:
+    st = _Style(markdown)
+    lines = [st.bold(note.title), ""]
     facts = []
     for key in ("type", "domain", "confidence", "created"):
         value = note.field_text(key)
         if value:
             facts.append(f"{key}: {value}")
     if facts:
-        lines += [" · ".join(_escape(f) for f in facts), ""]
+        lines += [" · ".join(st.esc(f) for f in facts), ""]
     description = note.field_text("description")
     if description:
-        lines += [f"*{_escape(description)}*", ""]
+        lines += [st.italic(description), ""]
     if note.intro:
-        lines += [_escape(note.intro), ""]
+        lines += [st.esc(note.intro), ""]
     if heading:
         found = find_heading(note, heading)
-        lines += [f"Section: {_escape(found.text) if found else _escape(heading) + ' (no such heading)'}", ""]
+        lines += [f"Section: {st.esc(found.text) if found else st.esc(heading) + ' (no such heading)'}", ""]
     count = vault.backlink_count(note)
-    lines.append(f"{count} note{'s' if count != 1 else ''} link{'s' if count == 1 else ''} here · `{note.path}`")
+    lines.append(f"{count} note{'s' if count != 1 else ''} link{'s' if count == 1 else ''} here · {st.code(note.path)}")
     return "\n".join(lines)
 
 
-def hover_link(vault: Vault, note: Note, link: Link) -> str:
+def hover_link(vault: Vault, note: Note, link: Link, markdown: bool = True) -> str:
+    st = _Style(markdown)
     res = vault.resolve(link.target, note.path)
     if res.status == EMPTY:
         return "Empty link: it names no note."
     if res.status == BROKEN:
         suggestions = vault.suggest(link.target, note.path)
-        text = f'No note has the title "{_escape(link.target)}".'
+        text = f'No note has the title "{st.esc(link.target)}".'
         if suggestions:
-            text += "\n\nClosest titles:\n" + "\n".join(f"- {_escape(s)}" for s in suggestions)
+            text += "\n\nClosest titles:\n" + "\n".join(f"- {st.esc(s)}" for s in suggestions)
         return text
     if res.status == AMBIGUOUS:
-        paths = "\n".join(f"- `{n.path}`" for n in res.notes)
-        return f'"{_escape(link.target)}" matches several notes equally well:\n{paths}'
+        paths = "\n".join(f"- {st.code(n.path)}" for n in res.notes)
+        return f'"{st.esc(link.target)}" matches several notes equally well:\n{paths}'
     target = res.notes[0]
-    text = note_preview(vault, target, link.heading)
+    text = note_preview(vault, target, link.heading, markdown)
     if res.status != "ok":
-        text = f"*Link differs in case from the title.*\n\n{text}"
+        text = f"{st.italic('Link differs in case from the title.')}\n\n{text}"
     return text

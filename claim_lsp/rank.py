@@ -244,11 +244,14 @@ class TitleRanker:
         swapped = _scores(q, norms, fuzz.token_sort_ratio)
         subset = _scores(q, norms, fuzz.token_set_ratio)
         n_q = len(qwords)
+        q_counts = Counter(qwords)
         scored = []
         for i, e in enumerate(choices):
             n_t = len(e.words) or 1
-            # a link that dropped (or added) words scores by how much of the longer it covers
-            cover = min(n_q, n_t) / max(n_q, n_t)
+            # a link that dropped (or added) words scores by how much of the longer it covers,
+            # counting only the words the two share (a title missing a word of the link is worse)
+            shared = sum((q_counts & Counter(e.words)).values())
+            cover = shared / max(n_q, n_t)
             s = max(plain.get(i, 0.0), swapped.get(i, 0.0), subset.get(i, 0.0) * (0.5 + 0.5 * cover))
             if e.norm == q:
                 s = 200.0

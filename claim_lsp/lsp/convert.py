@@ -63,11 +63,19 @@ def to_diagnostic(note: Note, problem: Problem) -> lsp.Diagnostic:
     )
 
 
-def markup(formats: list | None, text: str) -> lsp.MarkupContent:
-    """Markdown when the client takes it (formats from its capabilities), else plain text."""
-    if formats is not None and lsp.MarkupKind.Markdown not in formats:
+def takes_markdown(formats: list | None) -> bool:
+    """Does the client list Markdown among the formats it renders (for hover, completion docs)?"""
+    return bool(formats) and lsp.MarkupKind.Markdown in formats
+
+
+def markup(formats: list | None, text: str) -> lsp.MarkupContent | str:
+    """Markdown when the client takes it, plain MarkupContent when it lists only that,
+    and a bare string (always allowed) when it lists nothing."""
+    if takes_markdown(formats):
+        return lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text)
+    if formats:
         return lsp.MarkupContent(kind=lsp.MarkupKind.PlainText, value=text)
-    return lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text)
+    return text
 
 
 def location(root: Path, note: Note, span: Span) -> lsp.Location:

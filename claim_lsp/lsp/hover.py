@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from ..hover import hover_link
-from .convert import from_position, markup, to_range
+from .convert import from_position, markup, takes_markdown, to_range
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -23,8 +23,9 @@ def register(ls: ClaimLanguageServer) -> None:
         link = note.link_at(*from_position(note, params.position))
         if link is None:
             return None
+        formats = _content_formats(ls)
         return lsp.Hover(
-            contents=markup(_content_formats(ls), hover_link(vault, note, link)),
+            contents=markup(formats, hover_link(vault, note, link, takes_markdown(formats))),
             range=to_range(note, link.span),
         )
 

@@ -52,8 +52,7 @@ class ClaimProtocol(LanguageServerProtocol):
             return super().structure_message(data)
         except JsonRpcException as exc:
             if isinstance(data, dict) and "id" in data and "method" in data:
-                cause = exc.__cause__
-                detail = f": {cause}" if cause is not None else ""
+                detail = _leaf_errors(exc.__cause__)
                 log.warning("%s: params could not be read%s", data.get("method"), detail)
                 self._send_response(
                     data["id"],
@@ -71,6 +70,22 @@ class ClaimProtocol(LanguageServerProtocol):
         if params.capabilities.general is not None:
             params.capabilities.general.position_encodings = [lsp.PositionEncodingKind.Utf16]
         return (yield from super().lsp_initialize(params))
+
+
+def _leaf_errors(exc: BaseException | None) -> str:
+    """The innermost messages of a cattrs validation error group."""
+    if exc is None:
+        return ""
+    leaves: list[str] = []
+    stack = [exc]
+    while stack:
+        item = stack.pop()
+        children = getattr(item, "exceptions", None)
+        if children:
+            stack.extend(children)
+        else:
+            leaves.append(str(item))
+    return ": " + "; ".join(dict.fromkeys(leaves))
 
 
 class ClaimLanguageServer(LanguageServer):
@@ -267,10 +282,34 @@ class ClaimLanguageServer(LanguageServer):
 
 
 def create_server() -> ClaimLanguageServer:
-    from . import code_actions, completion, definition, diagnostics, documents, hover, references, rename, status
+    from . import (
+        code_actions,
+        completion,
+        definition,
+        diagnostics,
+        documents,
+        folding,
+        hover,
+        references,
+        rename,
+        status,
+        symbols,
+    )
 
     ls = ClaimLanguageServer()
-    for module in (documents, diagnostics, completion, definition, hover, references, status, rename, code_actions):
+    for module in (
+        documents,
+        diagnostics,
+        completion,
+        definition,
+        hover,
+        references,
+        status,
+        rename,
+        code_actions,
+        symbols,
+        folding,
+    ):
         module.register(ls)
     return ls
 
