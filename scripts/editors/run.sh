@@ -12,8 +12,7 @@ bash scripts/editors/install.sh
 t_install=$((SECONDS - t0))
 PY=python3
 [ -x .venv/bin/python ] && PY=.venv/bin/python
-export PATH="$(dirname "$(readlink -f "$PY")"):$PATH"
-[ -x .venv/bin/claim-lsp ] && export PATH="$REPO/.venv/bin:$PATH"
+[ -d .venv/bin ] && export PATH="$REPO/.venv/bin:$PATH"   # claim-lsp for the editors
 status=0
 "$PY" -m pytest -m editors -p no:cacheprovider -v --durations=0 tests/editors "$@" || status=$?
 echo "editors: install ${t_install} s, total $((SECONDS - t0)) s, artifacts in ${CLAIM_LSP_ARTIFACTS:-tests/editors/artifacts}"

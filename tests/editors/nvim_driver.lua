@@ -27,23 +27,39 @@ local function hover_text(contents)
   return table.concat(parts, '\n')
 end
 
-vim.cmd('edit ' .. vim.fn.fnameescape(spec.file))
+-- the shipped configuration: editors/nvim/lua/claim_lsp (on 0.7: start_client + buf_attach_client)
+local repo = vim.fn.fnamemodify(os.getenv('CLAIM_EDITOR_DRIVER') or debug.getinfo(1, 'S').source:sub(2), ':p:h:h:h')
+vim.opt.runtimepath:prepend(repo .. '/editors/nvim')
+local claim_lsp = require('claim_lsp')
+claim_lsp.setup({
+  cmd = spec.server_cmd,
+  init_options = spec.init_options,
+  on_attach = function(client) log('attached', client.name, client.id) end,
+})
+
+vim.cmd('edit ' .. vim.fn.fnameescape(spec.file)) -- FileType markdown -> the server starts
 local bufnr = vim.api.nvim_get_current_buf()
 local client_id
 
+local function attached_client()
+  local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr }) or vim.lsp.buf_get_clients(bufnr)
+  for _, c in pairs(clients) do
+    if c.name == 'claim_lsp' then return c.id end
+  end
+end
+local function all_clients()
+  return vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+end
+
 step('attach', function()
   assert(vim.bo[bufnr].filetype == 'markdown', 'filetype is ' .. vim.bo[bufnr].filetype)
-  client_id = vim.lsp.start_client({
-    name = 'claim_lsp', cmd = spec.server_cmd, root_dir = spec.root, init_options = spec.init_options,
-    workspace_folders = { { uri = vim.uri_from_fname(spec.root), name = 'vault' } },
-    on_exit = function(code, signal) log('server exited', code, signal) end,
-  })
-  assert(client_id, 'start_client failed')
-  assert(vim.lsp.buf_attach_client(bufnr, client_id), 'buf_attach_client failed')
   assert(vim.wait(T, function()
-    local c = vim.lsp.get_client_by_id(client_id)
+    client_id = attached_client()
+    local c = client_id and vim.lsp.get_client_by_id(client_id)
     return c and c.initialized
-  end, 20), 'server did not initialize')
+  end, 20), 'claim_lsp did not attach and initialize')
+  local gd = vim.fn.maparg('gd', 'n', false, true)
+  assert(gd and gd.buffer == 1, 'buffer-local gd keymap missing')
 end)
 
 step('diagnostics', function()
@@ -105,7 +121,7 @@ end)
 
 step('hover', function()
   vim.api.nvim_win_set_cursor(0, { spec.hover_line + 1, spec.hover_character })
-  local res, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/hover', vim.lsp.util.make_position_params(), T)
+  local res, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/hover', vim.lsp.util.make_position_params(0, 'utf-16'), T)
   assert(res and res[client_id], 'no hover response: ' .. tostring(err))
   local h = res[client_id].result
   assert(h and h.contents, 'empty hover: ' .. vim.inspect(res[client_id]))
@@ -113,15 +129,26 @@ step('hover', function()
 end)
 
 step('definition', function()
-  -- the real command: jumps through the client's own handler
+  -- the keymap set by the shipped config (gd -> vim.lsp.buf.definition, async jump)
   vim.api.nvim_win_set_cursor(0, { spec.hover_line + 1, spec.hover_character })
-  vim.lsp.buf.definition()
+  vim.api.nvim_feedkeys('gd', 'x', false)
   vim.wait(T, function() return vim.api.nvim_buf_get_name(0) ~= vim.api.nvim_buf_get_name(bufnr) end, 20)
   result.definition_file = vim.api.nvim_buf_get_name(0)
   result.definition_line = vim.api.nvim_win_get_cursor(0)[1] - 1
 end)
 
+step('status', function()
+  -- what :ClaimLspStatus shows, once the first indexing is over
+  local s
+  vim.wait(T, function()
+    s = claim_lsp.status(bufnr)
+    return s and not s.indexing
+  end, 100)
+  assert(s, 'no answer to claim-lsp/status')
+  result.status = s
+end)
+
 write_result()
-for _, c in pairs(vim.lsp.get_active_clients()) do c.stop() end
-vim.wait(2000, function() return #vim.lsp.get_active_clients() == 0 end, 20)
+for _, c in pairs(all_clients()) do vim.lsp.stop_client(c.id) end
+vim.wait(2000, function() return #all_clients() == 0 end, 20)
 if #result.errors == 0 then vim.cmd('qall!') else vim.cmd('cquit 1') end

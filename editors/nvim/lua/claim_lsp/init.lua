@@ -1,0 +1,181 @@
+-- claim-lsp for Neovim: one setup() for every version.
+--   0.11+      vim.lsp.config('claim_lsp', ...) + vim.lsp.enable('claim_lsp')
+--   0.8-0.10   vim.lsp.start() from a FileType autocmd
+--   0.7        vim.lsp.start_client() + buf_attach_client() (what tests/editors/ runs)
+--
+--   require('claim_lsp').setup({
+--     cmd = { 'claim-lsp' },                         -- or a virtualenv's full path
+--     init_options = { severity = { ['title-mismatch'] = 'off' } },  -- like .claim-lsp.toml
+--   })
+local M = {}
+
+M.defaults = {
+  name = 'claim_lsp',
+  cmd = { 'claim-lsp' },
+  filetypes = { 'markdown' },
+  -- the vault is the folder holding .claim-lsp.toml, else the repository, else the note's folder
+  root_markers = { '.claim-lsp.toml', '.git' },
+  -- start only in claim vaults: a .claim-lsp.toml above the note, or a `type:` frontmatter field
+  only_in_vaults = true,
+  init_options = nil,
+  keymaps = true, -- buffer-local maps below, set when the server attaches
+  on_attach = nil, -- function(client, bufnr) called after the keymaps
+}
+
+local uv = vim.uv or vim.loop
+local has = function(feature) return vim.fn.has(feature) == 1 end
+
+local function exists(path) return uv.fs_stat(path) ~= nil end
+
+local function dirname(path) return vim.fn.fnamemodify(path, ':h') end
+
+--- The vault folder of a note: nearest ancestor holding a root marker, else the note's folder.
+function M.find_root(fname, markers)
+  local dir = dirname(vim.fn.fnamemodify(fname, ':p'))
+  local start = dir
+  while true do
+    for _, marker in ipairs(markers) do
+      if exists(dir .. '/' .. marker) then return dir end
+    end
+    local parent = dirname(dir)
+    if parent == dir then return start end
+    dir = parent
+  end
+end
+
+--- Whether a buffer is a note of a claim vault.
+function M.is_vault_note(bufnr, root)
+  if exists(root .. '/.claim-lsp.toml') then return true end
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, 60, false)
+  if not lines[1] or not lines[1]:match('^%-%-%-%s*$') then return false end
+  for i = 2, #lines do
+    if lines[i]:match('^%-%-%-%s*$') or lines[i]:match('^%.%.%.%s*$') then return false end
+    if lines[i]:match('^type%s*:') then return true end
+  end
+  return false
+end
+
+--- Backlinks of the note (cursor outside a link: the H1) or of the link under the cursor.
+function M.backlinks()
+  local line = vim.api.nvim_get_current_line()
+  local col = vim.api.nvim_win_get_cursor(0)[2] + 1
+  local before = line:sub(1, col):find('%[%[[^%]]*$')
+  if not before then
+    for i, l in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
+      if l:match('^#%s+%S') then
+        local save = vim.api.nvim_win_get_cursor(0)
+        vim.api.nvim_win_set_cursor(0, { i, 2 })
+        vim.lsp.buf.references({ includeDeclaration = false })
+        vim.api.nvim_win_set_cursor(0, save)
+        return
+      end
+    end
+  end
+  vim.lsp.buf.references({ includeDeclaration = false })
+end
+
+--- Index size from the server's `claim-lsp/status` request, e.g. for a statusline.
+function M.status(bufnr)
+  bufnr = bufnr or 0
+  -- empty params object, not none: pygls servers fail on a request without "params"
+  local res = vim.lsp.buf_request_sync(bufnr, 'claim-lsp/status', vim.empty_dict(), 2000) or {}
+  for _, r in pairs(res) do
+    if r.result then return r.result end
+  end
+end
+
+local function set_keymaps(bufnr)
+  local map = function(lhs, rhs, desc)
+    vim.keymap.set('n', lhs, rhs, { buffer = bufnr, silent = true, desc = 'claim-lsp: ' .. desc })
+  end
+  map('gd', vim.lsp.buf.definition, 'go to the linked note')
+  map('K', vim.lsp.buf.hover, 'preview the linked note')
+  map('gr', M.backlinks, 'backlinks')
+  map('<leader>rn', vim.lsp.buf.rename, 'rename the note and its links')
+  map('<leader>ca', vim.lsp.buf.code_action, 'fixes')
+  if vim.diagnostic.jump then -- 0.11+
+    map('[d', function() vim.diagnostic.jump({ count = -1, float = true }) end, 'previous problem')
+    map(']d', function() vim.diagnostic.jump({ count = 1, float = true }) end, 'next problem')
+  else
+    map('[d', vim.diagnostic.goto_prev, 'previous problem')
+    map(']d', vim.diagnostic.goto_next, 'next problem')
+  end
+end
+
+local function attach_hook(opts)
+  return function(client, bufnr)
+    if opts.keymaps and vim.keymap then set_keymaps(bufnr) end
+    if opts.on_attach then opts.on_attach(client, bufnr) end
+  end
+end
+
+function M.setup(user)
+  local opts = vim.tbl_deep_extend('force', {}, M.defaults, user or {})
+  local on_attach = attach_hook(opts)
+
+  if vim.lsp.config and vim.lsp.enable then -- 0.11+
+    vim.lsp.config(opts.name, {
+      cmd = opts.cmd,
+      filetypes = opts.filetypes,
+      init_options = opts.init_options,
+      on_attach = on_attach,
+      root_dir = function(bufnr, on_dir)
+        local root = M.find_root(vim.api.nvim_buf_get_name(bufnr), opts.root_markers)
+        if not opts.only_in_vaults or M.is_vault_note(bufnr, root) then on_dir(root) end
+      end,
+    })
+    vim.lsp.enable(opts.name)
+    return
+  end
+
+  local function start(bufnr)
+    local fname = vim.api.nvim_buf_get_name(bufnr)
+    if fname == '' or vim.bo[bufnr].buftype ~= '' then return end
+    local root = M.find_root(fname, opts.root_markers)
+    if opts.only_in_vaults and not M.is_vault_note(bufnr, root) then return end
+    local config = {
+      name = opts.name, cmd = opts.cmd, root_dir = root, init_options = opts.init_options,
+      workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
+      on_attach = on_attach,
+    }
+    if vim.lsp.start then -- 0.8-0.10: reuses the client of the same name and root
+      vim.lsp.start(config, { bufnr = bufnr })
+      return
+    end
+    -- 0.7: one client per root, attached by hand
+    M._clients = M._clients or {}
+    local id = M._clients[root]
+    if not id or not vim.lsp.get_client_by_id(id) then
+      id = vim.lsp.start_client(config)
+      M._clients[root] = id
+    end
+    if id then vim.lsp.buf_attach_client(bufnr, id) end
+  end
+
+  local group = vim.api.nvim_create_augroup('claim_lsp', { clear = true })
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = opts.filetypes,
+    callback = function(args) start(args.buf) end,
+  })
+  -- buffers opened before setup()
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(opts.filetypes, vim.bo[bufnr].filetype) then
+      start(bufnr)
+    end
+  end
+end
+
+if has('nvim-0.7') then
+  vim.api.nvim_create_user_command('ClaimLspStatus', function()
+    local s = M.status(0)
+    if not s then
+      vim.notify('claim-lsp: no status (is the server attached?)', vim.log.levels.WARN)
+      return
+    end
+    vim.notify(string.format('claim-lsp %s: %d notes%s', s.version or '', s.notes or 0,
+      s.indexing and ' (indexing)' or ''))
+  end, { desc = 'claim-lsp: index size' })
+end
+
+return M
