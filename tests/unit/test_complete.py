@@ -1,0 +1,196 @@
+"""complete.py: what is being typed inside [[...]], and the items offered."""
+
+from __future__ import annotations
+
+import pytest
+
+from claim_lsp.complete import LIMIT, complete, link_context
+from claim_lsp.index import Vault
+from claim_lsp.parse import parse_note
+from tests.helpers import SMALL_VAULT, SPEC, claim
+
+
+def cursor(text: str) -> tuple[str, int]:
+    """'ab[[c|' -> ('ab[[c', 5): the | marks the cursor."""
+    col = text.index("‸")
+    return text.replace("‸", ""), col
+
+
+def ctx_at(marked: str):
+    line, col = cursor(marked)
+    return link_context(line, col)
+
+
+@pytest.mark.parametrize("marked", ["no link‸", "[[done]] ‸", "[‸", "[[a|sho‸", "[[a]]‸", "‸[[a]]"])
+def test_no_context(marked):
+    assert ctx_at(marked) is None
+
+
+def test_title_without_closing_brackets_adds_them():
+    ctx = ctx_at("see [[Alp‸")
+    assert (ctx.kind, ctx.typed, ctx.start, ctx.end, ctx.replace_close) == ("title", "Alp", 6, 9, True)
+
+
+def test_title_with_closing_brackets_replaces_them():
+    line, col = cursor("see [[Alp‸ha]] end")
+    ctx = link_context(line, col)
+    assert (ctx.kind, ctx.typed, ctx.start, ctx.replace_close) == ("title", "Alp", 6, True)
+    assert line[ctx.start : ctx.end] == "Alpha]]"
+
+
+def test_title_before_heading_or_shown_text_keeps_them():
+    line, col = cursor("[[Al‸pha#Evidence]]")
+    ctx = link_context(line, col)
+    assert ctx.kind == "title" and not ctx.replace_close and line[ctx.start : ctx.end] == "Alpha"
+    line, col = cursor("[[Al‸pha|shown]]")
+    ctx = link_context(line, col)
+    assert not ctx.replace_close and line[ctx.start : ctx.end] == "Alpha"
+
+
+def test_empty_link_being_typed():
+    ctx = ctx_at("[[‸]]")
+    assert ctx.typed == "" and ctx.start == 2 and ctx.end == 4 and ctx.replace_close
+
+
+def test_embed_and_second_link_on_a_line():
+    assert ctx_at("![[emb‸").typed == "emb"
+    ctx = ctx_at("[[one]] and [[two‸")
+    assert ctx.typed == "two" and ctx.start == 14
+
+
+def test_does_not_swallow_the_next_link():
+    line, col = cursor("[[ab‸ then [[other]]")
+    ctx = link_context(line, col)
+    assert ctx.typed == "ab" and ctx.end == col and ctx.replace_close
+
+
+def test_heading_context():
+    line, col = cursor("[[Alpha claim#Evi‸]]")
+    ctx = link_context(line, col)
+    assert (ctx.kind, ctx.target, ctx.typed) == ("heading", "Alpha claim", "Evi")
+    assert line[ctx.start : ctx.end] == "Evi]]"
+    ctx = ctx_at("[[#‸")
+    assert ctx.kind == "heading" and ctx.target == "" and ctx.typed == ""
+
+
+def test_context_with_emoji_and_accents_uses_code_point_columns():
+    line, col = cursor("🚀 é [[café 🚀‸")
+    ctx = link_context(line, col)
+    assert ctx.typed == "café 🚀" and line[ctx.start : col] == "café 🚀"
+
+
+def test_column_out_of_range_is_clamped():
+    assert link_context("[[ab", 99).typed == "ab"
+    assert link_context("[[ab", -3) is None
+
+
+def make_vault(files: dict[str, str]) -> Vault:
+    vault = Vault()
+    for path, text in files.items():
+        vault.put(parse_note(path, text))
+    return vault
+
+
+FILES = {
+    "n/Alpha claim.md": claim("Alpha description", "## Evidence\n\n## Challenges é", title="Alpha claim"),
+    "n/Alphabet soup.md": "# Alphabet soup\n",
+    "n/Beta.md": "---\naliases: [Second letter]\ntype: claim\n---\n",
+    "a/Dup.md": "",
+    "b/Dup.md": "",
+    "n/Café 🚀 crème.md": "",
+}
+
+
+def test_complete_titles_best_first_with_edit_text():
+    vault = make_vault(FILES)
+    ctx, items = complete(vault, "n/x.md", "[[Alpha cl", 10)
+    assert items[0].label == "Alpha claim"
+    first = items[0]
+    assert first.new_text == "Alpha claim]]"
+    assert first.kind == "note" and first.path == "n/Alpha claim.md"
+    assert first.detail == "claim · ai-alignment · likely"
+    assert first.documentation == "Alpha description"
+    assert first.filter_text.startswith("Alpha cl")
+    assert [i.sort_text for i in items] == sorted(i.sort_text for i in items)
+
+
+def test_complete_keeps_existing_closing_brackets_once():
+    vault = make_vault(FILES)
+    ctx, items = complete(vault, "n/x.md", "[[Alp]]", 5)
+    assert ctx.replace_close and items[0].new_text.endswith("]]")
+    ctx, items = complete(vault, "n/x.md", "[[Alp#Evidence]]", 5)
+    assert not ctx.replace_close and not items[0].new_text.endswith("]]")
+
+
+def test_complete_aliases():
+    vault = make_vault(FILES)
+    _, items = complete(vault, "n/x.md", "[[Second", 8)
+    [item] = [i for i in items if i.label == "Second letter"]
+    assert item.kind == "alias" and item.new_text == "Second letter]]"
+    assert item.detail.startswith("alias of Beta")
+
+
+def test_complete_duplicate_titles_link_by_path():
+    vault = make_vault(FILES)
+    _, items = complete(vault, "c/x.md", "[[Dup", 5)
+    dups = sorted(i.new_text for i in items if i.label == "Dup")
+    assert dups == ["a/Dup]]", "b/Dup]]"]
+    _, items = complete(vault, "a/x.md", "[[Dup", 5)
+    assert sorted(i.new_text for i in items if i.label == "Dup") == ["Dup]]", "b/Dup]]"]
+
+
+def test_complete_accents_and_emoji():
+    vault = make_vault(FILES)
+    _, items = complete(vault, "n/x.md", "[[cafe creme", 12)
+    assert items[0].label == "Café 🚀 crème"
+
+
+def test_complete_empty_query_offers_notes():
+    vault = make_vault(FILES)
+    _, items = complete(vault, "n/x.md", "[[", 2)
+    assert {i.label for i in items} >= {"Alpha claim", "Beta", "Dup"}
+    assert all(i.kind == "note" for i in items)
+
+
+def test_complete_is_limited():
+    vault = make_vault({f"n/Note number {i}.md": "" for i in range(LIMIT + 30)})
+    _, items = complete(vault, "x.md", "[[Note", 6)
+    assert len(items) == LIMIT
+
+
+def test_complete_headings():
+    vault = make_vault(FILES)
+    ctx, items = complete(vault, "n/x.md", "[[Alpha claim#", 14)
+    assert [i.label for i in items] == ["Alpha claim", "Evidence", "Challenges é"]
+    assert items[1].new_text == "Evidence]]" and items[1].kind == "heading"
+    _, items = complete(vault, "n/x.md", "[[Alpha claim#chall", 19)
+    assert [i.label for i in items] == ["Challenges é"]
+    _, items = complete(vault, "n/x.md", "[[Nothing#", 10)
+    assert items == []
+
+
+def test_complete_headings_of_the_same_note():
+    vault = make_vault(SMALL_VAULT)
+    path = f"domains/ai/{SPEC}.md"
+    _, items = complete(vault, path, "[[#Ev", 5)
+    assert [i.label for i in items] == ["Evidence"]
+
+
+def test_complete_headings_when_the_target_is_written_with_md():
+    # BUG (complete.py): rule 1 says an optional `.md` is ignored, and [[Alpha claim.md#Evidence]]
+    # resolves as a link, but heading completion passes the raw "Alpha claim.md" to resolve().
+    vault = make_vault(FILES)
+    _, items = complete(vault, "n/x.md", "[[Alpha claim.md#Evi", 20)
+    assert [i.label for i in items] == ["Evidence"]
+
+
+def test_complete_in_frontmatter_value():
+    vault = make_vault(FILES)
+    line = 'depends_on: ["[[Alph'
+    ctx, items = complete(vault, "n/x.md", line, len(line))
+    assert ctx.kind == "title" and items[0].label.startswith("Alpha")
+
+
+def test_no_completion_outside_links():
+    vault = make_vault(FILES)
+    assert complete(vault, "n/x.md", "plain text", 5) is None

@@ -1,0 +1,199 @@
+"""rank.py: normalisation, completion ranking, suggestions, incremental updates."""
+
+from __future__ import annotations
+
+import pytest
+
+from claim_lsp.rank import OVERLAY_LIMIT, TitleRanker, normalize
+
+TITLES = [
+    "AI alignment is a coordination problem not a technical problem",
+    "the specification trap means values encoded at training time become unstable",
+    "collective intelligence requires diversity as a structural precondition",
+    "futarchy solves trustless joint ownership not just better decision-making",
+    "healthcare AI creates a Jevons paradox because capacity induces demand",
+    "Living Capital vehicles are agentically managed SPACs",
+    "living capital",
+    "Émigré café crème brûlée 🚀 launch",
+    "market",
+    "markets aggregate information",
+]
+
+
+def ranker_of(titles=TITLES) -> TitleRanker:
+    r = TitleRanker()
+    for i, t in enumerate(titles):
+        r.add(t, f"n/{i}.md")
+    return r
+
+
+def top(r: TitleRanker, query: str, n: int = 1) -> list[str]:
+    return [x.entry.text for x in r.rank(query)[:n]]
+
+
+def test_normalize():
+    assert normalize("  Émigré — Café,  CRÈME-brûlée_x/y ") == "emigre — cafe creme brulee x y"
+    assert normalize("AI's [[link]] (test)") == "ai s link test"
+    assert normalize("🚀 rocket") == "🚀 rocket"
+    assert normalize("") == ""
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("AI alig", "AI alignment is a coordination problem not a technical problem"),
+        ("the spec", "the specification trap means values encoded at training time become unstable"),
+        ("futarchy", "futarchy solves trustless joint ownership not just better decision-making"),
+        ("living capital", "living capital"),
+        ("Living Capital veh", "Living Capital vehicles are agentically managed SPACs"),
+        ("market", "market"),
+        ("markets", "markets aggregate information"),
+        ("emigre cafe", "Émigré café crème brûlée 🚀 launch"),
+        ("Émigré", "Émigré café crème brûlée 🚀 launch"),
+        ("brûlée 🚀", "Émigré café crème brûlée 🚀 launch"),
+    ],
+)
+def test_prefix_and_exact_first(query, expected):
+    assert top(ranker_of(), query) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("coordination problem", "AI alignment is a coordination problem not a technical problem"),
+        ("values encoded", "the specification trap means values encoded at training time become unstable"),
+        ("Jevons paradox", "healthcare AI creates a Jevons paradox because capacity induces demand"),
+        ("joint owner", "futarchy solves trustless joint ownership not just better decision-making"),
+    ],
+)
+def test_words_from_the_middle(query, expected):
+    assert expected in top(ranker_of(), query, 3)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("AI aligmnent is", "AI alignment is a coordination problem not a technical problem"),
+        ("the specifcation tr", "the specification trap means values encoded at training time become unstable"),
+        ("colletcive intel", "collective intelligence requires diversity as a structural precondition"),
+        ("healhtcare AI c", "healthcare AI creates a Jevons paradox because capacity induces demand"),
+        ("Living Capital vehicls a", "Living Capital vehicles are agentically managed SPACs"),
+    ],
+)
+def test_typos_while_typing(query, expected):
+    assert top(ranker_of(), query) == [expected]
+
+
+def test_short_title_inside_a_longer_query_is_not_preferred():
+    # "living capital" is contained in the query, but the query goes on past it
+    assert top(ranker_of(), "living capital vehicls are") == ["Living Capital vehicles are agentically managed SPACs"]
+
+
+def test_empty_query_lists_popular_titles_first():
+    r = ranker_of()
+    r.popularity = {"n/8.md": 10}
+    got = r.rank("", limit=3)
+    assert got[0].entry.text == "market" and len(got) == 3
+
+
+def test_limit_and_exclude():
+    r = ranker_of([f"note {i}" for i in range(100)])
+    assert len(r.rank("note", limit=7)) == 7
+    assert all(x.entry.path != "n/3.md" for x in r.rank("note 3", exclude="n/3.md"))
+
+
+def test_aliases_rank_after_the_title_they_tie_with():
+    r = TitleRanker()
+    r.add("Same words", "a.md")
+    r.add("Same words", "b.md", alias=True)
+    got = r.rank("Same words")
+    assert [(x.entry.path, x.entry.alias) for x in got] == [("a.md", False), ("b.md", True)]
+
+
+def test_popularity_breaks_ties():
+    r = TitleRanker()
+    r.add("twin note", "a.md")
+    r.add("twin note", "b.md")
+    r.popularity = {"b.md": 5}
+    assert r.rank("twin")[0].entry.path == "b.md"
+
+
+def test_nothing_similar_gives_nothing():
+    assert ranker_of().rank("zqxjv") == []
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("AI alignment is a coordinaton problem not a technical problem", TITLES[0]),  # dropped letter
+        ("the specification trap means values encoded at trainign time become unstable", TITLES[1]),  # swap
+        ("ai alignment is a coordination problem not a technical problem", TITLES[0]),  # case
+        ("The specification trap means values encoded at training time become unstable", TITLES[1]),  # case
+        ("collective intelligence requires diversity as a precondition", TITLES[2]),  # dropped word
+        ("futarchy solves joint trustless ownership not just better decision-making", TITLES[3]),  # swapped words
+        ("healthcare AI creates a paradox Jevons because capacity induces demand", TITLES[4]),
+        ("emigre cafe creme brulee launch", TITLES[7]),  # accents and an emoji dropped
+    ],
+)
+def test_suggestions_find_the_intended_title(target, expected):
+    assert ranker_of().suggest(target)[0] == expected
+
+
+def test_suggestions_are_unique_limited_and_exact_first():
+    r = ranker_of()
+    r.add("market", "other/market.md")
+    got = r.suggest("market", limit=3)
+    assert got[0] == "market" and len(got) == len(set(got)) <= 3
+
+
+def test_suggestions_leave_out_weak_lookalikes():
+    assert ranker_of().suggest("completely unrelated words here") == []
+    assert ranker_of().suggest("") == []
+
+
+def test_suggest_prefers_an_alias_exactly_written():
+    r = ranker_of()
+    r.add("Coordination framing", "n/0.md", alias=True)
+    assert r.suggest("coordination framing")[0] == "Coordination framing"
+
+
+def test_add_remove_and_overlay():
+    r = ranker_of()
+    r.add("brand new claim about rockets", "new.md")
+    assert top(r, "brand new") == ["brand new claim about rockets"]
+    assert r.suggest("brand new claim about rokcets")[0] == "brand new claim about rockets"
+    r.remove("brand new claim about rockets", "new.md")
+    assert "brand new claim about rockets" not in top(r, "brand new", 50)
+    assert "brand new claim about rockets" not in r.suggest("brand new claim about rokcets")
+    assert len(r) == len(TITLES)
+    r.remove("never added", "x.md")  # harmless
+    r.add("market", "n/8.md")  # duplicate add is ignored
+    assert len(r) == len(TITLES)
+
+
+def test_many_additions_fold_into_the_index():
+    r = TitleRanker()
+    n = OVERLAY_LIMIT * 2 + 10
+    for i in range(n):
+        r.add(f"claim number {i} about topic {i % 7}", f"{i}.md")
+    assert len(r) == n
+    assert top(r, f"claim number {n - 1} ") == [f"claim number {n - 1} about topic {(n - 1) % 7}"]
+    assert top(r, "claim number 5 about") == ["claim number 5 about topic 5"]
+    for i in range(0, n, 2):
+        r.remove(f"claim number {i} about topic {i % 7}", f"{i}.md")
+    assert len(r) == n - (n + 1) // 2
+    assert all(int(x.entry.path[:-3]) % 2 == 1 for x in r.rank("claim number", limit=50))
+    assert r.suggest("claim numbr 7 about topic 0")[0] == "claim number 7 about topic 0"
+
+
+def test_dropped_word_prefers_the_title_holding_every_word_of_the_link():
+    # two near-duplicate titles: the link dropped "coordination" from the first; the second
+    # also lacks "AI", so it is the worse match even though its word count is the same
+    r = ranker_of(
+        [
+            "AI alignment is a coordination problem not a technical problem",
+            "alignment is a coordination problem not a technical problem",
+        ]
+    )
+    got = r.suggest("AI alignment is a problem not a technical problem")
+    assert got[0] == "AI alignment is a coordination problem not a technical problem"

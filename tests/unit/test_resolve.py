@@ -1,0 +1,211 @@
+"""index.Vault: resolution rules 1-5, backlinks, incremental updates."""
+
+from __future__ import annotations
+
+import pytest
+
+from claim_lsp.index import AMBIGUOUS, BROKEN, CASE_MISMATCH, EMPTY, OK, Vault
+from claim_lsp.parse import parse_note
+
+
+def vault_of(files: dict[str, str]) -> Vault:
+    vault = Vault()
+    for path, text in files.items():
+        vault.put(parse_note(path, text))
+    return vault
+
+
+def paths(res) -> list[str]:
+    return [n.path for n in res.notes]
+
+
+BASIC = {
+    "notes/Alpha claim.md": "---\naliases: [First Letter, ALPHA]\n---\n# Alpha claim\n## Evidence\n",
+    "notes/Beta.md": "# Beta\nSee [[Alpha claim]] and [[Alpha claim#Evidence|ev]] and [[alpha claim]].\n",
+    "other/Gamma é 🚀.md": "# Gamma\n[[First Letter]] ![[Alpha claim]]\n",
+}
+
+
+def test_rule1_shown_heading_whitespace_and_md_are_ignored():
+    vault = vault_of(BASIC)
+    src = parse_note(
+        "x.md", "[[Alpha claim|s]] [[ Alpha claim #Evidence]] [[Alpha claim.md]] [[notes/Alpha claim.md|p]]"
+    )
+    for link in src.links:
+        res = vault.resolve_link(link, src.path)
+        assert res.status == OK and paths(res) == ["notes/Alpha claim.md"], link.raw
+    assert vault.resolve("  Alpha claim  ", "x.md").status == OK
+
+
+def test_link_objects_resolve_through_their_target():
+    vault = vault_of(BASIC)
+    beta = vault.notes["notes/Beta.md"]
+    statuses = [vault.resolve_link(lk, beta.path).status for lk in beta.links]
+    assert statuses == [OK, OK, CASE_MISMATCH]
+
+
+def test_rule2_path_exact_and_suffix():
+    vault = vault_of(
+        {
+            "a/b/Note.md": "",
+            "c/b/Note.md": "",
+            "folder/_map.md": "",
+            "maps/_map.md": "",
+        }
+    )
+    assert paths(vault.resolve("a/b/Note", "x.md")) == ["a/b/Note.md"]
+    assert paths(vault.resolve("folder/_map", "x.md")) == ["folder/_map.md"]
+    res = vault.resolve("b/Note", "x.md")  # a suffix of both paths
+    assert res.status == AMBIGUOUS and paths(res) == ["a/b/Note.md", "c/b/Note.md"]
+    assert paths(vault.resolve("b/Note", "c/other/here.md")) == ["c/b/Note.md"]
+    assert vault.resolve("/a/b/Note", "x.md").status == OK
+    assert vault.resolve("a\\b\\Note", "x.md").status == OK
+    assert vault.resolve("z/Note", "x.md").status == BROKEN
+    assert vault.resolve("a/Note", "x.md").status == BROKEN  # not a suffix of whole parts
+    assert vault.resolve("/b/Note", "x.md").status == AMBIGUOUS
+
+
+def test_path_exact_beats_path_suffix():
+    vault = vault_of({"b/Note.md": "", "a/b/Note.md": ""})
+    res = vault.resolve("b/Note", "a/b/here.md")
+    assert res.status == OK and paths(res) == ["b/Note.md"]
+
+
+def test_path_case_mismatch():
+    vault = vault_of({"Folder/Note.md": ""})
+    res = vault.resolve("folder/note", "x.md")
+    assert res.status == CASE_MISMATCH and paths(res) == ["Folder/Note.md"]
+
+
+def test_relative_paths_and_the_vault_boundary():
+    vault = vault_of({"a/b/Note.md": "", "a/Top.md": "", "Root.md": ""})
+    assert paths(vault.resolve("./Note", "a/b/here.md")) == ["a/b/Note.md"]
+    assert paths(vault.resolve("../Top", "a/b/here.md")) == ["a/Top.md"]
+    assert paths(vault.resolve("../../Root", "a/b/here.md")) == ["Root.md"]
+    assert vault.resolve("../../../Root", "a/b/here.md").status == BROKEN
+    assert vault.resolve("../Root", "here.md").status == BROKEN
+    assert vault.resolve("a/../../Root", "x.md").status == BROKEN
+    assert vault.resolve("./b/Note", "x.md").status == BROKEN  # relative means exact
+    assert vault.resolve("./", "x.md").status == EMPTY
+
+
+def test_rule3_stem_then_alias():
+    vault = vault_of(BASIC)
+    res = vault.resolve("First Letter", "x.md")
+    assert res.status == OK and res.via_alias and paths(res) == ["notes/Alpha claim.md"]
+    assert vault.resolve("Gamma é 🚀", "x.md").status == OK
+
+
+def test_title_beats_alias_of_another_note():
+    vault = vault_of({"Beta.md": "", "Other.md": "---\naliases: Beta\n---\n"})
+    res = vault.resolve("Beta", "x.md")
+    assert res.status == OK and not res.via_alias and paths(res) == ["Beta.md"]
+
+
+def test_rule4_case_insensitive_is_a_case_mismatch():
+    vault = vault_of(BASIC)
+    res = vault.resolve("ALPHA CLAIM", "x.md")
+    assert res.status == CASE_MISMATCH and paths(res) == ["notes/Alpha claim.md"]
+    assert res.note is not None
+    res = vault.resolve("first letter", "x.md")
+    assert res.status == CASE_MISMATCH and res.via_alias
+    # an alias that differs from the title only in case is an exact alias
+    assert vault.resolve("ALPHA", "x.md").status == OK
+    assert vault.resolve("gamma é 🚀", "x.md").status == CASE_MISMATCH
+    assert vault.resolve("GAMMA É 🚀", "x.md").status == CASE_MISMATCH
+
+
+def test_exact_case_beats_other_case():
+    vault = vault_of({"a/Note.md": "", "b/note.md": ""})
+    assert paths(vault.resolve("note", "a/x.md")) == ["b/note.md"]
+    assert vault.resolve("note", "a/x.md").status == OK
+
+
+def test_rule5_same_folder_wins():
+    vault = vault_of({"a/_map.md": "", "b/_map.md": "", "a/b/_map.md": ""})
+    assert paths(vault.resolve("_map", "b/x.md")) == ["b/_map.md"]
+    assert paths(vault.resolve("_map", "a/b/x.md")) == ["a/b/_map.md"]
+
+
+def test_rule5_longest_shared_folder_prefix():
+    vault = vault_of({"d/ai/deep/N.md": "", "d/health/N.md": "", "N.md": ""})
+    assert paths(vault.resolve("N", "d/ai/other/x.md")) == ["d/ai/deep/N.md"]
+    assert paths(vault.resolve("N", "d/health/sub/x.md")) == ["d/health/N.md"]
+    assert paths(vault.resolve("N", "x.md")) == ["N.md"]
+
+
+def test_rule5_tie_is_ambiguous_with_every_candidate():
+    vault = vault_of({"a/N.md": "", "b/N.md": "", "c/N.md": ""})
+    res = vault.resolve("N", "d/x.md")
+    assert res.status == AMBIGUOUS and paths(res) == ["a/N.md", "b/N.md", "c/N.md"]
+    assert res.note is None
+
+
+def test_ambiguous_aliases():
+    vault = vault_of({"a/One.md": "---\naliases: X\n---\n", "b/Two.md": "---\naliases: X\n---\n"})
+    assert vault.resolve("X", "c/x.md").status == AMBIGUOUS
+    assert paths(vault.resolve("X", "b/x.md")) == ["b/Two.md"]
+
+
+def test_empty_and_broken():
+    vault = vault_of(BASIC)
+    assert vault.resolve("", "x.md").status == EMPTY
+    assert vault.resolve("   ", "x.md").status == EMPTY
+    assert vault.resolve("Nothing like it", "x.md").status == BROKEN
+
+
+def test_backlinks_cover_every_link_form():
+    vault = vault_of(BASIC)
+    alpha = vault.notes["notes/Alpha claim.md"]
+    got = [(src.path, lk.raw) for src, lk in vault.backlinks(alpha)]
+    assert got == [
+        ("notes/Beta.md", "Alpha claim"),
+        ("notes/Beta.md", "Alpha claim#Evidence|ev"),
+        ("notes/Beta.md", "alpha claim"),
+        ("other/Gamma é 🚀.md", "First Letter"),
+        ("other/Gamma é 🚀.md", "Alpha claim"),
+    ]
+    assert vault.backlink_count(alpha) == 2
+    assert [lk.raw for _, lk in vault.backlinks(alpha, "evidence")] == ["Alpha claim#Evidence|ev"]
+
+
+def test_backlinks_follow_resolution_not_names():
+    vault = vault_of({"a/N.md": "", "b/N.md": "", "a/src.md": "[[N]]", "b/src.md": "[[N]] [[a/N]]"})
+    a_n = vault.notes["a/N.md"]
+    assert [(s.path, lk.raw) for s, lk in vault.backlinks(a_n)] == [("a/src.md", "N"), ("b/src.md", "a/N")]
+
+
+def test_frontmatter_links_are_backlinks():
+    vault = vault_of({"T.md": "", "S.md": '---\ndepends_on: ["[[T]]"]\n---\n'})
+    [(src, link)] = vault.backlinks(vault.notes["T.md"])
+    assert src.path == "S.md" and link.fm_key == "depends_on"
+
+
+def test_put_replace_and_remove_update_every_table():
+    vault = vault_of(BASIC)
+    assert vault.resolve("First Letter", "x.md").status == OK
+    vault.put(parse_note("notes/Alpha claim.md", "---\naliases: [Renamed alias]\n---\n"))
+    assert len(vault) == 3
+    assert vault.resolve("First Letter", "x.md").status == BROKEN
+    assert vault.resolve("Renamed alias", "x.md").status == OK
+    assert [r.entry.text for r in vault.ranker.rank("First Letter")] == []
+    vault.remove("notes/Alpha claim.md")
+    assert vault.resolve("Alpha claim", "x.md").status == BROKEN
+    assert vault.resolve("Renamed alias", "x.md").status == BROKEN
+    assert vault.remove("notes/Alpha claim.md") is None
+    assert vault.linkers_of_names({"alpha claim"}) == {"notes/Beta.md", "other/Gamma é 🚀.md"}
+    vault.remove("notes/Beta.md")
+    assert vault.linkers_of_names({"alpha claim"}) == {"other/Gamma é 🚀.md"}
+
+
+def test_duplicate_stem_removal_leaves_the_other():
+    vault = vault_of({"a/N.md": "", "b/N.md": ""})
+    vault.remove("a/N.md")
+    res = vault.resolve("N", "a/x.md")
+    assert res.status == OK and paths(res) == ["b/N.md"]
+
+
+@pytest.mark.parametrize(("target", "first"), [("a/N", "a/N"), ("q/N", "a/N")])
+def test_path_suggestions_list_notes_with_that_stem(target, first):
+    vault = vault_of({"a/N.md": "", "b/N.md": ""})
+    assert vault.suggest(target, "a/x.md")[0] == first
