@@ -44,6 +44,10 @@ def check_note(note: Note, vault: Vault) -> list[Problem]:
 def check_links(note: Note, vault: Vault) -> list[Problem]:
     out: list[Problem] = []
     for link in note.links:
+        if not link.target and link.heading:  # [[#heading]]: a heading of this note
+            if find_heading(note, link.heading) is None:
+                out.append(_missing_heading(link, note))
+            continue
         res = vault.resolve(link.target, note.path)
         written = link.target
         if res.status == EMPTY:
@@ -88,19 +92,20 @@ def check_links(note: Note, vault: Vault) -> list[Problem]:
                     {"target": written, "suggestions": [exact, *others][:5]},
                 )
             )
-        if link.heading:
-            if find_heading(target, link.heading) is None:
-                names = [h.text for h in target.headings if h.level > 1 or h is not target.h1]
-                out.append(
-                    Problem(
-                        "missing-heading",
-                        "warning",
-                        f'"{target.title}" has no heading "{link.heading}"',
-                        link.span,
-                        {"target": written, "heading": link.heading, "suggestions": names[:5]},
-                    )
-                )
+        if link.heading and find_heading(target, link.heading) is None:
+            out.append(_missing_heading(link, target))
     return out
+
+
+def _missing_heading(link: Link, target: Note) -> Problem:
+    names = [h.text for h in target.headings if h is not target.h1]
+    return Problem(
+        "missing-heading",
+        "warning",
+        f'"{target.title}" has no heading "{link.heading}"',
+        link.span,
+        {"target": link.target, "heading": link.heading, "suggestions": names[:5]},
+    )
 
 
 def _exact_spelling(written: str, target: Note, via_alias: bool) -> str:

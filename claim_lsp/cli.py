@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -76,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     setup_logging(args.log_file, args.log_level)
     if args.command == "check":
-        return run_check(args, parser)
+        try:
+            return run_check(args, parser)
+        except BrokenPipeError:  # `claim-lsp check | head`: the reader left; not an error of ours
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
     from .lsp.server import serve  # imported here: pygls is slow to import and check needs none of it
 
     tcp = getattr(args, "tcp", False)

@@ -52,6 +52,8 @@ def note_preview(vault: Vault, note: Note, heading: str | None = None, markdown:
 
 def hover_link(vault: Vault, note: Note, link: Link, markdown: bool = True) -> str:
     st = _Style(markdown)
+    if not link.target and link.heading:  # [[#heading]] within this note
+        return note_preview(vault, note, link.heading, markdown)
     res = vault.resolve(link.target, note.path)
     if res.status == EMPTY:
         return "Empty link: it names no note."
