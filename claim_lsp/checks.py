@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from .index import AMBIGUOUS, BROKEN, CASE_MISMATCH, EMPTY, Vault, find_heading
-from .model import Note, Problem, Span
+from .model import Link, Note, Problem, Span
 from .schema import GENERIC_DATE_FIELDS, Config, TypeSchema
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
