@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .index import Vault
 from .model import Note
+from .parse import split_target
 
 LIMIT = 50
 
@@ -107,7 +108,7 @@ def complete(
 
 def _headings(vault: Vault, note_path: str, ctx: LinkContext) -> list[Item]:
     if ctx.target:
-        res = vault.resolve(ctx.target, note_path)
+        res = vault.resolve(split_target(ctx.target)[0], note_path)
         target = res.note
     else:
         target = vault.notes.get(note_path)  # [[#heading]] links into the same note
