@@ -9,6 +9,7 @@
 ;;; Code:
 
 (require 'eglot)
+(require 'cl-lib)
 
 (defgroup claim-lsp nil
   "Language server for Markdown vaults of claim notes."
@@ -39,11 +40,11 @@ A vault is a directory with a .claim-lsp.toml, or any project whose note has a
 
 (defun claim-lsp--contact (&optional _interactive)
   "The eglot contact: `claim-lsp-command' plus the initialization options."
-  (append (mapcar #'expand-file-name-if-tilde claim-lsp-command)
+  (append (mapcar #'claim-lsp--expand-tilde claim-lsp-command)
           (list :initializationOptions
                 (lambda (_server) (or claim-lsp-initialization-options (make-hash-table))))))
 
-(defun expand-file-name-if-tilde (arg)
+(defun claim-lsp--expand-tilde (arg)
   "ARG with a leading ~ expanded (the program itself is looked up on `exec-path')."
   (if (string-prefix-p "~" arg) (expand-file-name arg) arg))
 

@@ -25,7 +25,9 @@ def test_vscode(spec: Spec, tmp_path: Path) -> None:
     check_observations(result, spec)
     # what only the extension adds: the index size from claim-lsp/status, and Show Backlinks
     assert "notes" in (result.get("status_bar") or ""), result.get("status_bar")
-    assert any(Path(spec.file).stem in row for row in result.get("backlinks") or []), result.get("backlinks")
+    # the one backlink: Learning map's line linking here, in a peek titled with its file
+    assert Path(spec.file).stem in (result.get("backlinks_title") or ""), result.get("backlinks_title")
+    assert any(f"[[{spec.hover_title}]]" in row for row in result.get("backlinks") or []), result.get("backlinks")
     missing = [s for s in ("1-problems.png", "2-hover.png", "3-completion.png")
                if not (Path(spec.artifacts) / s).is_file()]
     assert not missing, f"screenshots not saved: {missing}"

@@ -15,7 +15,7 @@ NOTES: dict[str, str] = {
     "Knowledge compounds through links": """\
 ---
 type: claim
-domain: epistemics
+domain: collective-intelligence
 description: Notes gain value with every link that connects them to the rest of the vault.
 confidence: likely
 source: "Ahrens, How to Take Smart Notes (2017)"
@@ -29,7 +29,7 @@ See [[Spaced repetition beats cramming]].
     "Spaced repetition beats cramming": """\
 ---
 type: claim
-domain: learning
+domain: collective-intelligence
 description: Reviews spread over days retain more than the same time spent in one session.
 confidence: proven
 source: "Cepeda et al. (2006)"
@@ -42,7 +42,7 @@ The spacing effect is one of the most replicated results in memory research.
     "Working memory holds about four chunks": """\
 ---
 type: claim
-domain: cognition
+domain: health
 description: Adults keep roughly four meaningful chunks in mind at once, not seven.
 confidence: likely
 source: "Cowan (2001)"
@@ -55,7 +55,7 @@ Chunking is why experts seem to remember more.
     "Homework improves retention": """\
 ---
 type: claim
-domain: learning
+domain: collective-intelligence
 description: Practice at home after a lesson improves what is kept a week later.
 confidence: speculative
 source: "Cooper (1989)"
@@ -68,7 +68,7 @@ Mostly through retrieval practice; see [[Spaced repetition beats cramming]].
     "Learning map": """\
 ---
 type: map
-domain: learning
+domain: collective-intelligence
 description: Entry point to the notes on how people learn and remember.
 confidence: likely
 source: "own synthesis"

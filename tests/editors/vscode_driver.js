@@ -216,6 +216,7 @@ async function waitHttp(url, ms) {
       const peek = page.locator('.peekview-widget', { hasText: path.basename(spec.file, '.md') }).first();
       await peek.waitFor({ timeout: T });
       await sleep(300);
+      result.backlinks_title = (await peek.locator('.peekview-title').innerText()).replace(/\s+/g, ' ').trim();
       result.backlinks = (await peek.locator('.ref-tree .monaco-list-row').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
       await shot('5-backlinks.png');
       log('backlinks peek:', JSON.stringify(result.backlinks));

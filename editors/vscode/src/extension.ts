@@ -210,12 +210,17 @@ async function showBacklinks(): Promise<void> {
   const { document } = editor;
   let position = editor.selection.active;
   // Anywhere outside a [[link]] means "this note": ask for the references of its H1.
+  let h1: vscode.Position | undefined;
   if (!insideWikiLink(document.lineAt(position.line).text, position.character)) {
-    const h1 = findH1(document);
+    h1 = findH1(document);
     if (h1) position = h1;
   }
-  const locations =
+  const found =
     (await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', document.uri, position)) ?? [];
+  // the reference provider includes the declaration (the H1 itself); backlinks are the others
+  const locations = found.filter(
+    (loc) => !(h1 && loc.uri.toString() === document.uri.toString() && loc.range.start.line === h1.line),
+  );
   if (locations.length === 0) {
     void vscode.window.showInformationMessage('Claim LSP: no backlinks.');
     return;
