@@ -77,8 +77,13 @@ def isolated_env(tmp_path: Path) -> dict[str, str]:
     """HOME and XDG folders in tmp_path: editors must not read or write the user's config."""
     home = tmp_path / "home"
     env = dict(os.environ)
-    for var, sub in [("HOME", ""), ("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
-                     ("XDG_STATE_HOME", ".local/state"), ("XDG_CACHE_HOME", ".cache")]:
+    for var, sub in [
+        ("HOME", ""),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_STATE_HOME", ".local/state"),
+        ("XDG_CACHE_HOME", ".cache"),
+    ]:
         (home / sub).mkdir(parents=True, exist_ok=True)
         env[var] = str(home / sub)
     # the server's own venv first on PATH, as for a user who installed it
@@ -86,16 +91,30 @@ def isolated_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def run_driver(name: str, argv: list[str], spec: Spec, tmp_path: Path, timeout_s: float,
-               cwd: Path | None = None, env: dict[str, str] | None = None) -> dict:
+def run_driver(
+    name: str,
+    argv: list[str],
+    spec: Spec,
+    tmp_path: Path,
+    timeout_s: float,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> dict:
     """Run an editor with a driver script; keep its output as artifacts; return its observations."""
     spec_path = spec.write(tmp_path / "spec.json")
     env = dict(env or isolated_env(tmp_path))
     env["CLAIM_EDITOR_SPEC"] = str(spec_path)
     started = time.monotonic()
     try:
-        proc = subprocess.run(argv, cwd=cwd or spec.root, env=env, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, timeout=timeout_s)
+        proc = subprocess.run(
+            argv,
+            cwd=cwd or spec.root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+        )
         out, err, code = proc.stdout, proc.stderr, proc.returncode
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
@@ -108,8 +127,9 @@ def run_driver(name: str, argv: list[str], spec: Spec, tmp_path: Path, timeout_s
     print(f"{name}: exit {code} in {elapsed:.1f} s\n--- stdout\n{out}\n--- stderr\n{err[-4000:]}")
     result_path = Path(spec.result)
     if not result_path.exists():
-        pytest.fail(f"{name} wrote no result (exit {code}); stdout:\n{out[-3000:]}\nstderr:\n{err[-3000:]}",
-                    pytrace=False)
+        pytest.fail(
+            f"{name} wrote no result (exit {code}); stdout:\n{out[-3000:]}\nstderr:\n{err[-3000:]}", pytrace=False
+        )
     result = json.loads(result_path.read_text())
     shutil.copy(result_path, artifacts / f"{name}.result.json")
     result["_exit"] = code
@@ -138,8 +158,7 @@ def check_observations(result: dict, spec: Spec) -> None:
         problems.append(f"no diagnostic about {spec.broken_title!r} at line {spec.broken_line}: {diags}")
     elif not all(_overlaps(d, spec) for d in broken):
         problems.append(f"broken-link diagnostic is not on the link (column {spec.broken_character}): {broken}")
-    elif not any(d.get("code") in (None, "broken-link") and (d.get("severity") in (None, 1, "error"))
-                 for d in broken):
+    elif not any(d.get("code") in (None, "broken-link") and (d.get("severity") in (None, 1, "error")) for d in broken):
         problems.append(f"broken-link diagnostic has wrong code/severity: {broken}")
 
     suppressed = [d for d in diags if spec.suppressed_code in str(d.get("code")) + d.get("message", "")]
@@ -148,14 +167,17 @@ def check_observations(result: dict, spec: Spec) -> None:
 
     labels = result.get("completion") or []
     if not labels or labels[0] != spec.completion_expected:
-        problems.append(f"completion after [[{spec.completion_prefix}: expected {spec.completion_expected!r} "
-                        f"first, got {labels[:5]}")
+        problems.append(
+            f"completion after [[{spec.completion_prefix}: expected {spec.completion_expected!r} "
+            f"first, got {labels[:5]}"
+        )
     lockfiles = [label for label in labels if label.startswith(".#")]
     if lockfiles:  # Emacs writes ".#<note>.md" lock files next to modified notes
         problems.append(f"completion offers editor lock files as notes: {lockfiles}")
     if "completion_line" in result and result["completion_line"] != spec.completion_result_line:
-        problems.append(f"accepting the completion gave {result['completion_line']!r}, "
-                        f"expected {spec.completion_result_line!r}")
+        problems.append(
+            f"accepting the completion gave {result['completion_line']!r}, expected {spec.completion_result_line!r}"
+        )
 
     hover = result.get("hover") or ""
     if spec.hover_description not in hover:

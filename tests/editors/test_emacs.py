@@ -14,6 +14,7 @@ pytestmark = pytest.mark.editors
 
 def test_emacs_eglot(spec: Spec, tmp_path: Path) -> None:
     emacs = require("emacs")
-    result = run_driver("emacs", [emacs, "--batch", "-Q", "-l", str(HERE / "emacs_driver.el")],
-                        spec, tmp_path, timeout_s=TIMEOUT_S * 6)
+    result = run_driver(
+        "emacs", [emacs, "--batch", "-Q", "-l", str(HERE / "emacs_driver.el")], spec, tmp_path, timeout_s=TIMEOUT_S * 6
+    )
     check_observations(result, spec)

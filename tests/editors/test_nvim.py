@@ -25,9 +25,9 @@ NEOVIMS = {
 @pytest.mark.parametrize("which", list(NEOVIMS))
 def test_nvim(which: str, spec: Spec, tmp_path: Path) -> None:
     nvim = require(NEOVIMS[which])
-    result = run_driver("nvim", [nvim, "--headless", "--clean", "-n", "-S", str(HERE / "nvim_driver.lua"),
-                                 "-c", "cquit 3"],  # reached only when the driver failed to load
-                        spec, tmp_path, timeout_s=TIMEOUT_S * 6)
+    # "-c cquit 3" runs only when the driver failed to load (it quits by itself otherwise)
+    argv = [nvim, "--headless", "--clean", "-n", "-S", str(HERE / "nvim_driver.lua"), "-c", "cquit 3"]
+    result = run_driver("nvim", argv, spec, tmp_path, timeout_s=TIMEOUT_S * 6)
     print("editor:", result.get("editor"))
     check_observations(result, spec)
     assert (result.get("status") or {}).get("notes") == len(NOTES), result.get("status")

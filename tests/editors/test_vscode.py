@@ -20,14 +20,16 @@ def test_vscode(spec: Spec, tmp_path: Path) -> None:
     vsix = Path(os.environ.get("VSIX", REPO / "editors/vscode/claim-lsp.vsix"))
     if not vsix.is_file():
         pytest.fail(f"{vsix} not built: run editors/vscode/build.sh (or scripts/editors/install.sh)", pytrace=False)
-    result = run_driver("vscode", [node, str(HERE / "vscode_driver.js")], spec, tmp_path,
-                        timeout_s=TIMEOUT_S * 12, cwd=HERE)
+    result = run_driver(
+        "vscode", [node, str(HERE / "vscode_driver.js")], spec, tmp_path, timeout_s=TIMEOUT_S * 12, cwd=HERE
+    )
     check_observations(result, spec)
     # what only the extension adds: the index size from claim-lsp/status, and Show Backlinks
     assert "notes" in (result.get("status_bar") or ""), result.get("status_bar")
     # the one backlink: Learning map's line linking here, in a peek titled with its file
     assert Path(spec.file).stem in (result.get("backlinks_title") or ""), result.get("backlinks_title")
     assert any(f"[[{spec.hover_title}]]" in row for row in result.get("backlinks") or []), result.get("backlinks")
-    missing = [s for s in ("1-problems.png", "2-hover.png", "3-completion.png")
-               if not (Path(spec.artifacts) / s).is_file()]
+    missing = [
+        s for s in ("1-problems.png", "2-hover.png", "3-completion.png") if not (Path(spec.artifacts) / s).is_file()
+    ]
     assert not missing, f"screenshots not saved: {missing}"
