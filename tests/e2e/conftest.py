@@ -74,7 +74,9 @@ async def status(client: LanguageClient) -> dict:
 async def wait_indexed(client: LanguageClient) -> dict:
     """Poll claim-lsp/status until indexing is done (no sleeping on guesses)."""
     current: dict = {}
-    for _ in range(1000):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 60
+    while loop.time() < deadline:
         current = await status(client)
         if not current["indexing"] and current["notes"] > 0:
             return current
@@ -106,7 +108,7 @@ async def wait_diagnostics(client: LanguageClient, uri: str, check=lambda d: Tru
     for _ in range(tries):
         if uri in client.diagnostics and check(client.diagnostics[uri]):
             return list(client.diagnostics[uri])
-        await asyncio.wait_for(client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), timeout=5)
+        await asyncio.wait_for(client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), timeout=15)
     raise AssertionError(f"no matching diagnostics for {uri}: {client.diagnostics.get(uri)}")
 
 
