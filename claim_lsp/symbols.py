@@ -3,6 +3,7 @@ ranges, and notes by title or alias for workspace symbol search."""
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 from .index import Vault
@@ -90,6 +91,14 @@ class Found:
 def workspace_symbols(vaults: list[Vault], query: str, limit: int = 100) -> list[Found]:
     """Notes whose title or alias matches query, ranked across every vault, best first."""
     found: list[Found] = []
+    if not query.strip():
+        # nothing typed yet: the most linked notes (a partial sort; a vault can be huge)
+        for vault in vaults:
+            pop = vault.ranker.popularity
+            top = heapq.nsmallest(limit, vault.notes.values(), key=lambda n: (-pop.get(n.path, 0), n.title))
+            found.extend(Found(vault, n, n.title, False, float(pop.get(n.path, 0))) for n in top)
+        found.sort(key=lambda f: (-f.score, f.name))
+        return found[:limit]
     for vault in vaults:
         for ranked in vault.ranker.rank(query, limit):
             note = vault.notes.get(ranked.entry.path)

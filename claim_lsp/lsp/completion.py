@@ -8,6 +8,7 @@ from lsprotocol import types as lsp
 
 from ..complete import complete
 from .convert import from_position, markup, to_position
+from .frontmatter_edit import frontmatter_completion
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -31,7 +32,7 @@ def register(ls: ClaimLanguageServer) -> None:
         line = ls.line_text(params.text_document.uri, line_no)
         result = complete(vault, note.path, line, col)
         if result is None:
-            return empty
+            return frontmatter_completion(vault, note, line_no, line, col, _documentation_formats(ls)) or empty
         ctx, items = result
         rng = lsp.Range(start=to_position(note, line_no, ctx.start), end=to_position(note, line_no, ctx.end))
         formats = _documentation_formats(ls)

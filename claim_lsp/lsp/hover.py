@@ -8,6 +8,7 @@ from lsprotocol import types as lsp
 
 from ..hover import hover_link
 from .convert import from_position, markup, takes_markdown, to_range
+from .frontmatter_edit import frontmatter_key_hover
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -22,7 +23,7 @@ def register(ls: ClaimLanguageServer) -> None:
         vault, note = found
         link = note.link_at(*from_position(note, params.position))
         if link is None:
-            return None
+            return frontmatter_key_hover(vault, note, params.position, _content_formats(ls))
         formats = _content_formats(ls)
         return lsp.Hover(
             contents=markup(formats, hover_link(vault, note, link, takes_markdown(formats))),

@@ -284,12 +284,14 @@ class ClaimLanguageServer(LanguageServer):
 def create_server() -> ClaimLanguageServer:
     from . import (
         code_actions,
+        code_lens,
         completion,
         definition,
         diagnostics,
         documents,
         folding,
         hover,
+        inlay_hints,
         references,
         rename,
         status,
@@ -309,6 +311,8 @@ def create_server() -> ClaimLanguageServer:
         code_actions,
         symbols,
         folding,
+        code_lens,
+        inlay_hints,
     ):
         module.register(ls)
     return ls

@@ -1,0 +1,54 @@
+"""Frontmatter keys and values for textDocument/completion, and what the schema says of a
+key for textDocument/hover. Called by completion.py and hover.py when the cursor is not in
+a link; registers nothing itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lsprotocol import types as lsp
+
+from ..fmedit import complete_frontmatter, hover_key, in_frontmatter, key_at
+from ..index import Vault
+from ..model import Note
+from .convert import from_position, markup, takes_markdown, to_position, to_range
+
+KINDS = {"key": lsp.CompletionItemKind.Property, "value": lsp.CompletionItemKind.EnumMember}
+
+
+def frontmatter_completion(
+    vault: Vault, note: Note, line_no: int, line: str, col: int, formats: list | None
+) -> lsp.CompletionList | None:
+    if not in_frontmatter(note, line_no):
+        return None
+    items = complete_frontmatter(vault, note, line_no, line, col, dt.date.today())
+    if not items:
+        return None
+    out = []
+    for item in items:
+        rng = lsp.Range(start=to_position(note, line_no, item.start), end=to_position(note, line_no, item.end))
+        out.append(
+            lsp.CompletionItem(
+                label=item.label,
+                kind=KINDS[item.kind],
+                detail=item.detail or None,
+                documentation=markup(formats, item.documentation) if item.documentation else None,
+                sort_text=item.sort_text or None,
+                filter_text=item.label,
+                text_edit=lsp.TextEdit(range=rng, new_text=item.new_text),
+            )
+        )
+    return lsp.CompletionList(is_incomplete=False, items=out)
+
+
+def frontmatter_key_hover(vault: Vault, note: Note, position: lsp.Position, formats: list | None) -> lsp.Hover | None:
+    line, col = from_position(note, position)
+    key = key_at(note, line, col)
+    if key is None:
+        return None
+    text = hover_key(vault.config, note, key)
+    if text is None:
+        return None
+    if not takes_markdown(formats):
+        text = text.replace("**", "").replace("`", "")
+    return lsp.Hover(contents=markup(formats, text), range=to_range(note, note.frontmatter.keys[key]))
