@@ -36,8 +36,8 @@ SOURCE_SHARE, ENTITY_SHARE, MUSING_SHARE = 0.05, 0.03, 0.02
 # above the wanted shares of all links: broken ~3% (half nonexistent titles, half typos of
 # real ones), case-only ~2%, |alias ~10%.
 LINK_KIND_WEIGHTS = [
-    ("missing", 0.02), ("typo", 0.02), ("case_only", 0.027), ("alias", 0.13),
-    ("heading", 0.03), ("embed", 0.01), ("exact", 0.763),
+    ("missing", 0.0185), ("typo", 0.0185), ("case_only", 0.025), ("alias", 0.125),
+    ("heading", 0.03), ("embed", 0.01), ("exact", 0.773),
 ]
 RESOLVING_KINDS = ("exact", "alias", "heading", "embed")
 BROKEN_KINDS = ("missing", "typo")
@@ -263,7 +263,8 @@ class Lexicon:
                     f"{self.verb_phrase(is_plural)} roughly {rng.choice(vocab.PERCENTS)} percent"
                     f" of {obj}.")
         if roll < 0.89:
-            return f"The *{rng.choice(vocab.ADJECTIVES)}* version of this argument is stronger: {c()}."
+            adjective = rng.choice(vocab.ADJECTIVES)
+            return f"The *{adjective}* version of this argument is stronger: {c()}."
         if roll < 0.92:
             return f"Put differently, {c()}."
         if roll < 0.96:
@@ -328,13 +329,34 @@ class VaultPlan:
 
     # -- titles ---------------------------------------------------------------------------------
 
-    def _unique(self, make) -> str:
+    def _unique(self, make, *args) -> str:
         while True:
-            title = make()
+            title = make(*args)
             key = title.lower()
             if key not in self.lower_titles and key != "_map":
                 self.lower_titles.add(key)
                 return title
+
+    def _source_stem(self, domain: dict) -> str:
+        """Like the corpus's inbox: `2025-12-00-org-topic-words` (day 00 = sometime that month)."""
+        rng = self.rng
+        lex = self.lexicons[domain["name"]]
+        words = slug(lex.noun_phrase()[0] + " " + lex.noun()).split("-")
+        org = slug(rng.choice(vocab.ORGS + domain["names"])).split("-")[-1]
+        day = rng.choice(("00", "05", "11", "17", "23"))
+        return f"{date_text(rng)[:8]}{day}-{org}-" + "-".join(words[:6])
+
+    def _entity_name(self) -> str:
+        rng = self.rng
+        stem = "".join(rng.choice(vocab.ENTITY_SYLLABLES) for _ in range(rng.randint(2, 3)))
+        return f"{stem.capitalize()} {rng.choice(vocab.ENTITY_SUFFIXES)}"
+
+    def _musing_stem(self, domain: dict) -> str:
+        rng = self.rng
+        lex = self.lexicons[domain["name"]]
+        topic = "-".join(slug(lex.noun_phrase(allow_plural=False)[0]).split("-")[-3:])
+        return rng.choice((f"research-{date_text(rng)}-{topic}", topic + "-notes",
+                           f"research-{date_text(rng)}"))
 
     def _add(self, kind: str, title: str, folder: str, domain: dict) -> Note:
         note = Note(len(self.notes), kind, title, folder, domain)
@@ -358,7 +380,8 @@ class VaultPlan:
         n_musings = round(regular * MUSING_SHARE)
         n_claims = regular - n_sources - n_entities - n_musings
 
-        for domain, count in zip(vocab.DOMAINS, apportion(n_claims, [d["weight"] for d in vocab.DOMAINS])):
+        claim_counts = apportion(n_claims, [d["weight"] for d in vocab.DOMAINS])
+        for domain, count in zip(vocab.DOMAINS, claim_counts):
             lex = self.lexicons[domain["name"]]
             for _ in range(count):
                 self._add("claim", self._unique(lex.title), domain["folder"], domain)
@@ -367,29 +390,16 @@ class VaultPlan:
                                                "entertainment", "space-development")]
         for _ in range(n_sources):
             domain = rng.choice(source_domains)
-            lex = self.lexicons[domain["name"]]
-
-            def source_stem():
-                words = slug(lex.noun_phrase()[0] + " " + lex.noun()).split("-")
-                org = slug(rng.choice(vocab.ORGS + domain["names"])).split("-")[-1]
-                return f"{date_text(rng)[:8]}{rng.choice(('00', '05', '11', '17', '23'))}-{org}-" + "-".join(words[:6])
-            self._add("source", self._unique(source_stem), "inbox/archive", domain)
+            stem = self._unique(self._source_stem, domain)
+            self._add("source", stem, "inbox/archive", domain)
 
         for (folder, domain), count in zip(entity_folders, apportion(n_entities, [6, 4])):
             for _ in range(count):
-                def entity_name():
-                    stem = "".join(rng.choice(vocab.ENTITY_SYLLABLES) for _ in range(rng.randint(2, 3)))
-                    return f"{stem.capitalize()} {rng.choice(vocab.ENTITY_SUFFIXES)}"
-                self._add("entity", self._unique(entity_name), folder, domain)
+                self._add("entity", self._unique(self._entity_name), folder, domain)
 
         for (folder, domain), count in zip(musing_folders, apportion(n_musings, [4, 3, 3])):
-            lex = self.lexicons[domain["name"]]
             for _ in range(count):
-                def musing_stem():
-                    topic = "-".join(slug(lex.noun_phrase(allow_plural=False)[0]).split("-")[-3:])
-                    return rng.choice((f"research-{date_text(rng)}-{topic}", topic + "-notes",
-                                       f"research-{date_text(rng)}"))
-                self._add("musing", self._unique(musing_stem), folder, domain)
+                self._add("musing", self._unique(self._musing_stem, domain), folder, domain)
 
         self.first_map = len(self.notes)
         for folder in self.folders:
@@ -449,7 +459,7 @@ class VaultPlan:
 
         for note in regular:
             if note.kind == "claim":
-                n_inline = rng.choice((0, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 5))
+                n_inline = rng.choice((0, 1, 1, 2, 2, 3, 3, 3, 4, 4, 5, 6))
                 n_related = rng.choice((0, 1, 1, 1, 2, 2, 2, 3))
                 repeat_share = 0.3
             elif note.kind == "musing":
@@ -604,7 +614,10 @@ def case_variant(rng: random.Random, title: str) -> str:
     for i in order:
         w = words[i]
         if any(ch.isalpha() for ch in w):
-            changed = w.lower() if w != w.lower() else capitalise(w) if rng.random() < 0.7 else w.upper()
+            if w != w.lower():
+                changed = w.lower()
+            else:
+                changed = capitalise(w) if rng.random() < 0.7 else w.upper()
             if changed != w:
                 words[i] = changed
                 return " ".join(words)
@@ -678,15 +691,16 @@ class Renderer:
         clauses = self.plan.clauses[note.domain["name"]]
         text = capitalise(self.rng.choice(clauses))
         while len(text) < 110:
-            text += self.rng.choice((" -- ", ", and ", " because ", "; ")) + self.rng.choice(clauses)
+            joint = self.rng.choice((" -- ", ", and ", " because ", "; "))
+            text += joint + self.rng.choice(clauses)
         return text
 
     def _source_attribution(self, note: Note) -> str:
         rng = self.rng
         roll = rng.random()
         if roll < 0.45:
-            return (f"{rng.choice(vocab.AUTHORS)}, {rng.choice(vocab.WORK_WORDS)} and "
-                    f"{rng.choice(vocab.WORK_WORDS)} ({rng.choice(vocab.YEARS)})")
+            first, second = rng.sample(vocab.WORK_WORDS, 2)
+            return f"{rng.choice(vocab.AUTHORS)}, {first} and {second} ({rng.choice(vocab.YEARS)})"
         if roll < 0.75:
             return (f"{capitalise(rng.choice(vocab.ORGS))} report on "
                     f"{self.plan.lexicons[note.domain['name']].noun()} "
@@ -748,12 +762,14 @@ class Renderer:
         if rng.random() < 0.1:
             fm.append(("last_evaluated", self._date()))
         if note.folder.startswith("foundations/") and rng.random() < 0.4:
-            fm.append(("tradition", f'"{rng.choice(vocab.ADJECTIVES)} {self.plan.lexicons[note.domain["name"]].noun()}"'))
+            noun = plan.lexicons[note.domain["name"]].noun()
+            fm.append(("tradition", f'"{rng.choice(vocab.ADJECTIVES)} {noun}"'))
         depends = [plan.notes[t].title for t in note.depends_on]
         if anomaly == "yaml_tab_indent" and not depends:
             depends = [plan.notes[rng.choice(plan.linkable_by_folder[note.folder])].title]
         if depends:
-            style = "tab" if anomaly == "yaml_tab_indent" else rng.choice(("flow", "flow", "block", "plain"))
+            style = ("tab" if anomaly == "yaml_tab_indent"
+                     else rng.choice(("flow", "flow", "block", "plain")))
             if style != "plain":
                 self.frontmatter_links += len(depends)
             if style == "flow":
@@ -811,7 +827,7 @@ class Renderer:
             return ("```markdown\n"
                     f"Write links as [[not a link]] or [[{title}]].\n"
                     "```")
-        return f"Link syntax is `[[not a link]]`; the link text is the target's title."
+        return "Link syntax is `[[not a link]]`; the link text is the target's title."
 
     def source(self, note: Note) -> str:
         rng = self.rng
@@ -832,7 +848,8 @@ class Renderer:
             if extracted:
                 lines.append("claims_extracted:")
                 lines += [f'  - "{t}"' for t in extracted]
-        lines.append("tags: [" + ", ".join(slug(lex.noun()) for _ in range(rng.randint(2, 4))) + "]")
+        tags = [slug(lex.noun()) for _ in range(rng.randint(2, 4))]
+        lines.append("tags: [" + ", ".join(tags) + "]")
         lines.append("---")
         frontmatter = "\n".join(lines)
         sentences = self._prose(note, max(600, note.size - len(frontmatter)), [])
@@ -891,14 +908,16 @@ class Renderer:
         return "\n\n".join(parts) + "\n"
 
     def folder_map(self, note: Note, members: list[int]) -> str:
-        """`_map.md`: a heading, an intro, and sections listing (up to 150 of) the folder's notes."""
+        """`_map.md`: a heading, an intro, and sections listing some of the folder's notes."""
         rng = self.rng
         plan = self.plan
         listed = [i for i in members if i != plan.hub.idx]
-        if len(listed) > 150:
-            listed = sorted(rng.sample(listed, 150))
+        keep = min(150, max(10, len(listed) // 4))
+        if len(listed) > keep:
+            listed = sorted(rng.sample(listed, keep))
         title = note.domain["display"] if note.folder.count("/") == 1 else note.folder
-        parts = [f"# {title} — Map", " ".join(rng.choices(plan.sentences[note.domain["name"]], k=3))]
+        intro = " ".join(rng.choices(plan.sentences[note.domain["name"]], k=3))
+        parts = [f"# {title} — Map", intro]
         n_sections = clamp(len(listed) // 25 + 1, 1, 6)
         per = max(1, -(-len(listed) // n_sections))
         for s in range(n_sections):
@@ -1059,13 +1078,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notes", type=int, default=10000, help="number of .md files (>= 100)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
+    if args.notes < 100:
+        parser.error("--notes must be at least 100")
     stats = generate_vault(args.out_dir, args.notes, args.seed)
     links = stats["links"]
     print(f"{stats['files']} notes, {stats['bytes'] / 1e6:.1f} MB "
           f"(avg {stats['avg_note_bytes']} B) in {stats['elapsed_s']} s -> {args.out_dir}")
     print(f"note links {links['note_links']} ({links['per_note']}/note), broken "
-          f"{links['broken']} ({links['broken_share']:.1%}), case-only {links['case_only_share']:.1%},"
-          f" alias {links['alias_share']:.1%}")
+          f"{links['broken']} ({links['broken_share']:.1%}), "
+          f"case-only {links['case_only_share']:.1%}, alias {links['alias_share']:.1%}")
     print(f"hub: {stats['hub']['backlinks']} backlinks, {stats['hub']['references']} references:"
           f" {stats['hub']['path']}")
     return 0

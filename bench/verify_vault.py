@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 LINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 FENCE = re.compile(r"^```.*?^```[^\n]*$", re.S | re.M)
 CODE_SPAN = re.compile(r"`[^`\n]+`")
+REQUIRED = {"type", "domain", "description", "confidence", "source", "created"}
 HEADING = re.compile(r"^#{1,6} +(.+?) *$", re.M)
 
 
@@ -106,7 +107,8 @@ def main(root: str) -> int:
                         f"manifest says {claimed['frontmatter_links']}")
 
     hub = manifest["hub"]
-    if len(backlinks[hub["title"]]) != hub["backlinks"] or references[hub["title"]] != hub["references"]:
+    found = (len(backlinks[hub["title"]]), references[hub["title"]])
+    if found != (hub["backlinks"], hub["references"]):
         problems.append(f"hub: found {len(backlinks[hub['title']])} backlinks / "
                         f"{references[hub['title']]} references, manifest says "
                         f"{hub['backlinks']} / {hub['references']}")
@@ -151,7 +153,7 @@ def main(root: str) -> int:
                 failing.add(rel)
                 continue
             if data.get("type") == "claim":
-                if not {"type", "domain", "description", "confidence", "source", "created"} <= set(data):
+                if not REQUIRED <= set(data):
                     missing_required.add(rel)
                 elif data["confidence"] not in ("proven", "likely", "experimental", "speculative"):
                     bad_enum.add(rel)

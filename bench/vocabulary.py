@@ -21,7 +21,8 @@ DOMAINS: list[dict] = [
         nouns=words("""alignment model language_model reward_model reward_hacking interpretability
             oversight capability deception AI_system agent RLHF benchmark superintelligence compute
             evaluation red-teaming corrigibility misalignment preference value_learning constitution
-            scaling_law frontier_lab safety_case autonomy jailbreak sandbagging situational_awareness
+            scaling_law frontier_lab safety_case autonomy jailbreak sandbagging
+            situational_awareness
             chain_of_thought fine-tuning pretraining data_mixture deployment guardrail monitor
             tool_use agent_team verifier proof_assistant alignment_tax control_protocol
             model_organism circuit feature steering_vector training_run capability_threshold
@@ -35,7 +36,8 @@ DOMAINS: list[dict] = [
             triage wearable care_coordination prevention readmission chronic_disease pharmacy
             clinical_trial EHR biomarker primary_care value-based_care hospital insurer telehealth
             AI_scribe prior_authorization risk_adjustment care_gap home_health senior_care
-            medical_loss_ratio formulary drug_pricing biosimilar screening continuous_glucose_monitor
+            medical_loss_ratio formulary drug_pricing biosimilar screening
+            continuous_glucose_monitor
             remote_monitoring claims_data clinician_burnout documentation behavioral_health
             care_pathway health_system outcome_measure HbA1c sleep_staging HRV"""),
         names=words("""Meridian_Health Solace_Care CMS Devonport_Clinic Aurelia_Health the_FDA
@@ -186,7 +188,8 @@ MASS_NOUNS = set(words("""information coordination trust adoption governance acc
     cooperation competition wisdom_of_crowds common_knowledge transactive_memory
     cognitive_diversity turn-taking capital_call radiation_shielding launch_cadence regolith
     orbital_debris in-space_manufacturing senior_care home_health primary_care value-based_care
-    behavioral_health remote_monitoring Medicare_Advantage commons drug_pricing clinician_burnout risk_adjustment
+    behavioral_health remote_monitoring Medicare_Advantage commons drug_pricing clinician_burnout
+    risk_adjustment
     prior_authorization""")) | {"1/f noise"}
 
 ADJECTIVES = words("""decentralized centralized adversarial persistent structural marginal
