@@ -17,6 +17,7 @@ import {
 const CLIENT_ID = 'claimLsp'; // the languageclient reads `claimLsp.trace.server` from this id
 const CLIENT_NAME = 'Claim LSP';
 const VAULT_MARKER = '.claim-lsp.toml';
+const SHOW_REFERENCES = 'claim-lsp.showReferences'; // the command of the backlinks code lens
 const NOTES_TO_SAMPLE = 40; // Markdown files read when looking for claim frontmatter
 
 interface VaultStatus {
@@ -159,6 +160,23 @@ async function startServer(): Promise<void> {
     synchronize: {
       // the server keeps its index in step with notes changed outside the editor
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.md,.claim-lsp.toml}'),
+    },
+    middleware: {
+      // The "N backlinks" code lens runs claim-lsp.showReferences [uri, position, locations]:
+      // show them in VS Code's references peek instead of sending the command to the server.
+      executeCommand: async (name, args, next) => {
+        if (name === SHOW_REFERENCES && client && args.length >= 3) {
+          const conv = client.protocol2CodeConverter;
+          const locations = await Promise.all((args[2] as unknown[]).map((loc) => conv.asLocation(loc as never)));
+          return vscode.commands.executeCommand(
+            'editor.action.showReferences',
+            conv.asUri(args[0] as string),
+            conv.asPosition(args[1] as never),
+            locations,
+          );
+        }
+        return next(name, args);
+      },
     },
   };
   output.appendLine(`Starting ${command} ${args.join(' ')}`.trimEnd());
