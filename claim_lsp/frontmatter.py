@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .fastyaml import load_flat
 from .model import ERROR, WARNING, Frontmatter, Problem, Span
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -31,7 +32,9 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 
-_TOP_KEY = re.compile(r"""^("[^"\n]*"|'[^'\n]*'|[^\s#:'"\-?][^:\n]*?|-[^\s:][^:\n]*?)[ \t]*:(?:[ \t]|$)""")
+# The unquoted forms are possessive (`*+`): the key runs to the first colon anyway, and the
+# lazy `*?` they replace took quadratic time on a long line of spaces.
+_TOP_KEY = re.compile(r"""^("[^"\n]*"|'[^'\n]*'|[^\s#:'"\-?][^:\n]*+|-[^\s:][^:\n]*+)[ \t]*:(?:[ \t]|$)""")
 
 DEFAULT_MAX_YAML_BYTES = 256 * 1024
 DEFAULT_MAX_YAML_VALUES = 100_000
@@ -103,6 +106,10 @@ def parse_frontmatter(
             Problem("yaml-error", ERROR, f"Frontmatter is larger than {max_bytes} bytes; not parsed", Span(0, 0, 0, 3))
         )
         return fm
+    flat = load_flat(source, _Loader.yaml_implicit_resolvers)
+    if flat is not None:
+        fm.data = flat
+        return fm
     try:
         data = yaml.load(source, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
@@ -144,7 +151,9 @@ def _top_level_keys(body: list[str]) -> tuple[dict[str, Span], list[tuple[str, S
         if not m:
             continue
         raw = m.group(1)
-        key = raw[1:-1] if raw[:1] in "\"'" else raw.rstrip()
+        if raw[:1] not in "\"'":
+            raw = raw.rstrip()
+        key = raw[1:-1] if raw[:1] in "\"'" else raw
         span = Span(n, 0, n, len(raw))
         if key in keys:
             duplicates.append((key, span))

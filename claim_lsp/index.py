@@ -75,19 +75,24 @@ class Vault:
         self._by_alias: dict[str, list[str]] = {}
         self._inbound: dict[str, set[str]] = {}  # link key -> paths of notes with such links
         self.ranker = TitleRanker()
+        self._suggest_cache: dict[tuple[str, str, int], list[str]] = {}
+        self._suggest_generation = -1
 
     # ---- maintenance -------------------------------------------------------------
     def put(self, note: Note) -> Note | None:
         """Add or replace a note. Returns the note it replaced."""
         old = self.notes.get(note.path)
+        same_names = old is not None and old.title == note.title and old.aliases == note.aliases
         if old is not None:
-            self._unlink(old)
+            self._unlink(old, keep_names=same_names)
         self.notes[note.path] = note
+        for key in {link.key for link in note.links}:
+            self._inbound.setdefault(key, set()).add(note.path)
+        if same_names:
+            return old  # a keystroke that left title and aliases alone: names stay filed
         self._by_stem.setdefault(note.title.lower(), []).append(note.path)
         for alias in note.aliases:
             self._by_alias.setdefault(alias.lower(), []).append(note.path)
-        for key in {link.key for link in note.links}:
-            self._inbound.setdefault(key, set()).add(note.path)
         self.ranker.add(note.title, note.path)
         for alias in note.aliases:
             self.ranker.add(alias, note.path, alias=True)
@@ -99,16 +104,18 @@ class Vault:
             self._unlink(old)
         return old
 
-    def _unlink(self, note: Note) -> None:
-        _discard(self._by_stem, note.title.lower(), note.path)
-        for alias in note.aliases:
-            _discard(self._by_alias, alias.lower(), note.path)
+    def _unlink(self, note: Note, keep_names: bool = False) -> None:
         for key in {link.key for link in note.links}:
             paths = self._inbound.get(key)
             if paths is not None:
                 paths.discard(note.path)
                 if not paths:
                     del self._inbound[key]
+        if keep_names:
+            return
+        _discard(self._by_stem, note.title.lower(), note.path)
+        for alias in note.aliases:
+            _discard(self._by_alias, alias.lower(), note.path)
         self.ranker.remove(note.title, note.path)
         for alias in note.aliases:
             self.ranker.remove(alias, note.path, alias=True)
@@ -240,6 +247,21 @@ class Vault:
 
     # ---- fuzzy ----------------------------------------------------------------------
     def suggest(self, target: str, from_path: str, limit: int = 5) -> list[str]:
+        """Titles (or paths, for path links) a broken link most likely meant. Answers are
+        cached until a title or alias changes, so re-checking a note while typing is cheap."""
+        if self._suggest_generation != self.ranker.generation:
+            self._suggest_cache.clear()
+            self._suggest_generation = self.ranker.generation
+        key = (target, from_path.rsplit("/", 1)[0] if "/" in target else "", limit)
+        cached = self._suggest_cache.get(key)
+        if cached is None:
+            cached = self._suggest(target, from_path, limit)
+            if len(self._suggest_cache) > 20_000:
+                self._suggest_cache.clear()
+            self._suggest_cache[key] = cached
+        return list(cached)
+
+    def _suggest(self, target: str, from_path: str, limit: int) -> list[str]:
         if "/" in target:
             stem = target.rstrip("/").rsplit("/", 1)[-1]
             same_stem = [self.notes[p] for p in self._by_stem.get(stem.lower(), ())]

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 _SPLIT = re.compile(r"[\s\-_/.,;:!?()\[\]{}\"'`*+=|\\<>~^&%$#@]+")
 OVERLAY_LIMIT = 512
 MAX_CANDIDATES = 3000
+SUGGESTION_CANDIDATES = 80  # titles sharing the most content words; only these are scored
 
 
 def normalize(text: str) -> str:
@@ -57,6 +58,7 @@ class TitleRanker:
         self._indexed = 0  # entries [0, _indexed) are in the word index; the rest is overlay
         self._dead_in_index = 0
         self.popularity: dict[str, int] = {}  # path -> backlink estimate, for ties
+        self.generation = 0  # bumped on every add and remove: lets callers cache answers
 
     # ---- maintenance -------------------------------------------------------------
     def add(self, text: str, path: str, alias: bool = False) -> None:
@@ -65,21 +67,26 @@ class TitleRanker:
             return
         norm = normalize(text)
         entry = Entry(text, path, norm, tuple(norm.split()), alias)
+        self.generation += 1
         self._by_key[key] = len(self._entries)
         self._entries.append(entry)
         self._alive.append(True)
-        if len(self._entries) - self._indexed > OVERLAY_LIMIT:
-            self._rebuild()
 
     def remove(self, text: str, path: str, alias: bool = False) -> None:
         idx = self._by_key.pop((text, path, alias), None)
         if idx is None:
             return
         self._alive[idx] = False
+        self.generation += 1
         if idx < self._indexed:
             self._dead_in_index += 1
-            if self._dead_in_index > max(OVERLAY_LIMIT, self._indexed // 4):
-                self._rebuild()
+
+    def _maybe_rebuild(self) -> None:
+        """Fold the overlay into the word index once it has grown. Done at query time, so a
+        bulk load of 100,000 notes builds the index once, not every few hundred notes."""
+        overlay = len(self._entries) - self._indexed
+        if overlay > OVERLAY_LIMIT or self._dead_in_index > max(OVERLAY_LIMIT, self._indexed // 4):
+            self._rebuild()
 
     def _rebuild(self) -> None:
         entries = [e for e, alive in zip(self._entries, self._alive) if alive]
@@ -196,6 +203,7 @@ class TitleRanker:
 
     def rank(self, query: str, limit: int = 50, exclude: str | None = None) -> list[Ranked]:
         """Best matches for what was typed, best first."""
+        self._maybe_rebuild()
         q = normalize(query)
         if not q:
             pool = [e for e in self.entries() if not e.alias and e.path != exclude]
@@ -244,13 +252,13 @@ class TitleRanker:
         swapped = _scores(q, norms, fuzz.token_sort_ratio)
         subset = _scores(q, norms, fuzz.token_set_ratio)
         n_q = len(qwords)
-        q_counts = Counter(qwords)
+        q_set = set(qwords)
         scored = []
         for i, e in enumerate(choices):
             n_t = len(e.words) or 1
             # a link that dropped (or added) words scores by how much of the longer it covers,
             # counting only the words the two share (a title missing a word of the link is worse)
-            shared = sum((q_counts & Counter(e.words)).values())
+            shared = len(q_set.intersection(e.words))
             cover = shared / max(n_q, n_t)
             s = max(plain.get(i, 0.0), swapped.get(i, 0.0), subset.get(i, 0.0) * (0.5 + 0.5 * cover))
             if e.norm == q:
@@ -271,8 +279,7 @@ class TitleRanker:
 
     def _suggestion_candidates(self, qwords: list[str]) -> list[Entry]:
         """Entries sharing the most content words with the query (near spellings count)."""
-        if self._indexed < len(self._entries) - OVERLAY_LIMIT // 2:
-            self._rebuild()
+        self._maybe_rebuild()
         common = max(50, self._indexed // 50)
         words = [w for w in dict.fromkeys(qwords) if len(self._postings.get(w, ())) <= common]
         if not words:
@@ -289,7 +296,7 @@ class TitleRanker:
         for i in range(self._indexed, len(self._entries)):
             if self._alive[i] and any(w in self._entries[i].words for w in words):
                 hits[i] += 1
-        return [self._entries[i] for i, _ in hits.most_common(500) if self._alive[i]]
+        return [self._entries[i] for i, _ in hits.most_common(SUGGESTION_CANDIDATES) if self._alive[i]]
 
 
 def _scores(query: str, choices: list[str], scorer) -> dict[int, float]:

@@ -19,6 +19,8 @@ AstralMap = dict[int, tuple[int, ...]]
 
 def split_lines(text: str) -> list[str]:
     """Split on LSP line breaks only (\\n, \\r\\n, \\r), unlike str.splitlines()."""
+    if "\r" not in text:
+        return text.split("\n")  # the common case, several times faster than the regex
     return _NEWLINE.split(text)
 
 
