@@ -50,7 +50,9 @@
   (goto-char (point-min)) (forward-line line) (forward-char character))
 
 (find-file (spec 'file))
+(switch-to-buffer (current-buffer))   ; eglot's eldoc function answers only for shown buffers
 (defvar note-buffer (current-buffer))
+(put-result 'vault_detected (and (claim-lsp--vault-note-p) t))
 
 (step "attach"
   (unless (eq major-mode 'markdown-mode) (error "major mode is %s" major-mode))
@@ -105,6 +107,7 @@
     ;; what eldoc shows (eglot 1.9's eldoc function takes a callback)
     (ignore-errors (eglot-hover-eldoc-function (lambda (info &rest _) (setq doc info))))
     (wait-until (lambda () doc) timeout)
+    (put-result 'hover_via (if doc "eldoc" "jsonrpc-request"))
     (unless doc
       ;; fall back to the raw request so the failure message says what the server sent
       (let* ((h (jsonrpc-request (eglot--current-server-or-lose) :textDocument/hover

@@ -18,3 +18,5 @@ def test_emacs_eglot(spec: Spec, tmp_path: Path) -> None:
         "emacs", [emacs, "--batch", "-Q", "-l", str(HERE / "emacs_driver.el")], spec, tmp_path, timeout_s=TIMEOUT_S * 6
     )
     check_observations(result, spec)
+    assert result.get("vault_detected") is True, "claim-lsp.el did not recognise the note as a vault note"
+    assert result.get("hover_via") == "eldoc", "the hover did not come through eldoc"

@@ -29,6 +29,9 @@ def test_vscode(spec: Spec, tmp_path: Path) -> None:
     # the one backlink: Learning map's line linking here, in a peek titled with its file
     assert Path(spec.file).stem in (result.get("backlinks_title") or ""), result.get("backlinks_title")
     assert any(f"[[{spec.hover_title}]]" in row for row in result.get("backlinks") or []), result.get("backlinks")
+    # the extension started the server because the folder looks like a claim vault
+    channel = "".join(p.read_text() for p in Path(spec.artifacts).glob("*Claim LSP.log"))
+    assert "Claim vault detected" in channel, f"output channel: {channel[:2000]!r}"
     missing = [
         s for s in ("1-problems.png", "2-hover.png", "3-completion.png") if not (Path(spec.artifacts) / s).is_file()
     ]
