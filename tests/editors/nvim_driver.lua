@@ -137,6 +137,20 @@ step('definition', function()
   result.definition_line = vim.api.nvim_win_get_cursor(0)[1] - 1
 end)
 
+step('backlinks', function()
+  -- in the note go-to-definition opened: the backlinks key, away from any link, lists the
+  -- notes that link here (quickfix list, as vim.lsp.buf.references does)
+  assert(vim.api.nvim_buf_get_name(0) == spec.definition_file, 'not in the linked note')
+  vim.fn.setqflist({})
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  vim.api.nvim_feedkeys(claim_lsp.defaults.keys.backlinks, 'x', false)
+  vim.wait(T, function() return #vim.fn.getqflist() > 0 end, 20)
+  result.backlinks = vim.tbl_map(function(item)
+    return { file = vim.api.nvim_buf_get_name(item.bufnr), line = item.lnum - 1, text = item.text }
+  end, vim.fn.getqflist())
+  assert(#result.backlinks > 0, 'no backlinks in the quickfix list')
+end)
+
 step('status', function()
   -- what :ClaimLspStatus shows, once the first indexing is over
   local s

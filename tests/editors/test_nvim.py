@@ -31,3 +31,7 @@ def test_nvim(which: str, spec: Spec, tmp_path: Path) -> None:
     print("editor:", result.get("editor"))
     check_observations(result, spec)
     assert (result.get("status") or {}).get("notes") == len(NOTES), result.get("status")
+    # backlinks key in the linked note: exactly the open note's link, not the H1 itself
+    assert [Path(b["file"]).name for b in result.get("backlinks") or []] == [Path(spec.file).name], result.get(
+        "backlinks"
+    )

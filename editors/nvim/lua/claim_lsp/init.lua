@@ -18,7 +18,15 @@ M.defaults = {
   -- start only in claim vaults: a .claim-lsp.toml above the note, or a `type:` frontmatter field
   only_in_vaults = true,
   init_options = nil,
-  keymaps = true, -- buffer-local maps below, set when the server attaches
+  keymaps = true, -- buffer-local maps of `keys`, set when the server attaches
+  -- 0.11+ already maps grn (rename), grr (references), gra (code action), [d/]d: keep them and
+  -- add only grb for backlinks; older versions get the classic maps. Set a key to false to skip it.
+  keys = vim.fn.has('nvim-0.11') == 1 and {
+    definition = 'gd', hover = 'K', backlinks = 'grb',
+  } or {
+    definition = 'gd', hover = 'K', backlinks = 'gr', rename = '<leader>rn', code_action = '<leader>ca',
+    prev_problem = '[d', next_problem = ']d',
+  },
   on_attach = nil, -- function(client, bufnr) called after the keymaps
 }
 
@@ -84,27 +92,27 @@ function M.status(bufnr)
   end
 end
 
-local function set_keymaps(bufnr)
-  local map = function(lhs, rhs, desc)
-    vim.keymap.set('n', lhs, rhs, { buffer = bufnr, silent = true, desc = 'claim-lsp: ' .. desc })
-  end
-  map('gd', vim.lsp.buf.definition, 'go to the linked note')
-  map('K', vim.lsp.buf.hover, 'preview the linked note')
-  map('gr', M.backlinks, 'backlinks')
-  map('<leader>rn', vim.lsp.buf.rename, 'rename the note and its links')
-  map('<leader>ca', vim.lsp.buf.code_action, 'fixes')
-  if vim.diagnostic.jump then -- 0.11+
-    map('[d', function() vim.diagnostic.jump({ count = -1, float = true }) end, 'previous problem')
-    map(']d', function() vim.diagnostic.jump({ count = 1, float = true }) end, 'next problem')
-  else
-    map('[d', vim.diagnostic.goto_prev, 'previous problem')
-    map(']d', vim.diagnostic.goto_next, 'next problem')
+local function set_keymaps(bufnr, keys)
+  local actions = {
+    definition = { vim.lsp.buf.definition, 'go to the linked note' },
+    hover = { vim.lsp.buf.hover, 'preview the linked note' },
+    backlinks = { M.backlinks, 'backlinks' },
+    rename = { vim.lsp.buf.rename, 'rename the note and its links' },
+    code_action = { vim.lsp.buf.code_action, 'fixes' },
+    prev_problem = { vim.diagnostic.goto_prev, 'previous problem' },
+    next_problem = { vim.diagnostic.goto_next, 'next problem' },
+  }
+  for name, lhs in pairs(keys) do
+    local action = actions[name]
+    if lhs and action then
+      vim.keymap.set('n', lhs, action[1], { buffer = bufnr, silent = true, desc = 'claim-lsp: ' .. action[2] })
+    end
   end
 end
 
 local function attach_hook(opts)
   return function(client, bufnr)
-    if opts.keymaps and vim.keymap then set_keymaps(bufnr) end
+    if opts.keymaps and vim.keymap then set_keymaps(bufnr, opts.keys) end
     if opts.on_attach then opts.on_attach(client, bufnr) end
   end
 end
