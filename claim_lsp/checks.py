@@ -82,14 +82,13 @@ def check_links(note: Note, vault: Vault) -> list[Problem]:
         target = res.notes[0]
         if res.status == CASE_MISMATCH:
             exact = _exact_spelling(written, target, res.via_alias)
-            others = [s for s in vault.suggest(written, note.path) if s != exact]
             out.append(
                 Problem(
                     "case-mismatch",
                     "warning",
                     f'"{written}" differs only in case from "{exact}"',
                     link.target_span,
-                    {"target": written, "suggestions": [exact, *others][:5]},
+                    {"target": written, "suggestions": [exact]},
                 )
             )
         if link.heading and find_heading(target, link.heading) is None:

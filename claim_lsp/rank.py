@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 _SPLIT = re.compile(r"[\s\-_/.,;:!?()\[\]{}\"'`*+=|\\<>~^&%$#@]+")
 OVERLAY_LIMIT = 512
 MAX_CANDIDATES = 3000
+RAREST_WORDS = 6  # of a broken link's words, how many pick the candidates
 SUGGESTION_CANDIDATES = 80  # titles sharing the most content words; only these are scored
 
 
@@ -85,7 +86,11 @@ class TitleRanker:
         """Fold the overlay into the word index once it has grown. Done at query time, so a
         bulk load of 100,000 notes builds the index once, not every few hundred notes."""
         overlay = len(self._entries) - self._indexed
-        if overlay > OVERLAY_LIMIT or self._dead_in_index > max(OVERLAY_LIMIT, self._indexed // 4):
+        if (
+            overlay > OVERLAY_LIMIT
+            or (overlay and overlay >= self._indexed // 8)
+            or self._dead_in_index > max(OVERLAY_LIMIT, self._indexed // 4)
+        ):
             self._rebuild()
 
     def _rebuild(self) -> None:
@@ -216,7 +221,7 @@ class TitleRanker:
         scored = []
         for i in ids:
             e = self._entries[i]
-            if e.path == exclude:
+            if e.path == exclude or not self._alive[i]:
                 continue
             s = self._score(q, qwords, e, memo)
             if s >= 40:
@@ -281,21 +286,27 @@ class TitleRanker:
         """Entries sharing the most content words with the query (near spellings count)."""
         self._maybe_rebuild()
         common = max(50, self._indexed // 50)
-        words = [w for w in dict.fromkeys(qwords) if len(self._postings.get(w, ())) <= common]
-        if not words:
-            words = list(dict.fromkeys(qwords))
+        unique = list(dict.fromkeys(qwords))
+        words = [w for w in unique if len(self._postings.get(w, ())) <= common] or unique
+        # the rarest words say the most about which title was meant; misspelt words (not in
+        # the vocabulary) are looked up by near spelling
+        words.sort(key=lambda w: len(self._postings.get(w, ())) or common)
         hits: Counter[int] = Counter()
-        for w in words:
-            ids = set(self._postings.get(w, ()))
-            if w not in self._postings and len(w) >= 4:
+        for w in words[:RAREST_WORDS]:
+            postings = self._postings.get(w)
+            if postings is not None:
+                hits.update(postings)
+            elif len(w) >= 4:
+                ids: set[int] = set()
                 for v in self._near_words(w):
                     if len(self._postings[v]) <= common:
                         ids.update(self._postings[v])
-            for i in ids:
-                hits[i] += 1
+                hits.update(ids)
         for i in range(self._indexed, len(self._entries)):
-            if self._alive[i] and any(w in self._entries[i].words for w in words):
-                hits[i] += 1
+            if self._alive[i]:
+                n = sum(1 for w in words[:RAREST_WORDS] if w in self._entries[i].words)
+                if n:
+                    hits[i] += n
         return [self._entries[i] for i, _ in hits.most_common(SUGGESTION_CANDIDATES) if self._alive[i]]
 
 
