@@ -78,13 +78,6 @@ def test_status_with_empty_params(connection: Connection) -> None:
     assert set(reply["result"]) >= {"vaults", "notes", "indexing", "version"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: a request without a 'params' member (JSON-RPC allows omitting it; "
-    "vscode-languageclient's RequestType0 and Neovim's buf_request(.., nil) send none) fails "
-    "with -32603 'JsonRPCRequestMessage.__init__() missing ... params' in pygls 2.1. "
-    "Remove this marker once the server accepts it.",
-)
 def test_status_without_params(connection: Connection) -> None:
     connection.send({"id": 2, "method": "claim-lsp/status"})
     reply = connection.response(2)

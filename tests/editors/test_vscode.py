@@ -32,6 +32,9 @@ def test_vscode(spec: Spec, tmp_path: Path) -> None:
     # the extension started the server because the folder looks like a claim vault
     channel = "".join(p.read_text() for p in Path(spec.artifacts).glob("*Claim LSP.log"))
     assert "Claim vault detected" in channel, f"output channel: {channel[:2000]!r}"
+    # "Claim LSP: Restart Server" started it a second time, and the status bar came back
+    assert channel.count("Starting ") >= 2, f"output channel: {channel[:2000]!r}"
+    assert "notes" in (result.get("status_after_restart") or ""), result.get("status_after_restart")
     missing = [
         s for s in ("1-problems.png", "2-hover.png", "3-completion.png") if not (Path(spec.artifacts) / s).is_file()
     ]

@@ -222,6 +222,21 @@ async function waitHttp(url, ms) {
       log('backlinks peek:', JSON.stringify(result.backlinks));
       await page.keyboard.press('Escape');
     });
+
+    await step('restart', async () => {
+      // "Claim LSP: Restart Server": the status bar goes through "starting" back to the index size
+      await editor().click();
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').waitFor({ timeout: T });
+      await page.keyboard.type('Claim LSP: Restart Server');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Restart Server' }).first().waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+      await sleep(500);
+      const item = page.locator('.statusbar-item', { hasText: /Claim LSP: \d+ notes?/ }).first();
+      await item.waitFor({ timeout: T });
+      result.status_after_restart = (await item.innerText()).trim();
+      log('status after restart:', result.status_after_restart);
+    });
   } catch (e) {
     log('ERROR', e.stack || e.message);
     result.errors.push(String(e.message));

@@ -300,8 +300,10 @@ async function refreshStatus(): Promise<void> {
   }
   if (c !== client) return;
   const notes = status.notes ?? (status.vaults ?? []).reduce((n, v) => n + v.notes, 0);
-  const icon = status.indexing ? '$(sync~spin)' : '$(check)';
-  statusItem.text = `${icon} Claim LSP: ${notes} ${notes === 1 ? 'note' : 'notes'}`;
+  const count = `${notes} ${notes === 1 ? 'note' : 'notes'}`;
+  statusItem.text = status.indexing
+    ? `$(sync~spin) Claim LSP: indexing${notes > 0 ? ` (${count})` : ''}…`
+    : `$(check) Claim LSP: ${count}`;
   const tip = new vscode.MarkdownString(`**Claim LSP** ${status.version ?? ''} — ${status.indexing ? 'indexing' : 'running'}\n\n`);
   for (const v of status.vaults ?? []) tip.appendMarkdown(`- \`${v.root}\`: ${v.notes} notes\n`);
   tip.appendMarkdown('\nClick for the output.');
