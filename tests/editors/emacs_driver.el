@@ -124,6 +124,23 @@
   (put-result 'definition_file (buffer-file-name (window-buffer)))
   (put-result 'definition_line (with-current-buffer (window-buffer) (1- (line-number-at-pos)))))
 
+(step "backlinks"
+  ;; M-? on the H1 of the note go-to-definition opened: eglot's xref backend asks for references
+  (with-current-buffer (window-buffer)
+    (unless (equal (buffer-file-name) (spec 'definition_file)) (error "not in the linked note"))
+    (goto-char (point-min))
+    (re-search-forward "^# ")
+    (let* ((backend (xref-find-backend))
+           (id (xref-backend-identifier-at-point backend))
+           (xrefs (xref-backend-references backend id)))
+      (put-result 'backlinks
+                  (vconcat (mapcar (lambda (x)
+                                     (let ((loc (xref-item-location x)))
+                                       `((file . ,(xref-location-group loc))
+                                         (line . ,(1- (xref-location-line loc)))
+                                         (text . ,(substring-no-properties (xref-item-summary x))))))
+                                   xrefs))))))
+
 (put-result 'errors (or (reverse errors) []))
 (with-temp-file (spec 'result) (insert (json-encode result)))
 (with-current-buffer note-buffer

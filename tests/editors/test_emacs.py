@@ -20,3 +20,7 @@ def test_emacs_eglot(spec: Spec, tmp_path: Path) -> None:
     check_observations(result, spec)
     assert result.get("vault_detected") is True, "claim-lsp.el did not recognise the note as a vault note"
     assert result.get("hover_via") == "eldoc", "the hover did not come through eldoc"
+    # M-? on the linked note's H1: the open note links there (the H1 itself may be included,
+    # as the reference request from xref asks for the declaration too)
+    files = {Path(b["file"]).name for b in result.get("backlinks") or []}
+    assert Path(spec.file).name in files, result.get("backlinks")
