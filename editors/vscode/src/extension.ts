@@ -122,7 +122,8 @@ function resolveServerCommand(folder: vscode.WorkspaceFolder | undefined): strin
   const configured = vscode.workspace.getConfiguration('claimLsp').get<string>('server.path', 'claim-lsp') || 'claim-lsp';
   const root = folder?.uri.fsPath ?? '';
   let command = configured.replace(/\$\{workspaceFolder\}/g, root).replace(/^~(?=$|[\\/])/, os.homedir());
-  if (command === 'claim-lsp' && !onPath(command) && root) {
+  // the workspace's own virtualenv only in a trusted folder: it is code from the folder
+  if (command === 'claim-lsp' && !onPath(command) && root && vscode.workspace.isTrusted) {
     const venv = path.join(root, '.venv', process.platform === 'win32' ? 'Scripts' : 'bin', 'claim-lsp');
     if (fs.existsSync(venv)) command = venv;
   }
