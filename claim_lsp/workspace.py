@@ -27,6 +27,7 @@ class Change:
     path: str
     names: set[str] = field(default_factory=set)
     headings_changed: bool = False
+    shown_elsewhere: bool = True  # what other notes show of it (confidence, links) may have changed
 
 
 def _names(vault: Vault, note: Note | None) -> set[str]:
@@ -77,7 +78,12 @@ class Workspace:
         old = vault.put(note)
         names = _names(vault, old) ^ _names(vault, note)
         headings = old is None or [h.text for h in old.headings] != [h.text for h in note.headings]
-        return Change(vault, rel, names, headings)
+        shown = (
+            old is None
+            or old.meta.get("confidence") != note.meta.get("confidence")
+            or [link.target for link in old.links] != [link.target for link in note.links]
+        )
+        return Change(vault, rel, names, headings, shown)
 
     def set_text(self, path: Path, text: str) -> Change | None:
         """The editor opened or changed a document."""

@@ -39,8 +39,9 @@ class _Ignored:
 
 
 class ClaimProtocol(LanguageServerProtocol):
-    """Two fixes to pygls' protocol:
+    """Three fixes to pygls' protocol:
 
+    - a request without a `params` member (allowed by JSON-RPC) is read as params = null;
     - a request whose params fail to deserialize (a negative `character`, say) gets a
       JSON-RPC InvalidParams error reply, instead of no reply at all;
     - positions are UTF-16 whatever else the client offers (every client must support it,
@@ -48,6 +49,8 @@ class ClaimProtocol(LanguageServerProtocol):
     """
 
     def structure_message(self, data: dict[str, Any]):
+        if isinstance(data, dict) and "method" in data and "jsonrpc" in data and "params" not in data:
+            data["params"] = None  # JSON-RPC lets a request omit params; pygls 2.1 requires the member
         try:
             return super().structure_message(data)
         except JsonRpcException as exc:
@@ -99,6 +102,7 @@ class ClaimLanguageServer(LanguageServer):
         self._published: dict[str, list[lsp.Diagnostic]] = {}
         self._versions: dict[Path, int | None] = {}
         self._tasks: set[asyncio.Task] = set()
+        self._view_timer: asyncio.TimerHandle | None = None
 
     # ---- helpers used by the feature modules -----------------------------------------
     def note_for(self, uri: str) -> tuple[Vault, Note] | None:
@@ -257,6 +261,26 @@ class ClaimLanguageServer(LanguageServer):
         for path in list(self.state.open_docs):
             self.schedule_diagnostics(path, 0)
 
+    def schedule_view_refresh(self, delay: float = 0.3) -> None:
+        """Ask the client to re-request inlay hints and code lenses (confidences shown after
+        links, backlink counts), once things have settled."""
+        if self._view_timer is not None:
+            self._view_timer.cancel()
+        self._view_timer = asyncio.get_event_loop().call_later(delay, self._refresh_views)
+
+    def _refresh_views(self) -> None:
+        self._view_timer = None
+        ws = self.client_capabilities.workspace
+        if ws is None:
+            return
+        try:
+            if ws.inlay_hint is not None and ws.inlay_hint.refresh_support:
+                self.workspace_inlay_hint_refresh(None)
+            if ws.code_lens is not None and ws.code_lens.refresh_support:
+                self.workspace_code_lens_refresh(None)
+        except Exception:
+            log.exception("refresh request failed")
+
     def request_pull_refresh(self) -> None:
         ws = self.client_capabilities.workspace
         if ws is not None and ws.diagnostics is not None and ws.diagnostics.refresh_support:
@@ -271,6 +295,8 @@ class ClaimLanguageServer(LanguageServer):
             self.schedule_diagnostics(path)
         if change is None:
             return
+        if change.names or change.shown_elsewhere:
+            self.schedule_view_refresh()
         linkers = self.state.open_linkers(change)
         if not linkers:
             return

@@ -164,3 +164,16 @@ async def test_bad_request_params_get_an_error_reply(push_client: LanguageClient
         lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=0, character=0))
     )
     assert hover is None
+
+
+async def test_request_without_params_member_is_answered(push_client: LanguageClient, vault):
+    """JSON-RPC allows omitting params; vscode-languageclient's RequestType0 does."""
+    from concurrent.futures import Future
+
+    future: Future = Future()
+    push_client.protocol._request_futures["no-params"] = future
+    body = json.dumps({"jsonrpc": "2.0", "id": "no-params", "method": "claim-lsp/status"})
+    push_client.protocol.writer.write(f"Content-Length: {len(body)}\r\n\r\n{body}".encode())
+    result = await asyncio.wait_for(asyncio.wrap_future(future), timeout=10)
+    notes = result["notes"] if isinstance(result, dict) else result.notes
+    assert notes == 5

@@ -209,12 +209,18 @@ REFUSALS = [
 
 
 async def test_rename_refusals_leave_everything_untouched(client: LanguageClient, vault):
-    if not renames_files(client):
-        pytest.skip("this client cannot rename files; covered by the first test")
     before = {p: p.read_bytes() for p in vault.rglob("*.md")}
     target = vault / f"claims/{T}.md"
     text = read_file(target)
     doc = lsp.TextDocumentIdentifier(uri=target.as_uri())
+    if not renames_files(client):
+        # a client that cannot rename files gets every note rename refused, and nothing changes
+        for new_name, _ in REFUSALS:
+            params = lsp.RenameParams(text_document=doc, position=h1_position(text, T), new_name=new_name)
+            with pytest.raises(JsonRpcException, match="does not accept file renames"):
+                await client.text_document_rename_async(params)
+        assert {p: p.read_bytes() for p in vault.rglob("*.md")} == before
+        return
     for new_name, message in REFUSALS:
         params = lsp.RenameParams(text_document=doc, position=h1_position(text, T), new_name=new_name)
         if message is None:
