@@ -6,7 +6,11 @@
 -- go-to-definition jumps to. Writes them as JSON to spec.result; Python checks them.
 local spec = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('CLAIM_EDITOR_SPEC')), '\n'))
 local T = spec.timeout_ms
-local result = { editor = 'nvim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch), errors = {} }
+local result = {
+  editor = 'nvim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch)
+    .. ' api=' .. (os.getenv('CLAIM_NVIM_API') or 'auto'),
+  errors = {},
+}
 
 local function log(...) io.stdout:write(table.concat(vim.tbl_map(tostring, { ... }), ' ') .. '\n') end
 local function write_result()
@@ -34,6 +38,7 @@ local claim_lsp = require('claim_lsp')
 claim_lsp.setup({
   cmd = spec.server_cmd,
   init_options = spec.init_options,
+  api = os.getenv('CLAIM_NVIM_API') or 'auto',
   on_attach = function(client) log('attached', client.name, client.id) end,
 })
 

@@ -28,6 +28,9 @@ M.defaults = {
     prev_problem = '[d', next_problem = ']d',
   },
   on_attach = nil, -- function(client, bufnr) called after the keymaps
+  -- which Neovim API starts the server: 'auto' picks by version; 'config' (0.11+ vim.lsp.config),
+  -- 'start' (0.8+ vim.lsp.start) or 'start_client' (0.7) force one
+  api = 'auto',
 }
 
 local uv = vim.uv or vim.loop
@@ -121,7 +124,12 @@ function M.setup(user)
   local opts = vim.tbl_deep_extend('force', {}, M.defaults, user or {})
   local on_attach = attach_hook(opts)
 
-  if vim.lsp.config and vim.lsp.enable then -- 0.11+
+  local api = opts.api
+  if api == 'auto' then
+    api = (vim.lsp.config and vim.lsp.enable) and 'config' or (vim.lsp.start and 'start') or 'start_client'
+  end
+
+  if api == 'config' then -- 0.11+
     vim.lsp.config(opts.name, {
       cmd = opts.cmd,
       filetypes = opts.filetypes,
@@ -146,7 +154,7 @@ function M.setup(user)
       workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
       on_attach = on_attach,
     }
-    if vim.lsp.start then -- 0.8-0.10: reuses the client of the same name and root
+    if api == 'start' then -- 0.8-0.10: reuses the client of the same name and root
       vim.lsp.start(config, { bufnr = bufnr })
       return
     end
