@@ -18,7 +18,8 @@
 
 (defcustom claim-lsp-command '("claim-lsp")
   "Command line that starts the server (it speaks LSP over stdio).
-For a server in a virtualenv use its full path, e.g. (\"~/.venvs/claim/bin/claim-lsp\")."
+For a server in a virtualenv use its full path, e.g.
+(\"~/.venvs/claim/bin/claim-lsp\")."
   :type '(repeat string))
 
 (defcustom claim-lsp-initialization-options nil
