@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Heading, Link, Note
+from .model import Frontmatter, Heading, Link, Note
 from .rank import TitleRanker
 from .schema import Config
 
@@ -97,6 +97,25 @@ class Vault:
         for alias in note.aliases:
             self.ranker.add(alias, note.path, alias=True)
         return old
+
+    def put_placeholder(self, path: str) -> None:
+        """File a note by its title before it is read: links to it resolve and completion
+        offers it at once; the parsed note replaces it later."""
+        if path in self.notes:
+            return
+        name = path.rsplit("/", 1)[-1]
+        title = name[:-3] if name.lower().endswith(".md") else name
+        self.put(
+            Note(
+                path=path,
+                title=title,
+                text_lines=0,
+                frontmatter=Frontmatter(None, None),
+                h1=None,
+                headings=[],
+                links=[],
+            )
+        )
 
     def remove(self, path: str) -> Note | None:
         old = self.notes.pop(path, None)

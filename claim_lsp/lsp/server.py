@@ -170,6 +170,10 @@ class ClaimLanguageServer(LanguageServer):
         try:
             paths = await loop.run_in_executor(None, lambda: list(walk_notes(root, config)))
             total = len(paths)
+            # titles first: completion and link checks work before a single note is read
+            for rel, _ in paths:
+                vault.put_placeholder(rel)
+            self.refresh_all_open()
             for start in range(0, total, BATCH):
                 chunk = paths[start : start + BATCH]
                 notes = await loop.run_in_executor(None, lambda c=chunk: [note_from_file(r, p, config) for r, p in c])
