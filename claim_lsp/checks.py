@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 
 from .index import AMBIGUOUS, BROKEN, CASE_MISMATCH, EMPTY, Vault, find_heading
@@ -35,8 +36,7 @@ def check_note(note: Note, vault: Vault) -> list[Problem]:
         severity = config.severity_of(p.code)
         if severity is None:
             continue
-        p.severity = severity
-        out.append(p)
+        out.append(p if p.severity == severity else replace(p, severity=severity))
     out.sort(key=lambda p: (p.span.line, p.span.col, p.code))
     return out
 

@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .cache import build_vault
 from .checks import CODES, check_note
 from .model import ERROR
-from .scan import build_vault, rel_path_in
+from .scan import rel_path_in
 from .schema import CONFIG_FILE, load_config
 from .text import to_utf16
 
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.add_argument("--select", type=_codes, help="only these codes (comma-separated)")
     check.add_argument("--ignore", type=_codes, help="leave out these codes (comma-separated)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the disk cache of parsed notes")
     return parser
 
 
@@ -109,7 +111,7 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         config = load_config(root)
         for message in config.errors:
             print(f"claim-lsp: {message}", file=sys.stderr)
-        vault = build_vault(root, config)
+        vault = build_vault(root, config, use_cache=not args.no_cache)
         paths = sorted(vault.notes) if wanted is None else sorted(p for p in wanted if p in vault.notes)
         checked += len(paths)
         for rel in paths:

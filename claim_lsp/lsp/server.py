@@ -17,11 +17,11 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-from .. import __version__
+from .. import __version__, cache
 from ..checks import check_note
 from ..index import Vault
 from ..model import Note
-from ..scan import note_from_file, walk_notes
+from ..scan import walk_notes
 from ..schema import CONFIG_FILE, load_config
 from ..workspace import Change, Workspace
 from .convert import path_to_uri, to_diagnostic, uri_to_path
@@ -155,7 +155,7 @@ class ClaimLanguageServer(LanguageServer):
             pass
 
     def spawn(self, coro) -> None:
-        task = asyncio.get_event_loop().create_task(coro)
+        task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -174,9 +174,13 @@ class ClaimLanguageServer(LanguageServer):
             for rel, _ in paths:
                 vault.put_placeholder(rel)
             self.refresh_all_open()
+            cached = await loop.run_in_executor(None, cache.load, root, config.limits)
+            fresh: dict[str, cache.Entry] = {}
             for start in range(0, total, BATCH):
                 chunk = paths[start : start + BATCH]
-                notes = await loop.run_in_executor(None, lambda c=chunk: [note_from_file(r, p, config) for r, p in c])
+                notes = await loop.run_in_executor(
+                    None, lambda c=chunk: list(cache.read_notes(c, config, cached, fresh))
+                )
                 if vault not in self.state.vaults:
                     return  # the folder was removed meanwhile
                 for note in notes:
@@ -186,7 +190,9 @@ class ClaimLanguageServer(LanguageServer):
                     token, f"{min(start + BATCH, total)}/{total} notes", (start + len(chunk)) * 100 // max(total, 1)
                 )
             vault.refresh_popularity()
-            log.info("indexed %s: %d notes", root, len(vault))
+            log.info("indexed %s: %d notes (%d from the cache)", root, len(vault), len(cached))
+            if cache.changed(cached, fresh):
+                self.spawn(loop.run_in_executor(None, cache.save, root, config.limits, fresh))
             self.log_client(f"claim-lsp: indexed {len(vault)} notes in {root}")
         except Exception:
             log.exception("indexing %s failed", root)

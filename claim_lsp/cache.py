@@ -1,0 +1,151 @@
+"""A disk cache of parsed notes, so a restart re-reads only the notes that changed.
+
+- Where: the user cache folder (`$XDG_CACHE_HOME/claim-lsp`, else `~/.cache/claim-lsp`, or
+  `$CLAIM_LSP_CACHE_DIR`), one file per vault, named by a hash of the vault's path.
+- Entries: vault-relative path -> (mtime in ns, size, parsed note). A note is reused only
+  when both match what `stat` says now.
+- Versioned by this format, the package version and the parse limits; another version is
+  ignored. Safe to delete at any time.
+- Never trusted: the file is unpickled with an allow-list of the model's classes (nothing
+  else can be constructed), and anything unreadable, corrupt or of the wrong shape is
+  logged and ignored. Writes go to a temporary file renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from . import __version__
+from .model import Note
+from .parse import Limits
+from .scan import note_from_file
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+Entry = tuple[int, int, Note]  # mtime_ns, size, note
+
+_ALLOWED = {
+    ("claim_lsp.model", name) for name in ("Note", "Link", "Heading", "Frontmatter", "Problem", "Span")
+} | {("builtins", name) for name in ("set", "frozenset", "bytes", "bytearray", "complex")}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+        return super().find_class(module, name)
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("CLAIM_LSP_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "claim-lsp"
+
+
+def cache_file(root: Path) -> Path:
+    key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return cache_dir() / f"vault-{key}.pickle"
+
+
+def _stamp(limits: Limits) -> tuple:
+    return (FORMAT, __version__, limits.max_links, limits.max_yaml_bytes, limits.max_yaml_values)
+
+
+def load(root: Path, limits: Limits) -> dict[str, Entry]:
+    path = cache_file(root)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        log.warning("cache %s not readable (%s); ignored", path, exc)
+        return {}
+    try:
+        stamp, entries = _SafeUnpickler(io.BytesIO(data)).load()
+    except Exception as exc:  # corrupt, truncated, foreign: never trusted
+        log.warning("cache %s is not usable (%s); ignored", path, exc)
+        return {}
+    if stamp != _stamp(limits) or not isinstance(entries, dict):
+        log.info("cache %s is from another version; ignored", path)
+        return {}
+    good: dict[str, Entry] = {}
+    for rel, entry in entries.items():
+        if (
+            isinstance(rel, str)
+            and isinstance(entry, tuple)
+            and len(entry) == 3
+            and isinstance(entry[2], Note)
+            and entry[2].path == rel
+        ):
+            good[rel] = entry
+    return good
+
+
+def save(root: Path, limits: Limits, entries: dict[str, Entry]) -> None:
+    path = cache_file(root)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((_stamp(limits), entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except Exception as exc:
+        log.warning("cache %s not written (%s)", path, exc)
+
+
+def read_notes(
+    paths: Iterable[tuple[str, Path]], config, cached: dict[str, Entry], fresh: dict[str, Entry]
+) -> Iterator[Note]:
+    """Notes for the listed files: from the cache when the file is unchanged, else read and
+    parsed. Every note, cached or new, is recorded in `fresh` (the next cache)."""
+    for rel, abs_path in paths:
+        try:
+            st = abs_path.stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        hit = cached.get(rel)
+        if hit is not None and stamp is not None and (hit[0], hit[1]) == stamp:
+            note = hit[2]
+        else:
+            note = note_from_file(rel, abs_path, config)
+        if stamp is not None and not any(p.code == "unreadable-file" for p in note.problems):
+            fresh[rel] = (stamp[0], stamp[1], note)
+        yield note
+
+
+def changed(old: dict[str, Entry], new: dict[str, Entry]) -> bool:
+    """Does the new cache differ from the loaded one (by file stamps)?"""
+    if old.keys() != new.keys():
+        return True
+    return any(old[k][:2] != v[:2] for k, v in new.items())
+
+
+def build_vault(root: Path, config, use_cache: bool = True):
+    """Index a whole folder, reusing and refreshing the disk cache (CLI)."""
+    from .index import Vault
+    from .scan import walk_notes
+
+    vault = Vault(root, config)
+    cached = load(root, config.limits) if use_cache else {}
+    fresh: dict[str, Entry] = {}
+    for note in read_notes(walk_notes(root, config), config, cached, fresh):
+        vault.put(note)
+    vault.refresh_popularity()
+    if use_cache and changed(cached, fresh):
+        save(root, config.limits, fresh)
+    return vault

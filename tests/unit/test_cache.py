@@ -1,0 +1,94 @@
+"""The disk cache of parsed notes: reused when unchanged, never trusted."""
+
+from __future__ import annotations
+
+import os
+import pickle
+
+import pytest
+
+from claim_lsp import cache
+from claim_lsp.scan import walk_notes
+from claim_lsp.schema import Config
+from tests.helpers import SMALL_VAULT, write_vault
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIM_LSP_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def index(root, config=None):
+    config = config or Config()
+    cached = cache.load(root, config.limits)
+    fresh: dict = {}
+    notes = {n.path: n for n in cache.read_notes(walk_notes(root, config), config, cached, fresh)}
+    return cached, fresh, notes
+
+
+def test_unchanged_notes_come_from_the_cache_and_changed_ones_are_reread(tmp_path):
+    root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
+    vault = cache.build_vault(root, Config())
+    assert cache.cache_file(root).exists()
+    cached, fresh, notes = index(root)
+    assert cached.keys() == fresh.keys() == notes.keys() == vault.notes.keys()
+    changed = root / "maps/_map.md"
+    changed.write_text("# Map\n\n- [[something new]]\n")
+    os.utime(changed, ns=(1, 1))  # a different mtime whatever the clock's resolution
+    cached, fresh, notes = index(root)
+    assert [link.target for link in notes["maps/_map.md"].links] == ["something new"]
+    assert notes["maps/_map.md"] is not cached["maps/_map.md"][2]
+    same = next(p for p in notes if p != "maps/_map.md")
+    assert notes[same] is cached[same][2]
+
+
+def test_the_cache_gives_the_same_problems_as_a_fresh_read(tmp_path):
+    from claim_lsp.checks import check_note
+
+    root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
+    first = cache.build_vault(root, Config())
+    again = cache.build_vault(root, Config())
+    for path, note in first.notes.items():
+        assert check_note(note, first) == check_note(again.notes[path], again)
+
+
+def test_a_corrupt_cache_is_ignored(tmp_path, cache_home):
+    root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
+    cache.build_vault(root, Config())
+    path = cache.cache_file(root)
+    path.write_bytes(path.read_bytes()[:100])
+    assert cache.load(root, Config().limits) == {}
+    path.write_bytes(b"not a pickle at all")
+    assert cache.load(root, Config().limits) == {}
+    assert len(cache.build_vault(root, Config())) == len(SMALL_VAULT)
+
+
+def test_a_cache_that_would_run_code_is_refused(tmp_path):
+    root = write_vault(tmp_path / "v", {"a.md": "# a\n"})
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    path = cache.cache_file(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps((cache._stamp(Config().limits), {"a.md": Evil()})))
+    assert cache.load(root, Config().limits) == {}
+    assert not marker.exists()
+
+
+def test_another_version_is_ignored(tmp_path):
+    root = write_vault(tmp_path / "v", {"a.md": "# a\n"})
+    cache.build_vault(root, Config())
+    path = cache.cache_file(root)
+    stamp, entries = pickle.loads(path.read_bytes())
+    path.write_bytes(pickle.dumps(((stamp[0] + 1, *stamp[1:]), entries)))
+    assert cache.load(root, Config().limits) == {}
+
+
+def test_without_cache_nothing_is_written(tmp_path, cache_home):
+    root = write_vault(tmp_path / "v", {"a.md": "# a\n"})
+    cache.build_vault(root, Config(), use_cache=False)
+    assert not cache_home.exists()
