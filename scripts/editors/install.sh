@@ -33,6 +33,7 @@ APT_PINNED=(
 )
 APT_PLAIN=(
   chromium
+  tmux      # the Neovim screen test types into the terminal UI
   # native modules of code-server (node-gyp builds them: no prebuilt binaries can be fetched)
   build-essential pkg-config python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev
   ripgrep   # replaces @vscode/ripgrep's download from GitHub

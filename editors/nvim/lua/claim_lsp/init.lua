@@ -31,6 +31,11 @@ M.defaults = {
   -- which Neovim API starts the server: 'auto' picks by version; 'config' (0.11+ vim.lsp.config),
   -- 'start' (0.8+ vim.lsp.start) or 'start_client' (0.7) force one
   api = 'auto',
+  -- 0.11+: vim.lsp.completion.enable() on attach, so that accepting an item applies the server's
+  -- edit (`[[Whole title]]`; plain omnifunc would insert only the first word of a title).
+  -- autotrigger: open the menu by itself on `[`; leave false when nvim-cmp/blink.cmp do it.
+  builtin_completion = true,
+  autotrigger = false,
 }
 
 local uv = vim.uv or vim.loop
@@ -95,6 +100,45 @@ function M.status(bufnr)
   end
 end
 
+--- 'omnifunc' for Neovim < 0.11 (<C-x><C-o>): inside `[[`, the server's items in the server's
+--- order, inserting its whole text. vim.lsp.omnifunc there keeps only items whose inserted text
+--- starts with the typed letters, case and all: `[[work` would find nothing.
+local pending -- the items fetched by the findstart call
+function M.omnifunc(findstart, base)
+  if findstart == 1 then
+    pending = nil
+    local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+    local line = vim.api.nvim_get_current_line()
+    local open = line:sub(1, col):find('%[%[[^%[%]]*$')
+    if not open then return -3 end -- not in a link: cancel silently
+    local params = {
+      textDocument = vim.lsp.util.make_text_document_params(),
+      position = { line = row - 1, character = select(2, vim.str_utfindex(line, col)) }, -- UTF-16
+      context = { triggerKind = 1 },
+    }
+    local responses = vim.lsp.buf_request_sync(0, 'textDocument/completion', params, 2000) or {}
+    local closing = line:sub(col + 1, col + 2) == ']]'
+    pending = {}
+    for _, response in pairs(responses) do
+      local result = response.result or {}
+      local items = result.items or result
+      table.sort(items, function(a, b) return (a.sortText or a.label) < (b.sortText or b.label) end)
+      for _, item in ipairs(items) do
+        local word = item.textEdit and item.textEdit.newText or item.insertText or item.label
+        if closing then word = word:gsub('%]%]$', '') end -- the "]]" already there stays
+        table.insert(pending, {
+          word = word, abbr = item.label, menu = item.detail, icase = 1, dup = 1,
+          info = type(item.documentation) == 'table' and item.documentation.value or item.documentation,
+        })
+      end
+    end
+    return open + 1 -- 0-based column just after "[["
+  end
+  local items = pending or {}
+  pending = nil
+  return items
+end
+
 local function set_keymaps(bufnr, keys)
   local actions = {
     definition = { vim.lsp.buf.definition, 'go to the linked note' },
@@ -115,6 +159,22 @@ end
 
 local function attach_hook(opts)
   return function(client, bufnr)
+    -- <C-x><C-o> completes links (the markdown ftplugin sets htmlcomplete, which would win)
+    if opts.builtin_completion and vim.lsp.completion and vim.lsp.completion.enable then
+      vim.bo[bufnr].omnifunc = 'v:lua.vim.lsp.omnifunc'
+      vim.lsp.completion.enable(true, client.id, bufnr, {
+        autotrigger = opts.autotrigger,
+        -- Neovim inserts a plain-text item only up to its first space ("[[Working"); titles have
+        -- spaces, so insert the server's whole text ("[[Working memory holds about four chunks]]")
+        convert = function(item)
+          local edit = item.textEdit
+          if edit and edit.newText and item.insertTextFormat ~= 2 then return { word = edit.newText } end
+          return {}
+        end,
+      })
+    else
+      vim.bo[bufnr].omnifunc = "v:lua.require'claim_lsp'.omnifunc"
+    end
     if opts.keymaps and vim.keymap then set_keymaps(bufnr, opts.keys) end
     if opts.on_attach then opts.on_attach(client, bufnr) end
   end
