@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
@@ -67,7 +68,8 @@ class TitleRanker:
         if key in self._by_key:
             return
         norm = normalize(text)
-        entry = Entry(text, path, norm, tuple(norm.split()), alias)
+        # words repeat across thousands of titles: one string object each
+        entry = Entry(text, path, norm, tuple(map(sys.intern, norm.split())), alias)
         self.generation += 1
         self._by_key[key] = len(self._entries)
         self._entries.append(entry)
