@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import isolated_env
 from .vault import NOTES, write_vault
 
 pytestmark = pytest.mark.editors
 
 
 class Connection:
-    def __init__(self, cmd: list[str], cwd: Path) -> None:
-        self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    def __init__(self, cmd: list[str], cwd: Path, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     def send(self, message: dict) -> None:
         body = json.dumps({"jsonrpc": "2.0", **message}).encode()
@@ -51,7 +52,7 @@ class Connection:
 def connection(tmp_path: Path, server_cmd: list[str]):
     root = tmp_path / "vault"
     write_vault(root)
-    conn = Connection(server_cmd, root)
+    conn = Connection(server_cmd, root, isolated_env(tmp_path))  # the server's caches stay in tmp_path
     conn.send(
         {
             "id": 1,
