@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"claim-lsp {__version__}")
     parser.add_argument("--log-file", help="write the log to this file (default: stderr)")
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument(
+        "--stdio", action="store_true", help="serve on stdio (the default; accepted because clients pass it)"
+    )
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="serve LSP (stdio by default)")
     serve.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")

@@ -163,3 +163,27 @@ def test_corpus_known_problems():
     assert {i["severity"] for i in items if i["code"] == "unknown-type"} == {"information"}
     codes = {i["code"] for i in items}
     assert {"broken-link", "case-mismatch", "ambiguous-link", "invalid-date", "missing-field"} <= codes
+
+
+def test_stdio_flag_is_accepted_by_the_server(tmp_path):
+    """vscode-languageclient and many configs pass --stdio; it must start the server."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "claim_lsp", "--stdio"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    body = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {"processId": None, "rootUri": None, "capabilities": {}},
+        }
+    )
+    proc.stdin.write(f"Content-Length: {len(body)}\r\n\r\n{body}".encode())
+    proc.stdin.flush()
+    header = proc.stdout.readline()
+    proc.kill()
+    proc.wait(10)
+    assert header.startswith(b"Content-Length:")
