@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 _SPLIT = re.compile(r"[\s\-_/.,;:!?()\[\]{}\"'`*+=|\\<>~^&%$#@]+")
 OVERLAY_LIMIT = 512
-MAX_CANDIDATES = 3000
+MAX_CANDIDATES = 400  # partial matches scored word by word when too few titles meet every word
 RAREST_WORDS = 6  # of a broken link's words, how many pick the candidates
 SUGGESTION_CANDIDATES = 80  # titles sharing the most content words; only these are scored
 
@@ -150,8 +150,7 @@ class TitleRanker:
             if fuzzy_words and (not prefixed or len(matched) < 20):
                 for v in self._near_words(w):
                     matched.update(self._postings.get(v, ()))
-            for i in matched:
-                hits[i] += 1
+            hits.update(matched)
         # the overlay is small: match it directly
         for i in range(self._indexed, len(self._entries)):
             if not self._alive[i]:
@@ -208,6 +207,24 @@ class TitleRanker:
         pop = self.popularity.get(e.path, 0)
         return best + min(math.log1p(pop), 5) * 0.2 - len(t) / 1000 - (0.5 if e.alias else 0.0)
 
+    def _score_strong(self, query: str, e: Entry) -> float:
+        """The score of a title that holds every typed word: where the query sits in it, or
+        how close its opening is to a typed prefix with a typo."""
+        t = e.norm
+        if t == query:
+            best = 110.0
+        elif t.startswith(query):
+            best = 100.0
+        elif (" " + query) in (" " + t):
+            best = 93.0
+        elif query in t:
+            best = 88.0
+        else:
+            head = max(fuzz.ratio(query, t[: len(query)]), fuzz.ratio(query, t[: len(query) + 1]))
+            best = 86 + (head - 80) * 0.3 if head >= 80 else 85.0
+        pop = self.popularity.get(e.path, 0)
+        return best + min(math.log1p(pop), 5) * 0.2 - len(t) / 1000 - (0.5 if e.alias else 0.0)
+
     def rank(self, query: str, limit: int = 50, exclude: str | None = None) -> list[Ranked]:
         """Best matches for what was typed, best first."""
         self._maybe_rebuild()
@@ -218,16 +235,25 @@ class TitleRanker:
             return [Ranked(e, 0.0) for e in pool[:limit]]
         qwords = q.split()
         hits = self._candidates(qwords, fuzzy_words=True)
-        ids = [i for i, _ in hits.most_common(MAX_CANDIDATES)]
         memo: dict[str, tuple[float, ...]] = {}
         scored = []
-        for i in ids:
-            e = self._entries[i]
-            if e.path == exclude or not self._alive[i]:
-                continue
-            s = self._score(q, qwords, e, memo)
-            if s >= 40:
-                scored.append(Ranked(e, s))
+        # titles that meet every typed word (as a prefix or a near spelling) are scored with
+        # string tests only; the rest, with the word-by-word score, only if they are needed
+        need = len(set(qwords))
+        strong = [i for i, n in hits.items() if n >= need and self._alive[i]]
+        if len(strong) >= limit:
+            for i in strong:
+                e = self._entries[i]
+                if e.path != exclude:
+                    scored.append(Ranked(e, self._score_strong(q, e)))
+        else:
+            for i, _ in hits.most_common(MAX_CANDIDATES):
+                e = self._entries[i]
+                if e.path == exclude or not self._alive[i]:
+                    continue
+                s = self._score(q, qwords, e, memo)
+                if s >= 40:
+                    scored.append(Ranked(e, s))
         if len(scored) < limit and len(q) >= 3:
             # nothing shares a word: fall back to a typo-tolerant pass over everything
             seen = {id(r.entry) for r in scored}
