@@ -152,7 +152,8 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         counts: dict[str, int] = {}
         for _, _, p in results:
             counts[p.severity] = counts.get(p.severity, 0) + 1
-        summary = ", ".join(f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in sorted(counts.items())) or "no problems"
+        plural = {"error": "errors", "warning": "warnings", "information": "information", "hint": "hints"}
+        summary = ", ".join(f"{n} {sev if n == 1 else plural[sev]}" for sev, n in sorted(counts.items())) or "no problems"
         print(f"{checked} notes checked: {summary}", file=sys.stderr)
     return 1 if any_error else 0
 
