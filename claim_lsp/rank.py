@@ -166,16 +166,7 @@ class TitleRanker:
         t = e.norm
         if not t:
             return 0.0
-        if t == query:
-            best = 110.0
-        elif t.startswith(query):
-            best = 100.0
-        elif (" " + query) in (" " + t):
-            best = 93.0
-        elif query in t:
-            best = 88.0
-        else:
-            best = 0.0
+        best = _placement(query, t)
         if best < 88:
             # how well each query word is met by some word of the title: 1 as a prefix,
             # 0.75 as a near spelling (memoised per title word: candidates share words)
@@ -203,27 +194,22 @@ class TitleRanker:
                 if head >= 80:
                     typo = max(typo, 86 + (head - 80) * 0.3)
             best = max(best, words_score, typo)
-        # ties: popular notes, then shorter titles, then aliases after titles
-        pop = self.popularity.get(e.path, 0)
-        return best + min(math.log1p(pop), 5) * 0.2 - len(t) / 1000 - (0.5 if e.alias else 0.0)
+        return best + self._tiebreak(e)
 
     def _score_strong(self, query: str, e: Entry) -> float:
         """The score of a title that holds every typed word: where the query sits in it, or
         how close its opening is to a typed prefix with a typo."""
         t = e.norm
-        if t == query:
-            best = 110.0
-        elif t.startswith(query):
-            best = 100.0
-        elif (" " + query) in (" " + t):
-            best = 93.0
-        elif query in t:
-            best = 88.0
-        else:
+        best = _placement(query, t)
+        if not best:
             head = max(fuzz.ratio(query, t[: len(query)]), fuzz.ratio(query, t[: len(query) + 1]))
             best = 86 + (head - 80) * 0.3 if head >= 80 else 85.0
+        return best + self._tiebreak(e)
+
+    def _tiebreak(self, e: Entry) -> float:
+        """Between equal scores: popular notes, then shorter titles, then titles before aliases."""
         pop = self.popularity.get(e.path, 0)
-        return best + min(math.log1p(pop), 5) * 0.2 - len(t) / 1000 - (0.5 if e.alias else 0.0)
+        return min(math.log1p(pop), 5) * 0.2 - len(e.norm) / 1000 - (0.5 if e.alias else 0.0)
 
     def rank(self, query: str, limit: int = 50, exclude: str | None = None) -> list[Ranked]:
         """Best matches for what was typed, best first."""
@@ -336,6 +322,19 @@ class TitleRanker:
                 if n:
                     hits[i] += n
         return [self._entries[i] for i, _ in hits.most_common(SUGGESTION_CANDIDATES) if self._alive[i]]
+
+
+def _placement(query: str, title: str) -> float:
+    """Where the typed text sits in a title: all of it, its start, a word start, inside, nowhere."""
+    if title == query:
+        return 110.0
+    if title.startswith(query):
+        return 100.0
+    if (" " + query) in (" " + title):
+        return 93.0
+    if query in title:
+        return 88.0
+    return 0.0
 
 
 def _scores(query: str, choices: list[str], scorer) -> dict[int, float]:
