@@ -15,7 +15,6 @@ from .text import astral_map, split_lines
 LINK = re.compile(r"(!?)\[\[([^\[\]\r\n]*)\]\]")
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*)$")
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
 _INTRO_LINK = re.compile(r"!?\[\[([^\[\]\r\n]*)\]\]")
 INTRO_CHARS = 700
@@ -53,33 +52,55 @@ def split_target(raw: str) -> tuple[str, str | None, str | None]:
     return target, heading, shown
 
 
+def _strip_closing_hashes(raw: str) -> str:
+    """'Title ##' -> 'Title ' (an ATX closing sequence), but 'C#' stays. Done by hand: the
+    regex `(?:^|[ \t]+)#+[ \t]*$` takes quadratic time on a long run of spaces."""
+    trimmed = raw.rstrip(" \t")
+    bare = trimmed.rstrip("#")
+    if bare == trimmed:
+        return raw
+    if not bare or bare[-1] in " \t":
+        return bare
+    return raw
+
+
 def code_spans(line: str) -> list[tuple[int, int]]:
-    """Column ranges of inline code spans on one line (backtick runs of equal length)."""
+    """Column ranges of inline code spans on one line (backtick runs of equal length),
+    sorted and disjoint. Linear: each run looks up the next run of its width."""
     if "`" not in line:
         return []
     runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    next_same: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        width = runs[i][1] - runs[i][0]
+        next_same[i] = last.get(width)
+        last[width] = i
     spans = []
     i = 0
     while i < len(runs):
-        start, end = runs[i]
-        width = end - start
-        for j in range(i + 1, len(runs)):
-            if runs[j][1] - runs[j][0] == width:
-                spans.append((start, runs[j][1]))
-                i = j
-                break
+        j = next_same[i]
+        if j is not None:
+            spans.append((runs[i][0], runs[j][1]))
+            i = j
         i += 1
     return spans
 
 
-def _links_on_line(line: str, n: int, fm_key: str | None = None) -> list[Link]:
+def _links_on_line(line: str, n: int, fm_key: str | None = None, limit: int | None = None) -> list[Link]:
+    """The links on one line outside code spans, at most limit of them."""
     if "[[" not in line:
         return []
     codes = code_spans(line)
-    out = []
+    in_code = 0  # index of the first code span that does not end before the current link
+    out: list[Link] = []
     for m in LINK.finditer(line):
+        if limit is not None and len(out) >= limit:
+            break
         start = m.start()
-        if any(a <= start < b for a, b in codes):
+        while in_code < len(codes) and codes[in_code][1] <= start:
+            in_code += 1
+        if in_code < len(codes) and codes[in_code][0] <= start:
             continue
         embed = bool(m.group(1))
         raw = m.group(2)
@@ -120,8 +141,8 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
     if fm.span is not None:
         for n in range(1, fm.span.end_line):
             line = lines[n]
-            if "[[" in line:
-                links.extend(_links_on_line(line, n, key_line_of(fm, n)))
+            if "[[" in line and len(links) <= limits.max_links:
+                links.extend(_links_on_line(line, n, key_line_of(fm, n), limits.max_links + 1 - len(links)))
     fence: tuple[str, int] | None = None
     for n in range(fm.body_line, len(lines)):
         line = lines[n]
@@ -146,18 +167,20 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
             m = _HEADING.match(line)
             if m:
                 raw = m.group(2)
-                body = _CLOSING_HASHES.sub("", raw).rstrip() if raw.strip("# \t") else ""
+                body = _strip_closing_hashes(raw).rstrip() if raw.strip("# \t") else ""
                 col = m.start(2)
                 headings.append(Heading(len(m.group(1)), body.strip(), Span(n, col, n, col + len(body))))
-        if "[[" in line:
-            links.extend(_links_on_line(line, n))
+        if "[[" in line and len(links) <= limits.max_links:
+            # past the limit no more links are collected: a note of a million links costs
+            # no more than one of max_links + 1
+            links.extend(_links_on_line(line, n, limit=limits.max_links + 1 - len(links)))
     problems: list[Problem] = []
     if len(links) > limits.max_links:
         problems.append(
             Problem(
                 "too-many-links",
                 WARNING,
-                f"This note has {len(links)} links; only the first {limits.max_links} are checked",
+                f"This note has more than {limits.max_links} links; only the first {limits.max_links} are checked",
                 Span(0, 0, 0, 0),
             )
         )
@@ -197,16 +220,30 @@ def _aliases(data: dict | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def plain_text(line: str) -> str:
-    """Wiki links shown as their text: [[a|b]] -> b, [[a#h]] -> a > h."""
+def _shown(m: re.Match[str]) -> str:
+    target, heading, shown = split_target(m.group(1))
+    if shown:
+        return shown.strip()
+    return f"{target} > {heading}" if heading else target
 
-    def repl(m: re.Match[str]) -> str:
-        target, heading, shown = split_target(m.group(1))
-        if shown:
-            return shown.strip()
-        return f"{target} > {heading}" if heading else target
 
-    return _INTRO_LINK.sub(repl, line)
+def plain_text(line: str, limit: int | None = None) -> str:
+    """Wiki links shown as their text: [[a|b]] -> b, [[a#h]] -> a > h. With a limit, stops
+    soon after that many characters (a 5 MB line costs no more than a short one)."""
+    if limit is None:
+        return _INTRO_LINK.sub(_shown, line)
+    out: list[str] = []
+    size = 0
+    pos = 0
+    for m in _INTRO_LINK.finditer(line):
+        for piece in (line[pos : m.start()], _shown(m)):
+            out.append(piece)
+            size += len(piece)
+        pos = m.end()
+        if size > limit:
+            return "".join(out)
+    out.append(line[pos:])
+    return "".join(out)
 
 
 def _intro(lines: list[str], body_line: int, h1: Heading | None) -> str:
@@ -230,7 +267,7 @@ def _intro(lines: list[str], body_line: int, h1: Heading | None) -> str:
             if parts:
                 break
             continue
-        parts.append(plain_text(line))
+        parts.append(plain_text(line, INTRO_CHARS))
         if sum(len(p) for p in parts) > INTRO_CHARS:
             break
     text = " ".join(parts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,11 +56,20 @@ def decode(data: bytes) -> FileText:
 
 def read_text(path: Path, max_bytes: int) -> FileText:
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            return FileText("", "is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the open forever
+            return FileText("", "is not a regular file (a pipe, socket or device); not read")
+        size = st.st_size
         if size > max_bytes:
             return FileText("", f"is {size} bytes, over the limit of {max_bytes} (limits.max_file_bytes); not read")
         with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+            # read(n) allocates n bytes up front: ask for the size stat gave (+1 to notice
+            # growth), not for the limit, which would be 10 MiB for every note
+            data = fh.read(size + 1)
+            if len(data) > size:
+                data += fh.read(max_bytes + 1 - len(data))
     except FileNotFoundError:
         return FileText("", "disappeared while being read")
     except PermissionError:
