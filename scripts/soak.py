@@ -65,6 +65,7 @@ class Doc:
         self.uri = uri
         self.lines = text.split("\n")
         self.version = 1
+        self.budget = len(text) + 2000  # past this, edits delete: the documents do not grow without bound
 
     def random_position(self, rng: random.Random) -> lsp.Position:
         if rng.random() < 0.05:  # past the end of the file or the line
@@ -87,12 +88,14 @@ class Doc:
         text = self.lines[line]
         col = rng.randint(0, len(text))
         roll = rng.random()
+        if sum(len(x) + 1 for x in self.lines) > self.budget and len(self.lines) > 3:
+            roll = 0.5  # delete
         if roll < 0.4:
             title = rng.choice(titles)
             new = "[[" + title[: rng.randint(0, len(title))] + rng.choice(["", "]]", "#", "|x]]"])
             end_col = col
         elif roll < 0.7 and len(self.lines) > 3:
-            end_col = min(len(text), col + rng.randint(0, 10))
+            end_col = min(len(text), col + rng.randint(0, 40))
             new = ""
         elif roll < 0.85:
             new, end_col = rng.choice(["\n", "\n\n", " 🚀 ", "é", "`", "```\n"]), col
