@@ -43,8 +43,23 @@ class Link:
     shown: str | None  # the part after |
     embed: bool  # ![[...]]
     span: Span  # the whole link, brackets (and !) included
-    target_span: Span  # just the target as written inside the brackets
     fm_key: str | None = None  # top-level frontmatter key when inside frontmatter
+
+    @property
+    def target_span(self) -> Span:
+        """Just the target as written inside the brackets: up to the first | or #, without
+        surrounding spaces. Derived rather than stored: a vault holds millions of links."""
+        raw = self.raw
+        cut = len(raw)
+        for sep in ("|", "#"):
+            pos = raw.find(sep)
+            if pos != -1 and pos < cut:
+                cut = pos
+        written = raw[:cut]
+        inner = self.span.col + (3 if self.embed else 2)
+        start = inner + len(written) - len(written.lstrip())
+        end = inner + len(written.rstrip())
+        return Span(self.span.line, start, self.span.line, max(start, end))
 
     @property
     def key(self) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .frontmatter import DEFAULT_MAX_YAML_BYTES, DEFAULT_MAX_YAML_VALUES, key_line_of, parse_frontmatter
 from .model import WARNING, Heading, Link, Note, Problem, Span
-from .text import astral_map, split_lines
+from .text import astral_map, has_astral, split_lines
 
 LINK = re.compile(r"(!?)\[\[([^\[\]\r\n]*)\]\]")
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
@@ -102,29 +102,16 @@ def _links_on_line(line: str, n: int, fm_key: str | None = None, limit: int | No
             in_code += 1
         if in_code < len(codes) and codes[in_code][0] <= start:
             continue
-        embed = bool(m.group(1))
         raw = m.group(2)
         target, heading, shown = split_target(raw)
-        inner = m.start(2)
-        # the target as written: up to the first | or #, whitespace trimmed
-        cut = len(raw)
-        for sep in ("|", "#"):
-            pos = raw.find(sep)
-            if pos != -1:
-                cut = min(cut, pos)
-        written = raw[:cut]
-        lead = len(written) - len(written.lstrip())
-        t_start = inner + lead
-        t_end = inner + len(written.rstrip())
         out.append(
             Link(
                 raw=raw,
                 target=target,
                 heading=heading,
                 shown=shown,
-                embed=embed,
+                embed=bool(m.group(1)),
                 span=Span(n, start, n, m.end()),
-                target_span=Span(n, t_start, n, max(t_start, t_end)),
                 fm_key=fm_key,
             )
         )
@@ -195,7 +182,7 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
         headings=headings,
         links=links,
         aliases=_aliases(fm.data),
-        astral=astral_map(lines),
+        astral=astral_map(lines) if has_astral(text) else {},
         intro=_intro(lines, fm.body_line, h1),
         problems=problems,
     )

@@ -29,6 +29,11 @@ def line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in _NEWLINE.finditer(text)]
 
 
+def has_astral(text: str) -> bool:
+    """Does the text hold any character that takes two UTF-16 units?"""
+    return not text.isascii() and _ASTRAL.search(text) is not None
+
+
 def astral_map(lines: list[str]) -> AstralMap:
     """Columns of characters that take two UTF-16 units, for each line that has any."""
     out: AstralMap = {}
