@@ -11,6 +11,7 @@ import asyncio
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
@@ -39,8 +40,11 @@ class _Ignored:
 
 
 class ClaimProtocol(LanguageServerProtocol):
-    """Three fixes to pygls' protocol:
+    """Fixes to pygls' protocol:
 
+    - didChange for a document that is not open is logged and ignored (pygls raised KeyError
+      and showed the user an error);
+    - after shutdown, indexing stops, and after exit nothing more is written;
     - a request without a `params` member (allowed by JSON-RPC) is read as params = null;
     - a request whose params fail to deserialize (a negative `character`, say) gets a
       JSON-RPC InvalidParams error reply, instead of no reply at all;
@@ -67,6 +71,29 @@ class ClaimProtocol(LanguageServerProtocol):
         if isinstance(message, _Ignored):
             return
         return super().handle_message(message)
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams):
+        if unquote(params.text_document.uri) not in self.workspace.text_documents:  # pygls' own keys
+            log.warning("didChange for a document that is not open: %s; ignored", params.text_document.uri)
+            return
+        yield from super().lsp_text_document__did_change(params)
+
+    def _send_data(self, data):
+        if self._server.stopping:
+            return  # the client has gone (exit, or stdout closed): nothing more to say
+        super()._send_data(data)
+
+    @lsp_method(lsp.SHUTDOWN)
+    def lsp_shutdown(self, *args):
+        self._server.stop_background_work()
+        return (yield from super().lsp_shutdown(*args))
+
+    @lsp_method(lsp.EXIT)
+    def lsp_exit(self, *args):
+        self._server.stop_background_work()
+        self._server.stopping = True
+        return (yield from super().lsp_exit(*args))
 
     @lsp_method(lsp.INITIALIZE)
     def lsp_initialize(self, params: lsp.InitializeParams):
@@ -103,6 +130,8 @@ class ClaimLanguageServer(LanguageServer):
         self._versions: dict[Path, int | None] = {}
         self._tasks: set[asyncio.Task] = set()
         self._view_timer: asyncio.TimerHandle | None = None
+        self.shutting_down = False  # shutdown received: stop background work
+        self.stopping = False  # exit received: write nothing more
 
     # ---- helpers used by the feature modules -----------------------------------------
     def note_for(self, uri: str) -> tuple[Vault, Note] | None:
@@ -154,6 +183,16 @@ class ClaimLanguageServer(LanguageServer):
         except Exception:
             pass
 
+    def stop_background_work(self) -> None:
+        self.shutting_down = True
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        if self._view_timer is not None:
+            self._view_timer.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+
     def spawn(self, coro) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
@@ -181,8 +220,8 @@ class ClaimLanguageServer(LanguageServer):
                 notes = await loop.run_in_executor(
                     None, lambda c=chunk: list(cache.read_notes(c, config, cached, fresh))
                 )
-                if vault not in self.state.vaults:
-                    return  # the folder was removed meanwhile
+                if vault not in self.state.vaults or self.shutting_down:
+                    return  # the folder was removed meanwhile, or the client is leaving
                 for note in notes:
                     if not self.state.is_open(vault, note.path):
                         vault.put(note)
@@ -194,6 +233,9 @@ class ClaimLanguageServer(LanguageServer):
             if cache.changed(cached, fresh):
                 self.spawn(loop.run_in_executor(None, cache.save, root, config.limits, fresh))
             self.log_client(f"claim-lsp: indexed {len(vault)} notes in {root}")
+        except asyncio.CancelledError:
+            log.info("indexing %s stopped", root)
+            return
         except Exception:
             log.exception("indexing %s failed", root)
             self.log_client(f"claim-lsp: indexing {root} failed; see the server log", lsp.MessageType.Error)

@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -174,13 +173,6 @@ async def test_did_change_for_a_closed_or_never_opened_document(push_client: Lan
     assert hover is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pygls' LanguageServerProtocol.lsp_text_document__did_change calls workspace.update_text_document, "
-    "which raises KeyError for a document that is not open, before documents.did_change's own guard runs; pygls "
-    "then shows the user 'Error in server: KeyError: <uri>'. Fix in lsp/server.py: ClaimProtocol overrides "
-    "lsp_text_document__did_change to log and skip URIs not in workspace.text_documents.",
-)
 async def test_did_change_for_a_document_not_open_shows_no_error(push_client: LanguageClient, vault):
     changes_to_documents_not_open(push_client, vault)
     await still_answers(push_client, vault)
@@ -310,12 +302,6 @@ async def test_shutdown_while_indexing(bare_client: LanguageClient, tmp_path):
     assert answered < TIMEOUT and exited < TIMEOUT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lsp/server.py index_vault: on exit during indexing the task is cancelled and pygls keeps trying to "
-    "send on the closed stdout: ~190 'Error sending data' tracebacks on stderr. Fix: stop indexing on shutdown "
-    "(a flag checked between batches) and send nothing once shut down.",
-)
 async def test_shutdown_while_indexing_is_quiet(bare_client: LanguageClient, tmp_path, capfd):
     await shutdown_during_indexing(bare_client, tmp_path)
     err = capfd.readouterr().err
