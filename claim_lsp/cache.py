@@ -143,50 +143,10 @@ def build_vault(root: Path, config, use_cache: bool = True):
     vault = Vault(root, config)
     cached = load(root, config.limits) if use_cache else {}
     fresh: dict[str, Entry] = {}
-    paths = list(walk_notes(root, config))
-    misses = [p for p in paths if p[0] not in cached]
-    workers = min(os.cpu_count() or 1, 4)
-    if workers > 1 and len(misses) >= PARALLEL_FROM:
-        notes = _read_in_parallel(paths, config, cached, fresh, workers)
-    else:
-        notes = read_notes(paths, config, cached, fresh)
-    for note in notes:
+    for note in read_notes(walk_notes(root, config), config, cached, fresh):
         vault.put(note)
     vault.refresh_popularity()
     if use_cache and changed(cached, fresh):
         save(root, config.limits, fresh)
     return vault
 
-
-PARALLEL_FROM = 2000  # below this many notes to parse, starting processes costs more than it saves
-
-
-def _read_chunk(args) -> tuple[list[Note], dict[str, Entry]]:
-    chunk, config = args
-    fresh: dict[str, Entry] = {}
-    notes = list(read_notes(chunk, config, {}, fresh))
-    return notes, fresh
-
-
-def _read_in_parallel(paths, config, cached, fresh, workers: int) -> list[Note]:
-    """Parse the notes the cache lacks in worker processes (reading and parsing are CPU-bound
-    Python; on two cores this nearly halves a cold `claim-lsp check`)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    hits = [p for p in paths if p[0] in cached]
-    misses = [p for p in paths if p[0] not in cached]
-    notes = list(read_notes(hits, config, cached, fresh))  # stat-checked; changed ones re-read here
-    size = max(200, len(misses) // (workers * 4))
-    chunks = [(misses[i : i + size], config) for i in range(0, len(misses), size)]
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for part, part_fresh in pool.map(_read_chunk, chunks):
-                notes.extend(part)
-                fresh.update(part_fresh)
-    except (OSError, RuntimeError, ValueError) as exc:  # no fork, no processes: do it here
-        log.warning("parallel parsing unavailable (%s); parsing in one process", exc)
-        done = {n.path for n in notes}
-        notes.extend(read_notes([p for p in misses if p[0] not in done], config, {}, fresh))
-    return notes
