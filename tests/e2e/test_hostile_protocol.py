@@ -306,3 +306,50 @@ async def test_shutdown_while_indexing_is_quiet(bare_client: LanguageClient, tmp
     await shutdown_during_indexing(bare_client, tmp_path)
     err = capfd.readouterr().err
     assert "Traceback" not in err, f"{err.count('Traceback')} tracebacks on stderr"
+
+
+async def test_vault_folder_deleted_while_the_server_runs(push_client: LanguageClient, vault):
+    import shutil
+
+    path = vault / "domains/ai" / f"{COORD}.md"
+    uri = open_doc(push_client, path)
+    await wait_diagnostics(push_client, uri)
+    gone = [p for p in vault.rglob("*.md")]
+    shutil.rmtree(vault)
+    push_client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            changes=[lsp.FileEvent(uri=p.as_uri(), type=lsp.FileChangeType.Deleted) for p in gone]
+        )
+    )
+    # the open buffer is still the editor's: it keeps working, and its links to the deleted
+    # notes are now broken
+    diags = await wait_diagnostics(
+        push_client, uri, lambda d: any(x.code == "broken-link" and x.data["target"] == SPEC for x in d)
+    )
+    assert diags
+    answers = await ask_everything(push_client, uri, lsp.Position(line=0, character=0))
+    assert answers is not None
+    push_client.text_document_did_close(lsp.DidCloseTextDocumentParams(ident(uri)))
+    status = await push_client.protocol.send_request_async("claim-lsp/status", None)
+    notes = status["notes"] if isinstance(status, dict) else status.notes
+    assert notes == 0
+
+
+async def test_very_long_file_and_folder_names(push_client: LanguageClient, tmp_path, vault):
+    deep = vault
+    for i in range(12):
+        deep = deep / (f"{i:02d}-" + "folder" * 40)[:250]
+    deep.mkdir(parents=True)
+    title = ("a very long claim title " * 11)[:250].strip()
+    note = deep / f"{title}.md"
+    note.write_text(f"# {title}\n\n[[{SPEC}]]\n")
+    push_client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=note.as_uri(), type=lsp.FileChangeType.Created)])
+    )
+    uri = open_doc(push_client, vault / "linker.md", f"# linker\n\n[[{title}]]\n")
+    diags = await wait_diagnostics(push_client, uri)
+    assert not [d for d in diags if d.code == "broken-link"]
+    result = await push_client.text_document_definition_async(
+        lsp.DefinitionParams(text_document=ident(uri), position=lsp.Position(line=2, character=4))
+    )
+    assert result[0].uri == note.as_uri()
