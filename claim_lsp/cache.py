@@ -57,8 +57,18 @@ def cache_file(root: Path) -> Path:
     return cache_dir() / f"vault-{key}.pickle"
 
 
+def _layout() -> tuple:
+    """The fields of every cached class: a cache written by code with another model is stale."""
+    from dataclasses import fields
+
+    from . import model
+
+    classes = (model.Note, model.Link, model.Heading, model.Frontmatter, model.Problem)
+    return tuple((c.__name__, tuple(f.name for f in fields(c))) for c in classes) + (model.Span._fields,)
+
+
 def _stamp(limits: Limits) -> tuple:
-    return (FORMAT, __version__, limits.max_links, limits.max_yaml_bytes, limits.max_yaml_values)
+    return (FORMAT, __version__, _layout(), limits.max_links, limits.max_yaml_bytes, limits.max_yaml_values)
 
 
 def load(root: Path, limits: Limits) -> dict[str, Entry]:

@@ -24,7 +24,7 @@ _SPLIT = re.compile(r"[\s\-_/.,;:!?()\[\]{}\"'`*+=|\\<>~^&%$#@]+")
 OVERLAY_LIMIT = 512
 MAX_CANDIDATES = 400  # partial matches scored word by word when too few titles meet every word
 RAREST_WORDS = 6  # of a broken link's words, how many pick the candidates
-SUGGESTION_CANDIDATES = 80  # titles sharing the most content words; only these are scored
+SUGGESTION_CANDIDATES = 30  # titles sharing the most content words; only these are scored
 
 
 def normalize(text: str) -> str:
