@@ -13,25 +13,9 @@ from . import __version__
 from .cache import build_vault
 from .checks import CODES, check_note
 from .model import ERROR
-from .scan import rel_path_in
-from .schema import CONFIG_FILE, load_config
+from .scan import find_vault_root, rel_path_in
+from .schema import load_config
 from .text import to_utf16
-
-VAULT_MARKERS = (CONFIG_FILE, ".obsidian", ".git")
-
-
-def find_vault_root(path: Path) -> Path:
-    """The folder to index for a file: the nearest ancestor holding a vault marker
-    (.claim-lsp.toml, .obsidian, .git), else the file's own folder; never the home folder
-    or the file system's root."""
-    start = path.parent
-    too_wide = {Path.home(), Path(start.anchor)}  # a dotfiles repo in ~ must not make ~ a vault
-    for folder in (start, *start.parents):
-        if folder in too_wide:
-            break
-        if any((folder / marker).exists() for marker in VAULT_MARKERS):
-            return folder
-    return start
 
 
 def _codes(value: str) -> set[str]:

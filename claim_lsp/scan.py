@@ -19,7 +19,7 @@ from pathlib import Path
 from .index import Vault
 from .model import ERROR, Note, Problem, Span
 from .parse import Limits, parse_note
-from .schema import Config, is_ignored, load_config
+from .schema import CONFIG_FILE, Config, is_ignored, load_config
 
 log = logging.getLogger(__name__)
 
@@ -200,3 +200,20 @@ def build_vault(root: Path, config: Config | None = None) -> Vault:
         vault.put(note)
     vault.refresh_popularity()
     return vault
+
+
+VAULT_MARKERS = (CONFIG_FILE, ".obsidian", ".git")
+
+
+def find_vault_root(path: Path) -> Path:
+    """The folder to index for a file: the nearest ancestor holding a vault marker
+    (.claim-lsp.toml, .obsidian, .git), else the file's own folder; never the home folder
+    or the file system's root."""
+    start = path.parent
+    too_wide = {Path.home(), Path(start.anchor)}  # a dotfiles repo in ~ must not make ~ a vault
+    for folder in (start, *start.parents):
+        if folder in too_wide:
+            break
+        if any((folder / marker).exists() for marker in VAULT_MARKERS):
+            return folder
+    return start

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..cli import find_vault_root
+from ..scan import find_vault_root
 from ..schema import CONFIG_FILE, load_config
 from .convert import uri_to_path
 
