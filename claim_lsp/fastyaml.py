@@ -12,6 +12,7 @@ same result on the shared corpus and on generated vaults.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_\-]*): +(\S.*)$")
@@ -82,7 +83,7 @@ def load_flat(source: str, resolvers) -> dict[str, Any] | None:
         m = _KEY_LINE.match(line)
         if m is None:
             return None
-        key, value = m.group(1), m.group(2).rstrip(" \t")
+        key, value = sys.intern(m.group(1)), m.group(2).rstrip(" \t")
         if key in out or not _scalar(key, resolvers)[0]:
             return None  # duplicate keys, or a key YAML reads as a boolean or number
         if value[0] == "[":
@@ -91,6 +92,8 @@ def load_flat(source: str, resolvers) -> dict[str, Any] | None:
             ok, parsed = _flow_list(value, resolvers)
         else:
             ok, parsed = _scalar(value, resolvers)
+            if ok and len(parsed) <= 24:
+                parsed = sys.intern(parsed)  # claim, likely, ai-alignment...: shared by thousands of notes
         if not ok:
             return None
         out[key] = parsed

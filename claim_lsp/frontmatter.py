@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import yaml
@@ -153,7 +154,7 @@ def _top_level_keys(body: list[str]) -> tuple[dict[str, Span], list[tuple[str, S
         raw = m.group(1)
         if raw[:1] not in "\"'":
             raw = raw.rstrip()
-        key = raw[1:-1] if raw[:1] in "\"'" else raw
+        key = sys.intern(raw[1:-1] if raw[:1] in "\"'" else raw)
         span = Span(n, 0, n, len(raw))
         if key in keys:
             duplicates.append((key, span))
