@@ -213,25 +213,25 @@ class ClaimLanguageServer(LanguageServer):
             for rel, _ in paths:
                 vault.put_placeholder(rel)
             self.refresh_all_open()
-            cached = await loop.run_in_executor(None, cache.load, root, config.limits)
             fresh: dict[str, cache.Entry] = {}
-            for start in range(0, total, BATCH):
-                chunk = paths[start : start + BATCH]
-                notes = await loop.run_in_executor(
-                    None, lambda c=chunk: list(cache.read_notes(c, config, cached, fresh))
-                )
-                if vault not in self.state.vaults or self.shutting_down:
-                    return  # the folder was removed meanwhile, or the client is leaving
-                for note in notes:
-                    if not self.state.is_open(vault, note.path):
-                        vault.put(note)
-                self._progress_report(
-                    token, f"{min(start + BATCH, total)}/{total} notes", (start + len(chunk)) * 100 // max(total, 1)
-                )
+            with cache.bulk_load():
+                cached = await loop.run_in_executor(None, cache.load, root, config.limits)
+                for start in range(0, total, BATCH):
+                    chunk = paths[start : start + BATCH]
+                    notes = await loop.run_in_executor(
+                        None, lambda c=chunk: list(cache.read_notes(c, config, cached, fresh))
+                    )
+                    if vault not in self.state.vaults or self.shutting_down:
+                        return  # the folder was removed meanwhile, or the client is leaving
+                    for note in notes:
+                        if not self.state.is_open(vault, note.path):
+                            vault.put(note)
+                    done = start + len(chunk)
+                    self._progress_report(token, f"{done}/{total} notes", done * 100 // max(total, 1))
             vault.refresh_popularity()
             log.info("indexed %s: %d notes (%d from the cache)", root, len(vault), len(cached))
             if cache.changed(cached, fresh):
-                self.spawn(loop.run_in_executor(None, cache.save, root, config.limits, fresh))
+                self.spawn(self._save_cache(root, config.limits, fresh))
             self.log_client(f"claim-lsp: indexed {len(vault)} notes in {root}")
         except asyncio.CancelledError:
             log.info("indexing %s stopped", root)
@@ -243,6 +243,12 @@ class ClaimLanguageServer(LanguageServer):
             self.indexing -= 1
             self._progress_end(token)
         self.refresh_all_open()
+
+    async def _save_cache(self, root: Path, limits, entries: dict) -> None:
+        for _ in cache.save_steps(root, limits, entries):
+            if self.shutting_down:
+                return
+            await asyncio.sleep(0)  # let requests through between chunks
 
     async def _progress_begin(self, title: str) -> str | None:
         caps = self.client_capabilities.window

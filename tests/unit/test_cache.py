@@ -74,7 +74,7 @@ def test_a_cache_that_would_run_code_is_refused(tmp_path):
 
     path = cache.cache_file(root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps((cache._stamp(Config().limits), {"a.md": Evil()})))
+    path.write_bytes(pickle.dumps(cache._stamp(Config().limits)) + pickle.dumps({"a.md": (1, 1, Evil())}))
     assert cache.load(root, Config().limits) == {}
     assert not marker.exists()
 
@@ -83,9 +83,20 @@ def test_another_version_is_ignored(tmp_path):
     root = write_vault(tmp_path / "v", {"a.md": "# a\n"})
     cache.build_vault(root, Config())
     path = cache.cache_file(root)
-    stamp, entries = pickle.loads(path.read_bytes())
-    path.write_bytes(pickle.dumps(((stamp[0] + 1, *stamp[1:]), entries)))
+    data = path.read_bytes()
+    stamp = pickle.loads(data)
+    rest = data[len(pickle.dumps(stamp, protocol=pickle.HIGHEST_PROTOCOL)) :]
+    path.write_bytes(pickle.dumps((stamp[0] + 1, *stamp[1:]), protocol=pickle.HIGHEST_PROTOCOL) + rest)
     assert cache.load(root, Config().limits) == {}
+
+
+def test_a_large_cache_is_written_and_read_in_chunks(tmp_path):
+    files = {f"n{i}.md": f"# n{i}\n\n[[n{i + 1}]]\n" for i in range(cache.CHUNK * 2 + 7)}
+    root = write_vault(tmp_path / "v", files)
+    cache.build_vault(root, Config())
+    loaded = cache.load(root, Config().limits)
+    assert sorted(loaded) == sorted(files)
+    assert [lk.target for lk in loaded["n3.md"][2].links] == ["n4"]
 
 
 def test_without_cache_nothing_is_written(tmp_path, cache_home):
