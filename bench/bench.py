@@ -363,9 +363,7 @@ def completion_items(result) -> list:
     return list(result.items or [])
 
 
-CHECK_LABEL = (
-    "`claim-lsp check VAULT --format json > /dev/null`, empty cache folder (cold index + checks, whole process)"
-)
+CHECK_LABEL = "`claim-lsp check VAULT --format json > /dev/null` (no disk cache: the default) (cold index + checks, whole process)"
 KIND_LABELS = {
     "prefix": "typed prefixes",
     "middle": "words from the middle of a title",
@@ -430,9 +428,11 @@ def prose_line(text: str) -> int:
 
 def run_check(vault: Path, figs: Figures, cache_home: Path, warm: bool) -> None:
     if warm:
-        fig_t = figs("check_warm", "`claim-lsp check`, second run (disk cache left by the first)", "s")
-        fig_c = figs("check_warm_cpu", "`claim-lsp check`, second run: CPU time (user + sys)", "s")
-        fig_m = figs("check_warm_rss", "peak RSS of `claim-lsp check`, second run", "MB")
+        fig_t = figs(
+            "check_warm", "`claim-lsp check --cache`, with the cache an untimed first `--cache` run wrote", "s"
+        )
+        fig_c = figs("check_warm_cpu", "`claim-lsp check --cache`, warm: CPU time (user + sys)", "s")
+        fig_m = figs("check_warm_rss", "peak RSS of `claim-lsp check --cache`, warm", "MB")
     else:
         fig_t = figs("check", CHECK_LABEL, "s")
         fig_c = figs("check_cpu", "`claim-lsp check`: CPU time (user + sys, worker processes included)", "s")
@@ -440,6 +440,11 @@ def run_check(vault: Path, figs: Figures, cache_home: Path, warm: bool) -> None:
     script = Path(sys.executable).with_name("claim-lsp")
     cmd = [str(script)] if script.exists() else SERVER[:]
     cmd += ["check", str(vault), "--format", "json"]
+    if warm:  # check reads and writes the cache only when asked: write it once, untimed
+        cmd.append("--cache")
+        subprocess.run(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(REPO), env=cache_env(cache_home)
+        )
     try:
         with open(os.devnull, "wb") as devnull:
             start = time.perf_counter()
