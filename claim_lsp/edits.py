@@ -58,13 +58,9 @@ def _overlap(a: Span, b: Span) -> bool:
 def written_target(link: Link) -> str:
     """The target as written in the brackets (what `target_span` covers): up to the first
     `|` or `#`, trimmed; keeps an `.md` suffix and a table's `\\` before `|`."""
-    raw = link.raw
-    cut = len(raw)
-    for sep in ("|", "#"):
-        pos = raw.find(sep)
-        if pos != -1:
-            cut = min(cut, pos)
-    return raw[:cut].strip()
+    span = link.target_span
+    inner = link.span.col + (3 if link.embed else 2)
+    return link.raw[span.col - inner : span.end_col - inner]
 
 
 def heading_span(link: Link) -> Span | None:
