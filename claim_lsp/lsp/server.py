@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -206,12 +207,15 @@ class ClaimLanguageServer(LanguageServer):
         loop = asyncio.get_running_loop()
         self.indexing += 1
         token = await self._progress_begin(f"Indexing {root.name}")
+        began = time.perf_counter()
         try:
             paths = await loop.run_in_executor(None, lambda: list(walk_notes(root, config)))
             total = len(paths)
+            log.info("%s: %d notes listed in %.2f s", root, total, time.perf_counter() - began)
             # titles first: completion and link checks work before a single note is read
             for rel, _ in paths:
                 vault.put_placeholder(rel)
+            log.info("%s: titles filed at %.2f s", root, time.perf_counter() - began)
             self.refresh_all_open()
             fresh: dict[str, cache.Entry] = {}
             with cache.bulk_load():
@@ -229,7 +233,13 @@ class ClaimLanguageServer(LanguageServer):
                     done = start + len(chunk)
                     self._progress_report(token, f"{done}/{total} notes", done * 100 // max(total, 1))
             vault.refresh_popularity()
-            log.info("indexed %s: %d notes (%d from the cache)", root, len(vault), len(cached))
+            log.info(
+                "%s: %d notes indexed in %.2f s (%d from the cache)",
+                root,
+                len(vault),
+                time.perf_counter() - began,
+                len(cached),
+            )
             if cache.changed(cached, fresh):
                 self.spawn(self._save_cache(root, config.limits, fresh))
             self.log_client(f"claim-lsp: indexed {len(vault)} notes in {root}")
