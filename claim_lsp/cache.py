@@ -179,8 +179,10 @@ def build_vault(root: Path, config, use_cache: bool = True):
     fresh: dict[str, Entry] = {}
     with bulk_load():
         cached = load(root, config.limits) if use_cache else {}
-        for note in read_notes(walk_notes(root, config), config, cached, fresh):
+        attachments: set[str] = set()
+        for note in read_notes(walk_notes(root, config, attachments), config, cached, fresh):
             vault.put(note)
+        vault.set_attachments(attachments)
     vault.refresh_popularity()
     if use_cache and changed(cached, fresh):
         save(root, config.limits, fresh)

@@ -54,6 +54,8 @@ def check_links(note: Note, vault: Vault) -> list[Problem]:
             out.append(Problem("empty-link", "error", "Empty link: [[ ]] names no note", link.span))
             continue
         if res.status == BROKEN:
+            if vault.has_attachment(written):
+                continue  # an image, PDF... of the vault: not a note, and not broken
             suggestions = vault.suggest(written, note.path)
             hint = f'; did you mean "{suggestions[0]}"?' if suggestions else ""
             out.append(

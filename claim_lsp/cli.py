@@ -146,7 +146,9 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         for _, _, p in results:
             counts[p.severity] = counts.get(p.severity, 0) + 1
         plural = {"error": "errors", "warning": "warnings", "information": "information", "hint": "hints"}
-        summary = ", ".join(f"{n} {sev if n == 1 else plural[sev]}" for sev, n in sorted(counts.items())) or "no problems"
+        summary = (
+            ", ".join(f"{n} {sev if n == 1 else plural[sev]}" for sev, n in sorted(counts.items())) or "no problems"
+        )
         print(f"{checked} notes checked: {summary}", file=sys.stderr)
     return 1 if any_error else 0
 

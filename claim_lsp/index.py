@@ -75,6 +75,8 @@ class Vault:
         self._by_alias: dict[str, list[str]] = {}
         self._inbound: dict[str, set[str]] = {}  # link key -> paths of notes with such links
         self.ranker = TitleRanker()
+        self._attachment_paths: set[str] = set()  # lower-cased vault-relative paths of non-notes
+        self._attachment_names: set[str] = set()  # their lower-cased file names
         self._suggest_cache: dict[tuple[str, str, int], list[str]] = {}
         self._suggest_generation = -1
 
@@ -97,6 +99,20 @@ class Vault:
         for alias in note.aliases:
             self.ranker.add(alias, note.path, alias=True)
         return old
+
+    def set_attachments(self, paths: set[str]) -> None:
+        """The vault's other files (images, PDFs, canvases): `![[diagram.png]]` is not broken."""
+        self._attachment_paths = {p.lower() for p in paths}
+        self._attachment_names = {p.rsplit("/", 1)[-1].lower() for p in paths}
+
+    def has_attachment(self, target: str) -> bool:
+        """Does a link target (with its extension) name one of the vault's other files?"""
+        want = target.replace("\\", "/").strip("/").lower()
+        if "." not in want.rsplit("/", 1)[-1]:
+            return False
+        if "/" not in want:
+            return want in self._attachment_names
+        return want in self._attachment_paths or any(p.endswith("/" + want) for p in self._attachment_paths)
 
     def put_placeholder(self, path: str) -> None:
         """File a note by its title before it is read: links to it resolve and completion

@@ -100,8 +100,9 @@ def note_from_text(rel_path: str, loaded: FileText, limits: Limits) -> Note:
     return note
 
 
-def walk_notes(root: Path, config: Config) -> Iterator[tuple[str, Path]]:
-    """(vault-relative path, absolute path) of every note, in a stable order."""
+def walk_notes(root: Path, config: Config, attachments: set[str] | None = None) -> Iterator[tuple[str, Path]]:
+    """(vault-relative path, absolute path) of every note, in a stable order. Other files
+    (images, PDFs, ...) go into attachments, when given, so embeds of them resolve."""
     try:
         real_root = root.resolve()
     except OSError as exc:
@@ -152,6 +153,8 @@ def walk_notes(root: Path, config: Config) -> Iterator[tuple[str, Path]]:
                     log.info("%s: symlink leads out of the vault; not followed", rel_path)
                     continue
                 yield rel_path, path
+            elif attachments is not None and not name.startswith(".") and not is_ignored(rel_path, config.ignore):
+                attachments.add(rel_path)
         stack.extend(reversed(subfolders))
 
 
@@ -196,8 +199,10 @@ def build_vault(root: Path, config: Config | None = None) -> Vault:
     """Index a whole folder (used by the CLI and tests)."""
     config = config or load_config(root)
     vault = Vault(root, config)
-    for note in scan_vault(root, config):
-        vault.put(note)
+    attachments: set[str] = set()
+    for rel_path, abs_path in walk_notes(root, config, attachments):
+        vault.put(note_from_file(rel_path, abs_path, config))
+    vault.set_attachments(attachments)
     vault.refresh_popularity()
     return vault
 

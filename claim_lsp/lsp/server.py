@@ -209,7 +209,9 @@ class ClaimLanguageServer(LanguageServer):
         token = await self._progress_begin(f"Indexing {root.name}")
         began = time.perf_counter()
         try:
-            paths = await loop.run_in_executor(None, lambda: list(walk_notes(root, config)))
+            attachments: set[str] = set()
+            paths = await loop.run_in_executor(None, lambda: list(walk_notes(root, config, attachments)))
+            vault.set_attachments(attachments)
             total = len(paths)
             log.info("%s: %d notes listed in %.2f s", root, total, time.perf_counter() - began)
             # titles first: completion and link checks work before a single note is read

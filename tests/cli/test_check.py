@@ -187,3 +187,16 @@ def test_stdio_flag_is_accepted_by_the_server(tmp_path):
     proc.kill()
     proc.wait(10)
     assert header.startswith(b"Content-Length:")
+
+
+def test_embeds_of_images_and_other_files_are_not_broken(tmp_path):
+    vault = write_vault(
+        tmp_path / "v",
+        {
+            "a.md": "# a\n\n![[diagram.png]] ![[assets/paper.pdf]] [[Diagram.PNG]] ![[missing.png]]\n",
+            "assets/paper.pdf": "%PDF",
+            "img/diagram.png": "png",
+        },
+    )
+    items = json.loads(run("check", str(vault), "--format", "json").stdout)
+    assert [i["data"]["target"] for i in items if i["code"] == "broken-link"] == ["missing.png"]

@@ -98,3 +98,11 @@ async def test_non_file_documents_are_left_alone(bare_client: LanguageClient, tm
         lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=0, character=3))
     )
     assert hover is None
+
+
+async def test_embedded_attachments_are_not_broken_links(bare_client: LanguageClient, tmp_path):
+    vault = write_vault(tmp_path / "v", {"a.md": "# a\n\n![[chart.png]] [[nope]]\n", "img/chart.png": "png"})
+    await initialize(bare_client, [vault])
+    uri = open_doc(bare_client, vault / "a.md")
+    diags = await wait_diagnostics(bare_client, uri)
+    assert [d.data["target"] for d in diags if d.code == "broken-link"] == ["nope"]
