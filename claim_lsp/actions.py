@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .edits import VaultChange
+from .edits import VaultChange, as_written_in
 from .index import Vault
 from .model import Link, Note, Problem, Span
 from .rename import FILE_NAME_CHARS, LINK_CHARS
@@ -71,7 +71,8 @@ def actions_for(
         for p in mismatches:
             fix = _exact(p)
             if fix is not None:
-                change.replace(note.path, p.span, fix)
+                link = link_of(note, p)
+                change.replace(note.path, p.span, as_written_in(link, fix) if link is not None else fix)
         if change:
             n = change.count()
             out.append(
@@ -82,7 +83,8 @@ def actions_for(
 
 def _replace_target(note: Note, p: Problem, text: str) -> VaultChange:
     change = VaultChange()
-    change.replace(note.path, p.span, text)
+    link = link_of(note, p)
+    change.replace(note.path, p.span, as_written_in(link, text) if link is not None else text)
     return change
 
 

@@ -81,3 +81,13 @@ def heading_span(link: Link) -> Span | None:
     end = inner + hash_at + 1 + len(seg.rstrip())
     line = link.span.line
     return Span(line, start, line, max(start, end))
+
+
+def as_written_in(link: Link, text: str) -> str:
+    """Text to put inside a link, escaped for the YAML quotes the link sits in (a title with
+    an apostrophe inside '...' must be written with '')."""
+    if link.quote == "'":
+        return text.replace("'", "''")
+    if link.quote == '"':
+        return text.replace("\\", "\\\\").replace('"', '\\"')
+    return text

@@ -44,6 +44,7 @@ class Link:
     embed: bool  # ![[...]]
     span: Span  # the whole link, brackets (and !) included
     fm_key: str | None = None  # top-level frontmatter key when inside frontmatter
+    quote: str | None = None  # in frontmatter: the YAML quote (' or ") the link sits inside
 
     @property
     def target_span(self) -> Span:

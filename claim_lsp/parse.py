@@ -87,6 +87,28 @@ def code_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
+def yaml_quote_at(line: str, col: int) -> str | None:
+    """The YAML quote (' or ") open at col on a frontmatter line, if any."""
+    quote: str | None = None
+    i = 0
+    while i < col:
+        c = line[i]
+        if quote is None:
+            if c in "'\"" and line[:i].rstrip()[-1:] in ("", ":", "[", ",", "{", "-"):
+                quote = c  # a quote opens a scalar only where a value starts
+            elif c == "#" and (i == 0 or line[i - 1] in " \t"):
+                return None  # a comment
+        elif quote == '"' and c == "\\":
+            i += 1  # an escaped character
+        elif c == quote:
+            if quote == "'" and i + 1 < len(line) and line[i + 1] == "'" and i + 1 < col:
+                i += 1  # '' is a quote inside single quotes
+            else:
+                quote = None
+        i += 1
+    return quote
+
+
 def _links_on_line(line: str, n: int, fm_key: str | None = None, limit: int | None = None) -> list[Link]:
     """The links on one line outside code spans, at most limit of them."""
     if "[[" not in line:
@@ -113,6 +135,7 @@ def _links_on_line(line: str, n: int, fm_key: str | None = None, limit: int | No
                 embed=bool(m.group(1)),
                 span=Span(n, start, n, m.end()),
                 fm_key=fm_key,
+                quote=yaml_quote_at(line, start) if fm_key is not None else None,
             )
         )
     return out

@@ -13,7 +13,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .edits import VaultChange, heading_span, written_target
+from .edits import VaultChange, as_written_in, heading_span, written_target
 from .index import AMBIGUOUS, BROKEN, Vault, find_heading
 from .model import Heading, Link, Note, Span
 from .parse import title_of
@@ -167,7 +167,7 @@ def rename_note(vault: Vault, note: Note, new_title: str, exists: Exists | None 
     for src, link in vault.backlinks(note):
         text = _retitled(link, note, title)
         if text is not None:
-            change.replace(src.path, link.target_span, text)
+            change.replace(src.path, link.target_span, as_written_in(link, text))
     change.renames.append((note.path, _sibling(note, title)))
     return change
 
@@ -203,7 +203,7 @@ def rename_heading(vault: Vault, note: Note, heading: Heading, new_text: str) ->
             continue
         span = heading_span(link)
         if span is not None:
-            change.replace(src.path, span, text)
+            change.replace(src.path, span, as_written_in(link, text))
     return change
 
 
@@ -244,7 +244,7 @@ def follow_moves(vault: Vault, moves: list[tuple[str, str | None]]) -> VaultChan
         for src, link in vault.backlinks(note):
             text = _moved_link(vault, link, note, new, where(src.path), moved)
             if text is not None:
-                change.replace(src.path, link.target_span, text)
+                change.replace(src.path, link.target_span, as_written_in(link, text))
     # relative links inside moved notes point elsewhere once their folder changes
     for old, new in moved.items():
         note = vault.notes[old]
@@ -257,7 +257,7 @@ def follow_moves(vault: Vault, moves: list[tuple[str, str | None]]) -> VaultChan
                 continue
             text = _relative(new, where(target.path), written_target(link))
             if text != written_target(link):
-                change.replace(old, link.target_span, text)
+                change.replace(old, link.target_span, as_written_in(link, text))
     return change
 
 

@@ -260,3 +260,11 @@ def test_link_at():
     assert note.link_at(0, 8) is note.links[0]  # right after the closing brackets
     assert note.link_at(0, 2) is None
     assert note.link_at(1, 4) is None
+
+
+def test_frontmatter_links_know_the_yaml_quote_they_sit_in():
+    text = "---\na: ['[[one]]', \"[[two]]\", [[three]]]\nb: Bob's note [[four]]\nc: 'it''s [[five]]'\n---\n\n[[body]]\n"
+    note = parse_note("n.md", text)
+    assert {link.target: link.quote for link in note.links} == {
+        "one": "'", "two": '"', "three": None, "four": None, "five": "'", "body": None,
+    }  # fmt: skip

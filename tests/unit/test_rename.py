@@ -131,3 +131,19 @@ def test_follow_moves_of_a_file_and_a_folder():
     assert "[[../../a/old 🚀 title]]" in out["b/paths.md"]  # relative links follow their note
     assert expand_moves(vault, "a/old 🚀 title.md", None) == [("a/old 🚀 title.md", None)]
     assert not follow_moves(vault, [("a/old 🚀 title.md", None)])
+
+
+def test_rename_escapes_the_new_title_for_the_yaml_quotes_around_a_link():
+    import yaml
+
+    files = {
+        "old.md": "# old\n",
+        "single.md": "---\ndepends_on: ['[[old]]']\n---\n# single\n",
+        "double.md": '---\ndepends_on: ["[[old]]"]\n---\n# double\n',
+    }
+    vault = make_vault(files)
+    out = apply_change(files, rename_note(vault, vault.notes["old.md"], "Bob's claim"))
+    for name in ("single.md", "double.md"):
+        front = out[name].split("---\n")[1]
+        assert yaml.safe_load(front) == {"depends_on": ["[[Bob's claim]]"]}, out[name]
+    assert "'[[Bob''s claim]]'" in out["single.md"]
