@@ -317,6 +317,7 @@ class Vault:
     def refresh_popularity(self) -> None:
         """Backlink estimates for ranking ties (cheap: sizes of the inbound sets)."""
         self.ranker.popularity = {n.path: self.inbound_estimate(n) for n in self.notes.values()}
+        self.ranker.generation += 1  # answers cached by the ranker may order differently now
 
 
 def _discard(table: dict[str, list[str]], key: str, path: str) -> None:

@@ -10,6 +10,7 @@ overlay that is folded into a rebuild only after it grows, so typing never rebui
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import sys
@@ -61,6 +62,8 @@ class TitleRanker:
         self._dead_in_index = 0
         self.popularity: dict[str, int] = {}  # path -> backlink estimate, for ties
         self.generation = 0  # bumped on every add and remove: lets callers cache answers
+        self._popular: list[Entry] = []
+        self._popular_key: tuple = ()
 
     # ---- maintenance -------------------------------------------------------------
     def add(self, text: str, path: str, alias: bool = False) -> None:
@@ -215,10 +218,15 @@ class TitleRanker:
         """Best matches for what was typed, best first."""
         self._maybe_rebuild()
         q = normalize(query)
-        if not q:
-            pool = [e for e in self.entries() if not e.alias and e.path != exclude]
-            pool.sort(key=lambda e: (-self.popularity.get(e.path, 0), e.norm))
-            return [Ranked(e, 0.0) for e in pool[:limit]]
+        if not q:  # just `[[`: the most linked-to notes, kept until titles or links change
+            key = (self.generation, limit + 1)
+            if self._popular_key != key:
+                pool = [e for e in self.entries() if not e.alias]
+                self._popular = heapq.nsmallest(
+                    limit + 1, pool, key=lambda e: (-self.popularity.get(e.path, 0), e.norm)
+                )
+                self._popular_key = key
+            return [Ranked(e, 0.0) for e in self._popular if e.path != exclude][:limit]
         qwords = q.split()
         hits = self._candidates(qwords, fuzzy_words=True)
         memo: dict[str, tuple[float, ...]] = {}
