@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from ..complete import complete
-from .convert import from_position, markup, to_position
+from .convert import completion_item, from_position, to_position
 from .frontmatter_edit import frontmatter_completion
 
 if TYPE_CHECKING:
@@ -36,19 +36,20 @@ def register(ls: ClaimLanguageServer) -> None:
         ctx, items = result
         rng = lsp.Range(start=to_position(note, line_no, ctx.start), end=to_position(note, line_no, ctx.end))
         formats = _documentation_formats(ls)
-        out = []
-        for item in items:
-            out.append(
-                lsp.CompletionItem(
-                    label=item.label,
-                    kind=KINDS[item.kind],
-                    detail=item.detail or None,
-                    documentation=markup(formats, item.documentation) if item.documentation else None,
-                    sort_text=item.sort_text,
-                    filter_text=item.filter_text,
-                    text_edit=lsp.TextEdit(range=rng, new_text=item.new_text),
-                )
+        out = [
+            completion_item(
+                item.label,
+                KINDS[item.kind],
+                rng,
+                item.new_text,
+                formats,
+                item.detail,
+                item.documentation,
+                item.sort_text,
+                item.filter_text,
             )
+            for item in items
+        ]
         return lsp.CompletionList(is_incomplete=True, items=out)
 
 

@@ -78,5 +78,28 @@ def markup(formats: list | None, text: str) -> lsp.MarkupContent | str:
     return text
 
 
+def completion_item(
+    label: str,
+    kind: lsp.CompletionItemKind,
+    rng: lsp.Range,
+    new_text: str,
+    formats: list | None,
+    detail: str = "",
+    documentation: str = "",
+    sort_text: str = "",
+    filter_text: str = "",
+) -> lsp.CompletionItem:
+    """One completion item that replaces rng with new_text (links and frontmatter alike)."""
+    return lsp.CompletionItem(
+        label=label,
+        kind=kind,
+        detail=detail or None,
+        documentation=markup(formats, documentation) if documentation else None,
+        sort_text=sort_text or None,
+        filter_text=filter_text or label,
+        text_edit=lsp.TextEdit(range=rng, new_text=new_text),
+    )
+
+
 def location(root: Path, note: Note, span: Span) -> lsp.Location:
     return lsp.Location(uri=path_to_uri(root / note.path), range=to_range(note, span))

@@ -11,7 +11,7 @@ from lsprotocol import types as lsp
 from ..fmedit import complete_frontmatter, hover_key, in_frontmatter, key_at
 from ..index import Vault
 from ..model import Note
-from .convert import from_position, markup, takes_markdown, to_position, to_range
+from .convert import completion_item, from_position, markup, takes_markdown, to_position, to_range
 
 KINDS = {"key": lsp.CompletionItemKind.Property, "value": lsp.CompletionItemKind.EnumMember}
 
@@ -24,20 +24,19 @@ def frontmatter_completion(
     items = complete_frontmatter(vault, note, line_no, line, col, dt.date.today())
     if not items:
         return None
-    out = []
-    for item in items:
-        rng = lsp.Range(start=to_position(note, line_no, item.start), end=to_position(note, line_no, item.end))
-        out.append(
-            lsp.CompletionItem(
-                label=item.label,
-                kind=KINDS[item.kind],
-                detail=item.detail or None,
-                documentation=markup(formats, item.documentation) if item.documentation else None,
-                sort_text=item.sort_text or None,
-                filter_text=item.label,
-                text_edit=lsp.TextEdit(range=rng, new_text=item.new_text),
-            )
+    out = [
+        completion_item(
+            item.label,
+            KINDS[item.kind],
+            lsp.Range(start=to_position(note, line_no, item.start), end=to_position(note, line_no, item.end)),
+            item.new_text,
+            formats,
+            item.detail,
+            item.documentation,
+            item.sort_text,
         )
+        for item in items
+    ]
     return lsp.CompletionList(is_incomplete=False, items=out)
 
 
