@@ -25,9 +25,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
+from .index import Vault
 from .model import Note
 from .parse import Limits
-from .scan import note_from_file
+from .scan import note_from_file, walk_notes
+from .schema import Config, load_config
 
 log = logging.getLogger(__name__)
 
@@ -170,11 +172,10 @@ def changed(old: dict[str, Entry], new: dict[str, Entry]) -> bool:
     return any(old[k][:2] != v[:2] for k, v in new.items())
 
 
-def build_vault(root: Path, config, use_cache: bool = True):
-    """Index a whole folder, reusing and refreshing the disk cache (CLI)."""
-    from .index import Vault
-    from .scan import walk_notes
-
+def build_vault(root: Path, config: Config | None = None, use_cache: bool = False) -> Vault:
+    """Index a whole folder the way the server does (CLI, tests, benchmarks); with
+    use_cache, reuse and refresh the disk cache."""
+    config = config or load_config(root)
     vault = Vault(root, config)
     fresh: dict[str, Entry] = {}
     with bulk_load():

@@ -200,7 +200,7 @@ def check_frontmatter(note: Note, config: Config) -> list[Problem]:
                             "invalid-value",
                             "error",
                             f"{name}: '{shown}' is not one of {' | '.join(allowed)}",
-                            _value_span(note, name),
+                            _key_span(note, name),
                             {"field": name, "value": str(shown), "allowed": list(allowed)},
                         )
                     )
@@ -217,7 +217,7 @@ def check_frontmatter(note: Note, config: Config) -> list[Problem]:
                     "invalid-date",
                     "warning",
                     f"{name}: {problem}",
-                    _value_span(note, name),
+                    _key_span(note, name),
                     {"field": name, "value": str(value)},
                 )
             )
@@ -237,10 +237,6 @@ def date_problem(value: Any) -> str | None:
     except ValueError as exc:
         return f"'{text}' is not a real date ({exc})"
     return None
-
-
-def _value_span(note: Note, key: str) -> Span:
-    return _key_span(note, key)
 
 
 def check_title(note: Note) -> list[Problem]:

@@ -41,10 +41,6 @@ DEFAULT_MAX_YAML_BYTES = 256 * 1024
 DEFAULT_MAX_YAML_VALUES = 100_000
 
 
-def is_fence(line: str) -> bool:
-    return line.rstrip() == "---"
-
-
 def find_frontmatter(lines: list[str]) -> tuple[int, int] | None | str:
     """(0, closing_line) when the note opens with a closed frontmatter block;
     None when it has none; "unclosed" when it opens one and never closes it."""

@@ -240,9 +240,6 @@ class Vault:
         top.sort(key=lambda n: n.path)
         return Resolution(AMBIGUOUS, top)
 
-    def resolve_link(self, link: Link, from_path: str) -> Resolution:
-        return self.resolve(link.target, from_path)
-
     # ---- backlinks ---------------------------------------------------------------
     def backlinks(self, note: Note, heading: str | None = None) -> list[tuple[Note, Link]]:
         """Every link in the vault that resolves to note (and, if given, to that heading)."""

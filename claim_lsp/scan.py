@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .index import Vault
 from .model import ERROR, Note, Problem, Span
 from .parse import Limits, parse_note
-from .schema import CONFIG_FILE, Config, is_ignored, load_config
+from .schema import CONFIG_FILE, Config, is_ignored
 
 log = logging.getLogger(__name__)
 
@@ -165,11 +164,6 @@ def _inside(path: Path, real_root: Path) -> bool:
         return False
 
 
-def scan_vault(root: Path, config: Config) -> Iterator[Note]:
-    for rel_path, abs_path in walk_notes(root, config):
-        yield note_from_file(rel_path, abs_path, config)
-
-
 def rel_path_in(root: Path, path: Path) -> str | None:
     """Vault-relative '/'-path of path, or None when it is not inside root."""
     try:
@@ -193,18 +187,6 @@ def is_note_path(rel_path: str, config: Config) -> bool:
     if any(p.startswith(".") or p in SKIP_DIRS for p in parts):
         return False
     return not is_ignored(rel_path, config.ignore)
-
-
-def build_vault(root: Path, config: Config | None = None) -> Vault:
-    """Index a whole folder (used by the CLI and tests)."""
-    config = config or load_config(root)
-    vault = Vault(root, config)
-    attachments: set[str] = set()
-    for rel_path, abs_path in walk_notes(root, config, attachments):
-        vault.put(note_from_file(rel_path, abs_path, config))
-    vault.set_attachments(attachments)
-    vault.refresh_popularity()
-    return vault
 
 
 VAULT_MARKERS = (CONFIG_FILE, ".obsidian", ".git")

@@ -29,7 +29,7 @@ def index(root, config=None):
 
 def test_unchanged_notes_come_from_the_cache_and_changed_ones_are_reread(tmp_path):
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
-    vault = cache.build_vault(root, Config())
+    vault = cache.build_vault(root, Config(), use_cache=True)
     assert cache.cache_file(root).exists()
     cached, fresh, notes = index(root)
     assert cached.keys() == fresh.keys() == notes.keys() == vault.notes.keys()
@@ -47,21 +47,21 @@ def test_the_cache_gives_the_same_problems_as_a_fresh_read(tmp_path):
     from claim_lsp.checks import check_note
 
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
-    first = cache.build_vault(root, Config())
-    again = cache.build_vault(root, Config())
+    first = cache.build_vault(root, Config(), use_cache=True)
+    again = cache.build_vault(root, Config(), use_cache=True)
     for path, note in first.notes.items():
         assert check_note(note, first) == check_note(again.notes[path], again)
 
 
 def test_a_corrupt_cache_is_ignored(tmp_path, cache_home):
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
-    cache.build_vault(root, Config())
+    cache.build_vault(root, Config(), use_cache=True)
     path = cache.cache_file(root)
     path.write_bytes(path.read_bytes()[:100])
     assert cache.load(root, Config().limits) == {}
     path.write_bytes(b"not a pickle at all")
     assert cache.load(root, Config().limits) == {}
-    assert len(cache.build_vault(root, Config())) == len(SMALL_VAULT)
+    assert len(cache.build_vault(root, Config(), use_cache=True)) == len(SMALL_VAULT)
 
 
 def test_a_cache_that_would_run_code_is_refused(tmp_path):
@@ -81,7 +81,7 @@ def test_a_cache_that_would_run_code_is_refused(tmp_path):
 
 def test_another_version_is_ignored(tmp_path):
     root = write_vault(tmp_path / "v", {"a.md": "# a\n"})
-    cache.build_vault(root, Config())
+    cache.build_vault(root, Config(), use_cache=True)
     path = cache.cache_file(root)
     data = path.read_bytes()
     stamp = pickle.loads(data)
@@ -93,7 +93,7 @@ def test_another_version_is_ignored(tmp_path):
 def test_a_large_cache_is_written_and_read_in_chunks(tmp_path):
     files = {f"n{i}.md": f"# n{i}\n\n[[n{i + 1}]]\n" for i in range(cache.CHUNK * 2 + 7)}
     root = write_vault(tmp_path / "v", files)
-    cache.build_vault(root, Config())
+    cache.build_vault(root, Config(), use_cache=True)
     loaded = cache.load(root, Config().limits)
     assert sorted(loaded) == sorted(files)
     assert [lk.target for lk in loaded["n3.md"][2].links] == ["n4"]

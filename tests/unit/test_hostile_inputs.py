@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from claim_lsp import scan
+from claim_lsp import cache, scan
+from claim_lsp.cache import build_vault
 from claim_lsp.checks import check_note
 from claim_lsp.cli import main as cli_main
 from claim_lsp.index import Vault
 from claim_lsp.model import Problem
 from claim_lsp.parse import Limits, parse_note
-from claim_lsp.scan import build_vault, note_from_file, walk_notes
+from claim_lsp.scan import note_from_file, walk_notes
 from claim_lsp.schema import Config, load_config
 from claim_lsp.text import split_lines
 
@@ -439,7 +440,7 @@ def test_file_deleted_between_listing_and_reading(tmp_path, monkeypatch):
             path.unlink()
         return real(rel, path, config)
 
-    monkeypatch.setattr(scan, "note_from_file", delete_first)
+    monkeypatch.setattr(cache, "note_from_file", delete_first)  # what the indexer calls
     vault, got = check_all(root)
     assert "disappeared while being read" in unreadable(got["gone.md"])
     assert got["stays.md"] == []  # the title is still known for this run

@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from claim_lsp.cache import build_vault, read_notes
 from claim_lsp.checks import check_note
 from claim_lsp.index import Vault
-from claim_lsp.scan import FileText, build_vault, note_from_text, scan_vault
+from claim_lsp.scan import FileText, note_from_text, walk_notes
 from claim_lsp.schema import Config
 from claim_lsp.workspace import Workspace
 
@@ -75,7 +76,7 @@ class WorkspaceMachine(RuleBasedStateMachine):
         self.config = Config()
         self.ws = Workspace()
         vault = self.ws.add_vault(self.root, self.config)
-        for note in scan_vault(self.root, self.config):  # what the server's indexer does
+        for note in read_notes(walk_notes(self.root, self.config), self.config, {}, {}):  # as the server indexes
             vault.put(note)
         self.vault = vault
 

@@ -32,7 +32,7 @@ def test_rule1_shown_heading_whitespace_and_md_are_ignored():
         "x.md", "[[Alpha claim|s]] [[ Alpha claim #Evidence]] [[Alpha claim.md]] [[notes/Alpha claim.md|p]]"
     )
     for link in src.links:
-        res = vault.resolve_link(link, src.path)
+        res = vault.resolve(link.target, src.path)
         assert res.status == OK and paths(res) == ["notes/Alpha claim.md"], link.raw
     assert vault.resolve("  Alpha claim  ", "x.md").status == OK
 
@@ -40,7 +40,7 @@ def test_rule1_shown_heading_whitespace_and_md_are_ignored():
 def test_link_objects_resolve_through_their_target():
     vault = vault_of(BASIC)
     beta = vault.notes["notes/Beta.md"]
-    statuses = [vault.resolve_link(lk, beta.path).status for lk in beta.links]
+    statuses = [vault.resolve(lk.target, beta.path).status for lk in beta.links]
     assert statuses == [OK, OK, CASE_MISMATCH]
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from claim_lsp.cache import build_vault
 from claim_lsp.scan import (
     FileText,
-    build_vault,
     decode,
     is_note_path,
     note_from_file,
