@@ -3,7 +3,6 @@ ranges, and notes by title or alias for workspace symbol search."""
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field
 
 from .index import Vault
@@ -95,8 +94,10 @@ def workspace_symbols(vaults: list[Vault], query: str, limit: int = 100) -> list
         # nothing typed yet: the most linked notes (a partial sort; a vault can be huge)
         for vault in vaults:
             pop = vault.ranker.popularity
-            top = heapq.nsmallest(limit, vault.notes.values(), key=lambda n: (-pop.get(n.path, 0), n.title))
-            found.extend(Found(vault, n, n.title, False, float(pop.get(n.path, 0))) for n in top)
+            for ranked in vault.ranker.rank("", limit):  # the ranker keeps this list between requests
+                note = vault.notes.get(ranked.entry.path)
+                if note is not None:
+                    found.append(Found(vault, note, note.title, False, float(pop.get(note.path, 0))))
         found.sort(key=lambda f: (-f.score, f.name))
         return found[:limit]
     for vault in vaults:
