@@ -99,7 +99,8 @@ def check_links(note: Note, vault: Vault) -> list[Problem]:
 
 
 def _missing_heading(link: Link, target: Note) -> Problem:
-    names = [h.text for h in target.headings if h is not target.h1]
+    h1 = target.h1
+    names = [h.text for h in target.headings if h != h1]
     return Problem(
         "missing-heading",
         "warning",
@@ -135,7 +136,7 @@ def _present(value: Any) -> bool:
 
 
 def _key_span(note: Note, key: str) -> Span:
-    span = note.frontmatter.keys.get(key)
+    span = note.frontmatter.key_span(key)
     if span is not None:
         return span
     fm = note.frontmatter.span

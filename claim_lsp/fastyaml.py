@@ -27,6 +27,9 @@ _DQ = re.compile(r'"([^"\\]*)"')
 _SQ = re.compile(r"'([^']*)'")
 
 
+_PLAIN_KEYS: set[str] = set()  # keys known to be plain strings for YAML
+
+
 def _scalar(text: str, resolvers, flow: bool = False) -> tuple[bool, Any]:
     """(True, value) when text is a string scalar read exactly; (False, None) when unsure."""
     if not text:
@@ -74,18 +77,25 @@ def _flow_list(value: str, resolvers) -> tuple[bool, Any]:
     return True, items
 
 
-def load_flat(source: str, resolvers) -> dict[str, Any] | None:
-    """The mapping of a flat frontmatter, or None when the YAML loader must decide."""
+def load_flat(source: str, resolvers, keys: list | None = None) -> dict[str, Any] | None:
+    """The mapping of a flat frontmatter, or None when the YAML loader must decide. With
+    keys, also appends (key, line, width) for each key, lines counted from 1 (the line
+    after the opening ---), as model.Frontmatter.key_data holds them."""
     out: dict[str, Any] = {}
-    for line in source.split("\n"):
+    for n, line in enumerate(source.split("\n"), 1):
         if not line:
             continue
         m = _KEY_LINE.match(line)
         if m is None:
             return None
         key, value = sys.intern(m.group(1)), m.group(2).rstrip(" \t")
-        if key in out or not _scalar(key, resolvers)[0]:
-            return None  # duplicate keys, or a key YAML reads as a boolean or number
+        if key in out:
+            return None  # duplicate keys
+        if key not in _PLAIN_KEYS:
+            if not _scalar(key, resolvers)[0]:
+                return None  # a key YAML reads as a boolean or number
+            if len(_PLAIN_KEYS) < 10_000:
+                _PLAIN_KEYS.add(key)  # a vault uses a few dozen keys: each is checked once
         if value[0] == "[":
             if not value.endswith("]"):
                 return None
@@ -97,4 +107,6 @@ def load_flat(source: str, resolvers) -> dict[str, Any] | None:
         if not ok:
             return None
         out[key] = parsed
+        if keys is not None:
+            keys += (key, n, len(key))
     return out

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .fastyaml import load_flat
-from .model import ERROR, WARNING, Frontmatter, Problem, Span
+from .model import ERROR, KEY_FIELDS, WARNING, Frontmatter, Problem, Span
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -92,21 +92,22 @@ def parse_frontmatter(
     span = Span(0, 0, close, len(lines[close]))
     fm = Frontmatter(data=None, span=span, body_line=close + 1)
     body = lines[1:close]
-    fm.keys, duplicates = _top_level_keys(body)
-    for key, key_span in duplicates:
-        fm.problems.append(
-            Problem("duplicate-key", WARNING, f"Key '{key}' appears more than once; the last one wins", key_span)
-        )
     source = "\n".join(body)
     if len(source) > max_bytes:
+        fm.key_data, duplicates = _top_level_keys(body)
+        _add_duplicates(fm, duplicates)
         fm.problems.append(
             Problem("yaml-error", ERROR, f"Frontmatter is larger than {max_bytes} bytes; not parsed", Span(0, 0, 0, 3))
         )
         return fm
-    flat = load_flat(source, _Loader.yaml_implicit_resolvers)
-    if flat is not None:
+    keys: list = []
+    flat = load_flat(source, _Loader.yaml_implicit_resolvers, keys)
+    if flat is not None:  # no duplicate keys, and the keys are the ones _top_level_keys finds
         fm.data = flat
+        fm.key_data = tuple(keys)
         return fm
+    fm.key_data, duplicates = _top_level_keys(body)
+    _add_duplicates(fm, duplicates)
     try:
         data = yaml.load(source, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
@@ -140,8 +141,17 @@ def parse_frontmatter(
     return fm
 
 
-def _top_level_keys(body: list[str]) -> tuple[dict[str, Span], list[tuple[str, Span]]]:
-    keys: dict[str, Span] = {}
+def _add_duplicates(fm: Frontmatter, duplicates: list[tuple[str, Span]]) -> None:
+    for key, key_span in duplicates:
+        fm.problems.append(
+            Problem("duplicate-key", WARNING, f"Key '{key}' appears more than once; the last one wins", key_span)
+        )
+
+
+def _top_level_keys(body: list[str]) -> tuple[tuple, list[tuple[str, Span]]]:
+    """The top-level keys packed (see model.KEY_FIELDS), and the repeated ones."""
+    keys: list = []
+    seen: set[str] = set()
     duplicates: list[tuple[str, Span]] = []
     for n, line in enumerate(body, start=1):
         m = _TOP_KEY.match(line)
@@ -151,11 +161,11 @@ def _top_level_keys(body: list[str]) -> tuple[dict[str, Span], list[tuple[str, S
         if raw[:1] not in "\"'":
             raw = raw.rstrip()
         key = sys.intern(raw[1:-1] if raw[:1] in "\"'" else raw)
-        span = Span(n, 0, n, len(raw))
-        if key in keys:
-            duplicates.append((key, span))
-        keys[key] = span
-    return keys, duplicates
+        if key in seen:
+            duplicates.append((key, Span(n, 0, n, len(raw))))
+        seen.add(key)
+        keys += (key, n, len(raw))
+    return tuple(keys), duplicates
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, body: list[str]) -> Problem:
@@ -183,8 +193,9 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, body: list[str]) -> Problem:
 def key_line_of(fm: Frontmatter, line: int) -> str | None:
     """The top-level key whose value contains the given line."""
     best: str | None = None
-    best_line = -1
-    for key, span in fm.keys.items():
-        if best_line < span.line <= line:
-            best, best_line = key, span.line
+    d = fm.key_data
+    for i in range(0, len(d), KEY_FIELDS):  # in file order
+        if d[i + 1] > line:
+            break
+        best = d[i]
     return best

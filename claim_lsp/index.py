@@ -73,7 +73,9 @@ class Vault:
         self.notes: dict[str, Note] = {}
         self._by_stem: dict[str, list[str]] = {}
         self._by_alias: dict[str, list[str]] = {}
-        self._inbound: dict[str, set[str]] = {}  # link key -> paths of notes with such links
+        # link key -> path of the one note with such links, or the set of paths of several
+        # (most keys have one linker: a set for each cost a third of the index's memory)
+        self._inbound: dict[str, str | set[str]] = {}
         self.ranker = TitleRanker()
         self._attachment_paths: set[str] = set()  # lower-cased vault-relative paths of non-notes
         self._attachment_names: set[str] = set()  # their lower-cased file names
@@ -88,8 +90,8 @@ class Vault:
         if old is not None:
             self._unlink(old, keep_names=same_names)
         self.notes[note.path] = note
-        for key in {link.key for link in note.links}:
-            self._inbound.setdefault(key, set()).add(note.path)
+        for key in note.link_keys():
+            _add(self._inbound, key, note.path)
         if same_names:
             return old  # a keystroke that left title and aliases alone: names stay filed
         self._by_stem.setdefault(note.title.lower(), []).append(note.path)
@@ -127,9 +129,6 @@ class Vault:
                 title=title,
                 text_lines=0,
                 frontmatter=Frontmatter(None, None),
-                h1=None,
-                headings=[],
-                links=[],
             )
         )
 
@@ -140,12 +139,8 @@ class Vault:
         return old
 
     def _unlink(self, note: Note, keep_names: bool = False) -> None:
-        for key in {link.key for link in note.links}:
-            paths = self._inbound.get(key)
-            if paths is not None:
-                paths.discard(note.path)
-                if not paths:
-                    del self._inbound[key]
+        for key in note.link_keys():
+            _remove(self._inbound, key, note.path)
         if keep_names:
             return
         _discard(self._by_stem, note.title.lower(), note.path)
@@ -247,7 +242,7 @@ class Vault:
         keys = self.names_of(note)
         sources: set[str] = set()
         for key in keys:
-            sources |= self._inbound.get(key, set())
+            sources |= self._linkers(key)
         for src_path in sorted(sources):
             src = self.notes.get(src_path)
             if src is None:
@@ -271,11 +266,17 @@ class Vault:
         """Paths of notes holding a link under any of these lower-cased keys."""
         out: set[str] = set()
         for name in names:
-            out |= self._inbound.get(name.rsplit("/", 1)[-1], set())
+            out |= self._linkers(name.rsplit("/", 1)[-1])
         return out
 
     def inbound_estimate(self, note: Note) -> int:
-        return sum(len(self._inbound.get(k, ())) for k in self.names_of(note))
+        return sum(len(self._linkers(k)) for k in self.names_of(note))
+
+    def _linkers(self, key: str) -> set[str]:
+        found = self._inbound.get(key)
+        if found is None:
+            return set()
+        return {found} if isinstance(found, str) else found
 
     # ---- fuzzy ----------------------------------------------------------------------
     def suggest(self, target: str, from_path: str, limit: int = 5) -> list[str]:
@@ -327,3 +328,27 @@ def _discard(table: dict[str, list[str]], key: str, path: str) -> None:
         return
     if not paths:
         del table[key]
+
+
+def _add(table: dict[str, str | set[str]], key: str, path: str) -> None:
+    found = table.get(key)
+    if found is None:
+        table[key] = path
+    elif isinstance(found, str):
+        if found != path:
+            table[key] = {found, path}
+    else:
+        found.add(path)
+
+
+def _remove(table: dict[str, str | set[str]], key: str, path: str) -> None:
+    found = table.get(key)
+    if found is None:
+        return
+    if isinstance(found, str):
+        if found == path:
+            del table[key]
+        return
+    found.discard(path)
+    if len(found) == 1:
+        table[key] = next(iter(found))

@@ -35,6 +35,28 @@ class Problem:
     data: dict[str, Any] | None = None
 
 
+def split_target(raw: str) -> tuple[str, str | None, str | None]:
+    """'note#heading|shown' -> ('note', 'heading', 'shown'), trimmed, .md dropped."""
+    shown: str | None = None
+    if "|" in raw:
+        raw, shown = raw.split("|", 1)
+        if raw.endswith("\\"):  # [[a\|b]] inside a Markdown table
+            raw = raw[:-1]
+    heading: str | None = None
+    if "#" in raw:
+        raw, heading = raw.split("#", 1)
+        heading = heading.strip()
+    target = raw.strip()
+    if target.lower().endswith(".md"):
+        target = target[:-3].rstrip()
+    return target, heading, shown
+
+
+def link_key(raw: str) -> str:
+    """Lower-cased last path part of a link's target: what the index files the link under."""
+    return split_target(raw)[0].rsplit("/", 1)[-1].lower()
+
+
 @dataclass(slots=True)
 class Link:
     raw: str  # everything between the brackets, as written
@@ -68,6 +90,33 @@ class Link:
         return self.target.rsplit("/", 1)[-1].lower()
 
 
+# A note keeps its links, headings and frontmatter key positions packed in flat tuples of
+# plain values and builds the objects above only when asked: a vault holds millions of
+# links, and an object with a Span for each cost ~400 bytes a link and most of the time
+# spent indexing and loading the cache.
+LINK_FIELDS = 5  # raw, line, col, end_col, extra
+# extra: None for a body link, True for a body embed, (fm_key, quote, embed) in frontmatter
+
+
+def pack_link(raw: str, line: int, col: int, end_col: int, embed: bool, fm_key: str | None, quote: str | None):
+    if fm_key is None and quote is None:
+        return (raw, line, col, end_col, True if embed else None)
+    return (raw, line, col, end_col, (fm_key, quote, embed))
+
+
+def unpack_links(data: tuple) -> list[Link]:
+    out = []
+    for i in range(0, len(data), LINK_FIELDS):
+        raw, line, col, end, extra = data[i : i + LINK_FIELDS]
+        target, heading, shown = split_target(raw)
+        if extra is None or extra is True:
+            out.append(Link(raw, target, heading, shown, extra is True, Span(line, col, line, end)))
+        else:
+            fm_key, quote, embed = extra
+            out.append(Link(raw, target, heading, shown, embed, Span(line, col, line, end), fm_key, quote))
+    return out
+
+
 @dataclass(slots=True)
 class Heading:
     level: int
@@ -75,13 +124,45 @@ class Heading:
     span: Span  # the text of the heading (without the #s)
 
 
+HEADING_FIELDS = 4  # level, text, line, col (the text ends the span)
+
+
+def unpack_headings(data: tuple) -> list[Heading]:
+    return [
+        Heading(data[i], data[i + 1], Span(data[i + 2], data[i + 3], data[i + 2], data[i + 3] + len(data[i + 1])))
+        for i in range(0, len(data), HEADING_FIELDS)
+    ]
+
+
+KEY_FIELDS = 3  # key, line, width of the key as written (quotes included); it starts at column 0
+
+
 @dataclass(slots=True)
 class Frontmatter:
     data: dict[str, Any] | None  # None when absent or unparseable
     span: Span | None  # from the opening --- line to the closing --- line, inclusive
-    keys: dict[str, Span] = field(default_factory=dict)  # top-level key -> its name's span
+    key_data: tuple = ()  # top-level keys, packed: KEY_FIELDS per key, in file order
     problems: list[Problem] = field(default_factory=list)  # yaml-error and the like
     body_line: int = 0  # first line after the frontmatter
+
+    @property
+    def keys(self) -> dict[str, Span]:
+        """Top-level key -> the span of its name (the last one when a key repeats)."""
+        d = self.key_data
+        return {d[i]: Span(d[i + 1], 0, d[i + 1], d[i + 2]) for i in range(0, len(d), KEY_FIELDS)}
+
+    def key_span(self, key: str) -> Span | None:
+        d = self.key_data
+        for i in range(len(d) - KEY_FIELDS, -1, -KEY_FIELDS):
+            if d[i] == key:
+                return Span(d[i + 1], 0, d[i + 1], d[i + 2])
+        return None
+
+    def __reduce__(self):
+        return (Frontmatter, (self.data, self.span, self.key_data, self.problems, self.body_line))
+
+
+NO_ASTRAL: dict[int, tuple[int, ...]] = {}  # shared by every note without astral characters; never mutated
 
 
 @dataclass(slots=True)
@@ -90,13 +171,59 @@ class Note:
     title: str  # filename stem
     text_lines: int  # number of lines
     frontmatter: Frontmatter
-    h1: Heading | None
-    headings: list[Heading]
-    links: list[Link]
+    link_data: tuple = ()  # packed links (LINK_FIELDS each), in file order
+    heading_data: tuple = ()  # packed headings (HEADING_FIELDS each), in file order
     aliases: tuple[str, ...] = ()
     astral: dict[int, tuple[int, ...]] = field(default_factory=dict)
     intro: str = ""  # opening of the body (first paragraph), links as plain text
     problems: list[Problem] = field(default_factory=list)  # problems found while reading
+
+    def __reduce__(self):  # pickled as plain values: the cache loads without per-field setattr
+        return (
+            Note,
+            (
+                self.path,
+                self.title,
+                self.text_lines,
+                self.frontmatter,
+                self.link_data,
+                self.heading_data,
+                self.aliases,
+                self.astral or NO_ASTRAL,
+                self.intro,
+                self.problems,
+            ),
+        )
+
+    @property
+    def links(self) -> list[Link]:
+        """The note's links as objects, built on each call (a caller keeps the list)."""
+        return unpack_links(self.link_data)
+
+    @property
+    def link_count(self) -> int:
+        return len(self.link_data) // LINK_FIELDS
+
+    def link_keys(self) -> set[str]:
+        """The index keys of every link, without building Link objects."""
+        d = self.link_data
+        return {link_key(d[i]) for i in range(0, len(d), LINK_FIELDS)}
+
+    def link_targets(self) -> list[str]:
+        d = self.link_data
+        return [split_target(d[i])[0] for i in range(0, len(d), LINK_FIELDS)]
+
+    @property
+    def headings(self) -> list[Heading]:
+        return unpack_headings(self.heading_data)
+
+    @property
+    def h1(self) -> Heading | None:
+        d = self.heading_data
+        for i in range(0, len(d), HEADING_FIELDS):
+            if d[i] == 1:
+                return Heading(1, d[i + 1], Span(d[i + 2], d[i + 3], d[i + 2], d[i + 3] + len(d[i + 1])))
+        return None
 
     @property
     def folder(self) -> str:
@@ -115,7 +242,8 @@ class Note:
         return str(value)
 
     def link_at(self, line: int, col: int) -> Link | None:
-        for link in self.links:
-            if link.span.contains(line, col):
-                return link
+        d = self.link_data
+        for i in range(0, len(d), LINK_FIELDS):
+            if d[i + 1] == line and d[i + 2] <= col <= d[i + 3]:
+                return unpack_links(d[i : i + LINK_FIELDS])[0]
         return None

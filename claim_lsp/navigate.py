@@ -38,6 +38,6 @@ def references(vault: Vault, note: Note, line: int, col: int) -> list[tuple[Note
             return []
         return vault.backlinks(res.note, link.heading or None)
     for h in note.headings:
-        if h.span.line == line and h is not note.h1:
+        if h.span.line == line and h != note.h1:
             return vault.backlinks(note, h.text)
     return vault.backlinks(note)

@@ -274,20 +274,23 @@ class TitleRanker:
             choices = [alive[idx] for _, _, idx in found]
         if not choices:
             return []
-        norms = [e.norm for e in choices]
-        plain = _scores(q, norms, fuzz.ratio)
-        swapped = _scores(q, norms, fuzz.token_sort_ratio)
-        subset = _scores(q, norms, fuzz.token_set_ratio)
         n_q = len(qwords)
         q_set = set(qwords)
         scored = []
-        for i, e in enumerate(choices):
+        for e in choices:
             n_t = len(e.words) or 1
             # a link that dropped (or added) words scores by how much of the longer it covers,
             # counting only the words the two share (a title missing a word of the link is worse)
             shared = len(q_set.intersection(e.words))
             cover = shared / max(n_q, n_t)
-            s = max(plain.get(i, 0.0), swapped.get(i, 0.0), subset.get(i, 0.0) * (0.5 + 0.5 * cover))
+            # scored one by one: over a few dozen candidates, process.extract's set-up costs
+            # more than the comparisons
+            t = e.norm
+            s = max(
+                fuzz.ratio(q, t, score_cutoff=40),
+                fuzz.token_sort_ratio(q, t, score_cutoff=40),
+                fuzz.token_set_ratio(q, t, score_cutoff=40) * (0.5 + 0.5 * cover),
+            )
             if e.norm == q:
                 s = 200.0
             if e.text == target:
@@ -343,10 +346,6 @@ def _placement(query: str, title: str) -> float:
     if query in title:
         return 88.0
     return 0.0
-
-
-def _scores(query: str, choices: list[str], scorer) -> dict[int, float]:
-    return {idx: score for _, score, idx in process.extract(query, choices, scorer=scorer, limit=None, score_cutoff=40)}
 
 
 def _dedupe(ranked: list[Ranked], limit: int) -> list[Ranked]:

@@ -47,7 +47,7 @@ def rename_target(vault: Vault, note: Note, line: int, col: int, line_text: str 
         return _link_target(vault, note, link, line, col)
     for h in note.headings:
         if h.span.line == line:
-            if h is note.h1:
+            if h == note.h1:
                 return RenameTarget("note", note, h.span, note.title)
             return RenameTarget("heading", note, h.span, h.text, h)
     if line_text and note.title:
@@ -84,7 +84,7 @@ def _link_target(vault: Vault, note: Note, link: Link, line: int, col: int) -> R
         if h is None:
             raise RenameError(f'"{target.title}" has no heading "{link.heading}"')
         span = heading_span(link) or link.span
-        if h is target.h1:
+        if h == target.h1:
             return RenameTarget("note", target, span, target.title)
         return RenameTarget("heading", target, span, h.text, h)
     return RenameTarget("note", target, link.target_span, target.title)
@@ -137,7 +137,7 @@ def check_new_heading(note: Note, heading: Heading, new_text: str) -> str:
         if ord(c) < 32:
             raise RenameError("A heading cannot contain line breaks or control characters")
     for h in note.headings:
-        if h is not heading and h.text.casefold() == text.casefold():
+        if h != heading and h.text.casefold() == text.casefold():
             raise RenameError(f'"{note.title}" already has a heading "{h.text}"')
     return text
 
@@ -199,7 +199,7 @@ def rename_heading(vault: Vault, note: Note, heading: Heading, new_text: str) ->
         if link.heading.casefold() != heading.text.casefold():
             continue
         found = find_heading(note, link.heading)
-        if found is not heading:
+        if found != heading:
             continue
         span = heading_span(link)
         if span is not None:

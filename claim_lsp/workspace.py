@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .index import Vault
-from .model import Note
+from .model import HEADING_FIELDS, Note
 from .scan import FileText, is_note_path, note_from_file, note_from_text, rel_path_in
 from .schema import Config
 
@@ -77,11 +77,11 @@ class Workspace:
     def _put(self, vault: Vault, rel: str, note: Note) -> Change:
         old = vault.put(note)
         names = _names(vault, old) ^ _names(vault, note)
-        headings = old is None or [h.text for h in old.headings] != [h.text for h in note.headings]
+        headings = old is None or old.heading_data[1::HEADING_FIELDS] != note.heading_data[1::HEADING_FIELDS]
         shown = (
             old is None
             or old.meta.get("confidence") != note.meta.get("confidence")
-            or [link.target for link in old.links] != [link.target for link in note.links]
+            or old.link_targets() != note.link_targets()
         )
         return Change(vault, rel, names, headings, shown)
 

@@ -9,7 +9,7 @@ import yaml
 
 from bench.gen_vault import generate_vault
 from claim_lsp.fastyaml import load_flat
-from claim_lsp.frontmatter import _Loader, find_frontmatter
+from claim_lsp.frontmatter import _Loader, _top_level_keys, find_frontmatter
 from claim_lsp.text import split_lines
 
 RESOLVERS = _Loader.yaml_implicit_resolvers
@@ -78,12 +78,15 @@ def frontmatters(root: Path):
 def compare(root: Path) -> tuple[int, int]:
     fast = fallback = 0
     for path, source in frontmatters(root):
-        got = load_flat(source, RESOLVERS)
+        keys: list = []
+        got = load_flat(source, RESOLVERS, keys)
         if got is None:
             fallback += 1
             continue
         fast += 1
         assert got == yaml_load(source), path
+        # the key positions it reports are the ones the general key scanner finds
+        assert tuple(keys) == _top_level_keys(source.split("\n"))[0], path
     return fast, fallback
 
 

@@ -198,7 +198,7 @@ def test_headings():
     assert [(h.level, h.text) for h in note.headings] == [(1, "Title"), (2, "Évidence 🚀"), (2, "Closing"), (1, "")]
     ev = note.headings[1]
     assert text.split("\n")[1][ev.span.col : ev.span.end_col] == "Évidence 🚀"
-    assert note.h1 is note.headings[0]
+    assert note.h1 == note.headings[0]
 
 
 def test_h1_after_frontmatter_and_bom():
@@ -256,8 +256,8 @@ def test_empty_text():
 
 def test_link_at():
     note = parse_note("n.md", "ab [[x]] cd")
-    assert note.link_at(0, 3) is note.links[0]
-    assert note.link_at(0, 8) is note.links[0]  # right after the closing brackets
+    assert note.link_at(0, 3) == note.links[0]
+    assert note.link_at(0, 8) == note.links[0]  # right after the closing brackets
     assert note.link_at(0, 2) is None
     assert note.link_at(1, 4) is None
 
