@@ -30,6 +30,7 @@ from .model import Note
 from .parse import Limits
 from .scan import note_from_file, walk_notes
 from .schema import Config, load_config
+from .workers import MIN_NOTES, ParsePool
 
 log = logging.getLogger(__name__)
 
@@ -145,21 +146,34 @@ def save(root: Path, limits: Limits, entries: dict[str, Entry]) -> None:
 
 
 def read_notes(
-    paths: Iterable[tuple[str, Path]], config, cached: dict[str, Entry], fresh: dict[str, Entry]
+    paths: Iterable[tuple[str, str | Path]],
+    config,
+    cached: dict[str, Entry],
+    fresh: dict[str, Entry],
+    pool: ParsePool | None = None,
 ) -> Iterator[Note]:
-    """Notes for the listed files: from the cache when the file is unchanged, else read and
-    parsed. Every note, cached or new, is recorded in `fresh` (the next cache)."""
+    """Notes for the listed files, in order: from the cache when the file is unchanged, else
+    read and parsed (by the pool's workers when there are enough to parse). Every note,
+    cached or new, is recorded in `fresh` (the next cache)."""
+    paths = list(paths)
+    found: list[tuple[tuple[int, int] | None, Note | None]] = []
+    misses: list[tuple[str, str | Path]] = []
     for rel, abs_path in paths:
         try:
-            st = abs_path.stat()
-            stamp = (st.st_mtime_ns, st.st_size)
+            st = os.stat(abs_path)
+            stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
         except OSError:
             stamp = None
         hit = cached.get(rel)
         if hit is not None and stamp is not None and (hit[0], hit[1]) == stamp:
-            note = hit[2]
+            found.append((stamp, hit[2]))
         else:
-            note = note_from_file(rel, abs_path, config)
+            found.append((stamp, None))
+            misses.append((rel, abs_path))
+    parsed = pool.parse(misses, config) if pool is not None and len(misses) >= MIN_NOTES else None
+    for (rel, abs_path), (stamp, note) in zip(paths, found):
+        if note is None:
+            note = next(parsed) if parsed is not None else note_from_file(rel, abs_path, config)
         if stamp is not None and not any(p.code == "unreadable-file" for p in note.problems):
             fresh[rel] = (stamp[0], stamp[1], note)
         yield note
@@ -172,16 +186,18 @@ def changed(old: dict[str, Entry], new: dict[str, Entry]) -> bool:
     return any(old[k][:2] != v[:2] for k, v in new.items())
 
 
-def build_vault(root: Path, config: Config | None = None, use_cache: bool = False) -> Vault:
+def build_vault(
+    root: Path, config: Config | None = None, use_cache: bool = False, pool: ParsePool | None = None
+) -> Vault:
     """Index a whole folder the way the server does (CLI, tests, benchmarks); with
-    use_cache, reuse and refresh the disk cache."""
+    use_cache, reuse and refresh the disk cache; with a pool, parse in its workers."""
     config = config or load_config(root)
     vault = Vault(root, config)
     fresh: dict[str, Entry] = {}
     with bulk_load():
         cached = load(root, config.limits) if use_cache else {}
         attachments: set[str] = set()
-        for note in read_notes(walk_notes(root, config, attachments), config, cached, fresh):
+        for note in read_notes(walk_notes(root, config, attachments), config, cached, fresh, pool):
             vault.put(note)
         vault.set_attachments(attachments)
     vault.refresh_popularity()

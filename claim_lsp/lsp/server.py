@@ -8,6 +8,7 @@ domain package and convert the result.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from ..index import Vault
 from ..model import Note
 from ..scan import walk_notes
 from ..schema import CONFIG_FILE, load_config
+from ..workers import ParsePool
 from ..workspace import Change, Workspace
 from .convert import path_to_uri, to_diagnostic, uri_to_path
 
@@ -133,6 +135,7 @@ class ClaimLanguageServer(LanguageServer):
         self._view_timer: asyncio.TimerHandle | None = None
         self.shutting_down = False  # shutdown received: stop background work
         self.stopping = False  # exit received: write nothing more
+        self.pool: ParsePool | None = None  # worker processes, until the first indexing ends
 
     # ---- helpers used by the feature modules -----------------------------------------
     def note_for(self, uri: str) -> tuple[Vault, Note] | None:
@@ -222,17 +225,19 @@ class ClaimLanguageServer(LanguageServer):
             fresh: dict[str, cache.Entry] = {}
             with cache.bulk_load():
                 cached = await loop.run_in_executor(None, cache.load, root, config.limits)
-                for start in range(0, total, BATCH):
-                    chunk = paths[start : start + BATCH]
-                    notes = await loop.run_in_executor(
-                        None, lambda c=chunk: list(cache.read_notes(c, config, cached, fresh))
-                    )
+                reader = cache.read_notes(paths, config, cached, fresh, self.pool)
+                done = 0
+                while done < total:
+                    # a batch at a time, read (or received from the workers) in a thread
+                    notes = await loop.run_in_executor(None, lambda: list(itertools.islice(reader, BATCH)))
                     if vault not in self.state.vaults or self.shutting_down:
                         return  # the folder was removed meanwhile, or the client is leaving
+                    if not notes:
+                        break
                     for note in notes:
                         if not self.state.is_open(vault, note.path):
                             vault.put(note)
-                    done = start + len(chunk)
+                    done += len(notes)
                     self._progress_report(token, f"{done}/{total} notes", done * 100 // max(total, 1))
             vault.refresh_popularity()
             log.info(
@@ -254,6 +259,11 @@ class ClaimLanguageServer(LanguageServer):
         finally:
             self.indexing -= 1
             self._progress_end(token)
+            if not self.indexing and self.pool is not None:
+                # the first indexing is done: the workers' memory is given back (a vault
+                # added later is parsed in-process)
+                pool, self.pool = self.pool, None
+                loop.run_in_executor(None, pool.terminate if self.shutting_down else pool.close)
         self.refresh_all_open()
 
     async def _save_cache(self, root: Path, limits, entries: dict) -> None:
@@ -414,12 +424,18 @@ def create_server() -> ClaimLanguageServer:
     return ls
 
 
-def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> int:
+def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087, pool: ParsePool | None = None) -> int:
+    """Serve until exit. pool: worker processes for the first indexing (see workers.py)."""
     ls = create_server()
-    if tcp:
-        ls.start_tcp(host, port)
-    else:
-        ls.start_io()
+    ls.pool = pool
+    try:
+        if tcp:
+            ls.start_tcp(host, port)
+        else:
+            ls.start_io()
+    finally:
+        if ls.pool is not None:
+            ls.pool.terminate()
     return 0
 
 

@@ -138,15 +138,15 @@ def test_configured_file_limit_boundary(tmp_path):
 def test_file_that_grows_between_stat_and_read(tmp_path, monkeypatch):
     path = tmp_path / "n.md"
     path.write_bytes(b"x" * 50)
-    real_open = Path.open
+    real_open = open
 
-    def grow_then_open(self, *args, **kwargs):
-        if self == path:
-            with real_open(self, "wb") as fh:  # rewritten after the size check
+    def grow_then_open(file, *args, **kwargs):
+        if Path(file) == path:
+            with real_open(file, "wb") as fh:  # rewritten after the size check
                 fh.write(b"x" * 5000)
-        return real_open(self, *args, **kwargs)
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", grow_then_open)
+    monkeypatch.setattr(scan, "open", grow_then_open, raising=False)  # scan.py's open()
     note = note_from_file("n.md", path, Config(max_file_bytes=1000))
     assert "grew past the limit" in unreadable(note.problems)
 
@@ -366,14 +366,14 @@ def test_frontmatter_over_the_yaml_size_limit(tmp_path):
 def test_permission_denied_file(tmp_path, monkeypatch):
     # root ignores file modes, so the denial is simulated where the scan opens the file
     root = make(tmp_path, {"secret.md": "# secret", "good.md": GOOD})
-    real_open = Path.open
+    real_open = open
 
-    def deny(self, *args, **kwargs):
-        if self.name == "secret.md":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def deny(file, *args, **kwargs):
+        if Path(file).name == "secret.md":
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", deny)
+    monkeypatch.setattr(scan, "open", deny, raising=False)  # scan.py's open()
     vault, got = check_all(root)
     assert "permission denied" in unreadable(got["secret.md"])
     assert got["good.md"] == [] and vault.resolve("secret", "good.md").note is not None
@@ -437,7 +437,7 @@ def test_file_deleted_between_listing_and_reading(tmp_path, monkeypatch):
 
     def delete_first(rel, path, config):
         if rel == "gone.md":
-            path.unlink()
+            Path(path).unlink()
         return real(rel, path, config)
 
     monkeypatch.setattr(cache, "note_from_file", delete_first)  # what the indexer calls
@@ -448,7 +448,8 @@ def test_file_deleted_between_listing_and_reading(tmp_path, monkeypatch):
 
 def test_file_replaced_by_a_folder_between_listing_and_reading(tmp_path):
     root = make(tmp_path, {"n.md": "# n"})
-    [(rel, path)] = list(walk_notes(root, Config()))
+    [(rel, found)] = list(walk_notes(root, Config()))
+    path = Path(found)
     path.unlink()
     path.mkdir()
     note = note_from_file(rel, path, Config())

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from claim_lsp import scan
 from claim_lsp.cache import build_vault
 from claim_lsp.scan import (
     FileText,
@@ -76,14 +77,14 @@ def test_read_text_missing_and_folder(tmp_path):
 def test_read_text_permission_denied(tmp_path, monkeypatch):
     path = tmp_path / "secret.md"
     path.write_text("# secret")
-    real_open = Path.open
+    real_open = open
 
-    def deny(self, *args, **kwargs):
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def deny(file, *args, **kwargs):  # what a file of mode 000 gives a user who is not root
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", deny)
+    monkeypatch.setattr(scan, "open", deny, raising=False)  # scan.py's open()
     got = read_text(path, 1000)
     assert got == FileText("", "cannot be read: permission denied")
 
