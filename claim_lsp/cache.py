@@ -145,19 +145,13 @@ def save(root: Path, limits: Limits, entries: dict[str, Entry]) -> None:
         pass
 
 
-def read_notes(
-    paths: Iterable[tuple[str, str | Path]],
-    config,
-    cached: dict[str, Entry],
-    fresh: dict[str, Entry],
-    pool: ParsePool | None = None,
-) -> Iterator[Note]:
-    """Notes for the listed files, in order: from the cache when the file is unchanged, else
-    read and parsed (by the pool's workers when there are enough to parse). Every note,
-    cached or new, is recorded in `fresh` (the next cache)."""
-    paths = list(paths)
-    found: list[tuple[tuple[int, int] | None, Note | None]] = []
-    misses: list[tuple[str, str | Path]] = []
+Item = tuple[str, "str | Path", "tuple[int, int] | None", "Note | None"]  # rel, path, stamp, cached note
+
+
+def stat_notes(paths: Iterable[tuple[str, str | Path]], cached: dict[str, Entry]) -> list[Item]:
+    """Each listed file with its stamp (mtime, size) and, when the file is unchanged since
+    the cache was written, its cached note."""
+    items: list[Item] = []
     for rel, abs_path in paths:
         try:
             st = os.stat(abs_path)
@@ -165,18 +159,34 @@ def read_notes(
         except OSError:
             stamp = None
         hit = cached.get(rel)
-        if hit is not None and stamp is not None and (hit[0], hit[1]) == stamp:
-            found.append((stamp, hit[2]))
-        else:
-            found.append((stamp, None))
-            misses.append((rel, abs_path))
+        note = hit[2] if hit is not None and stamp is not None and (hit[0], hit[1]) == stamp else None
+        items.append((rel, abs_path, stamp, note))
+    return items
+
+
+def notes_of(items: list[Item], config, fresh: dict[str, Entry], pool: ParsePool | None = None) -> Iterator[Note]:
+    """The note of each item, in order: the cached one, else read and parsed (by the pool's
+    workers when there are enough to parse). Every note is recorded in `fresh` (the next
+    cache)."""
+    misses = [(rel, abs_path) for rel, abs_path, _, note in items if note is None]
     parsed = pool.parse(misses, config) if pool is not None and len(misses) >= MIN_NOTES else None
-    for (rel, abs_path), (stamp, note) in zip(paths, found):
+    for rel, abs_path, stamp, note in items:
         if note is None:
             note = next(parsed) if parsed is not None else note_from_file(rel, abs_path, config)
         if stamp is not None and not any(p.code == "unreadable-file" for p in note.problems):
             fresh[rel] = (stamp[0], stamp[1], note)
         yield note
+
+
+def read_notes(
+    paths: Iterable[tuple[str, str | Path]],
+    config,
+    cached: dict[str, Entry],
+    fresh: dict[str, Entry],
+    pool: ParsePool | None = None,
+) -> Iterator[Note]:
+    """Notes for the listed files, in order (stat_notes, then notes_of)."""
+    yield from notes_of(stat_notes(paths, cached), config, fresh, pool)
 
 
 def changed(old: dict[str, Entry], new: dict[str, Entry]) -> bool:

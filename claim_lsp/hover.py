@@ -40,8 +40,9 @@ def note_preview(vault: Vault, note: Note, heading: str | None = None, markdown:
     description = note.field_text("description")
     if description:
         lines += [st.italic(description), ""]
-    if note.intro:
-        lines += [st.esc(note.intro), ""]
+    intro = vault.intro_of(note)
+    if intro:
+        lines += [st.esc(intro), ""]
     if heading:
         found = find_heading(note, heading)
         lines += [f"Section: {st.esc(found.text) if found else st.esc(heading) + ' (no such heading)'}", ""]

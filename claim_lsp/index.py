@@ -14,11 +14,14 @@ never the rest of the vault. Resolution rules (the contract, also in the README)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Frontmatter, Heading, Link, Note
+from .parse import intro_of
 from .rank import TitleRanker
+from .scan import read_text
 from .schema import Config
 
 OK, CASE_MISMATCH, AMBIGUOUS, BROKEN, EMPTY = "ok", "case-mismatch", "ambiguous", "broken", "empty"
@@ -71,16 +74,16 @@ class Vault:
         self.root = root
         self.config = config or Config()
         self.notes: dict[str, Note] = {}
-        self._by_stem: dict[str, list[str]] = {}
-        self._by_alias: dict[str, list[str]] = {}
-        # link key -> path of the one note with such links, or the set of paths of several
-        # (most keys have one linker: a set for each cost a third of the index's memory)
-        self._inbound: dict[str, str | set[str]] = {}
+        self._by_stem: dict[str, str | set[str]] = {}  # lower-cased title -> paths (see _add)
+        self._by_alias: dict[str, str | set[str]] = {}
+        self._inbound: dict[str, str | set[str]] = {}  # link key -> paths of notes with such links
         self.ranker = TitleRanker()
         self._attachment_paths: set[str] = set()  # lower-cased vault-relative paths of non-notes
         self._attachment_names: set[str] = set()  # their lower-cased file names
         self._suggest_cache: dict[tuple[str, str, int], list[str]] = {}
         self._suggest_generation = -1
+        # the text of an open note by vault-relative path, or None (set by the workspace)
+        self.open_text: Callable[[str], str | None] = lambda rel: None
 
     # ---- maintenance -------------------------------------------------------------
     def put(self, note: Note) -> Note | None:
@@ -94,9 +97,9 @@ class Vault:
             _add(self._inbound, key, note.path)
         if same_names:
             return old  # a keystroke that left title and aliases alone: names stay filed
-        self._by_stem.setdefault(note.title.lower(), []).append(note.path)
+        _add(self._by_stem, _lower(note.title), note.path)
         for alias in note.aliases:
-            self._by_alias.setdefault(alias.lower(), []).append(note.path)
+            _add(self._by_alias, _lower(alias), note.path)
         self.ranker.add(note.title, note.path)
         for alias in note.aliases:
             self.ranker.add(alias, note.path, alias=True)
@@ -115,6 +118,19 @@ class Vault:
         if "/" not in want:
             return want in self._attachment_names
         return want in self._attachment_paths or any(p.endswith("/" + want) for p in self._attachment_paths)
+
+    def text_of(self, note: Note) -> str | None:
+        """The note's text: the editor's, when it is open, else the file's."""
+        text = self.open_text(note.path)
+        if text is None and self.root is not None:
+            text = read_text(self.root / note.path, self.config.max_file_bytes).text or None
+        return text
+
+    def intro_of(self, note: Note) -> str:
+        """The opening paragraph of the note, read when asked (hovers): keeping it for every
+        note cost ~300 bytes a note."""
+        text = self.text_of(note)
+        return intro_of(text, self.config.limits) if text else ""
 
     def put_placeholder(self, path: str) -> None:
         """File a note by its title before it is read: links to it resolve and completion
@@ -143,15 +159,23 @@ class Vault:
             _remove(self._inbound, key, note.path)
         if keep_names:
             return
-        _discard(self._by_stem, note.title.lower(), note.path)
+        _remove(self._by_stem, note.title.lower(), note.path)
         for alias in note.aliases:
-            _discard(self._by_alias, alias.lower(), note.path)
+            _remove(self._by_alias, alias.lower(), note.path)
         self.ranker.remove(note.title, note.path)
         for alias in note.aliases:
             self.ranker.remove(alias, note.path, alias=True)
 
     def __len__(self) -> int:
         return len(self.notes)
+
+    def titled(self, lowered: str) -> Sequence[str]:
+        """Paths of the notes whose title, lower-cased, is lowered."""
+        return _paths(self._by_stem, lowered)
+
+    def aliased(self, lowered: str) -> Sequence[str]:
+        """Paths of the notes with such an alias (lower-cased)."""
+        return _paths(self._by_alias, lowered)
 
     def names_of(self, note: Note) -> set[str]:
         """Lower-cased keys under which links can reach the note."""
@@ -165,11 +189,11 @@ class Vault:
         if "/" in target or "\\" in target:
             return self._resolve_path(target.replace("\\", "/"), from_path)
         lowered = target.lower()
-        stems = [self.notes[p] for p in self._by_stem.get(lowered, ())]
+        stems = [self.notes[p] for p in self.titled(lowered)]
         exact = [n for n in stems if n.title == target]
         if exact:
             return self._pick(exact, from_path, OK)
-        aliased = [self.notes[p] for p in self._by_alias.get(lowered, ())]
+        aliased = [self.notes[p] for p in self.aliased(lowered)]
         exact_alias = [n for n in aliased if target in n.aliases]
         if exact_alias:
             res = self._pick(exact_alias, from_path, OK)
@@ -204,7 +228,7 @@ class Vault:
         if not parts:
             return Resolution(EMPTY)
         want = "/".join(parts)
-        candidates = [self.notes[p] for p in self._by_stem.get(parts[-1].lower(), ())]
+        candidates = [self.notes[p] for p in self.titled(parts[-1].lower())]
 
         def matches(note: Note, fold: bool) -> tuple[bool, bool]:
             have = _stem_path(note.path)
@@ -276,7 +300,7 @@ class Vault:
         found = self._inbound.get(key)
         if found is None:
             return set()
-        return {found} if isinstance(found, str) else found
+        return {found} if isinstance(found, str) else found  # callers only read it
 
     # ---- fuzzy ----------------------------------------------------------------------
     def suggest(self, target: str, from_path: str, limit: int = 5) -> list[str]:
@@ -297,7 +321,7 @@ class Vault:
     def _suggest(self, target: str, from_path: str, limit: int) -> list[str]:
         if "/" in target:
             stem = target.rstrip("/").rsplit("/", 1)[-1]
-            same_stem = [self.notes[p] for p in self._by_stem.get(stem.lower(), ())]
+            same_stem = [self.notes[p] for p in self.titled(stem.lower())]
             here = _folder_parts(from_path)
             want = target.lower().strip("/").split("/")
             same_stem.sort(
@@ -318,18 +342,21 @@ class Vault:
         self.ranker.generation += 1  # answers cached by the ranker may order differently now
 
 
-def _discard(table: dict[str, list[str]], key: str, path: str) -> None:
-    paths = table.get(key)
-    if paths is None:
-        return
-    try:
-        paths.remove(path)
-    except ValueError:
-        return
-    if not paths:
-        del table[key]
+def _lower(text: str) -> str:
+    """text lower-cased; text itself when it already is (most claim titles): one string."""
+    low = text.lower()
+    return text if low == text else low
 
 
+def _paths(table: dict[str, str | set[str]], key: str) -> Sequence[str]:
+    found = table.get(key)
+    if found is None:
+        return ()
+    return (found,) if isinstance(found, str) else sorted(found)
+
+
+# The tables below map a key to the one path filed under it (a string: most keys have one)
+# or to the set of several: a list or set for each key cost a third of the index's memory.
 def _add(table: dict[str, str | set[str]], key: str, path: str) -> None:
     found = table.get(key)
     if found is None:

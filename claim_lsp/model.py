@@ -142,7 +142,7 @@ class Frontmatter:
     data: dict[str, Any] | None  # None when absent or unparseable
     span: Span | None  # from the opening --- line to the closing --- line, inclusive
     key_data: tuple = ()  # top-level keys, packed: KEY_FIELDS per key, in file order
-    problems: list[Problem] = field(default_factory=list)  # yaml-error and the like
+    problems: list[Problem] | tuple[Problem, ...] = field(default_factory=list)  # yaml-error and the like
     body_line: int = 0  # first line after the frontmatter
 
     @property
@@ -163,6 +163,7 @@ class Frontmatter:
 
 
 NO_ASTRAL: dict[int, tuple[int, ...]] = {}  # shared by every note without astral characters; never mutated
+NO_PROBLEMS: tuple[Problem, ...] = ()  # shared by every note read without a problem
 
 
 @dataclass(slots=True)
@@ -175,8 +176,7 @@ class Note:
     heading_data: tuple = ()  # packed headings (HEADING_FIELDS each), in file order
     aliases: tuple[str, ...] = ()
     astral: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    intro: str = ""  # opening of the body (first paragraph), links as plain text
-    problems: list[Problem] = field(default_factory=list)  # problems found while reading
+    problems: list[Problem] | tuple[Problem, ...] = field(default_factory=list)  # found while reading
 
     def __reduce__(self):  # pickled as plain values: the cache loads without per-field setattr
         return (
@@ -190,7 +190,6 @@ class Note:
                 self.heading_data,
                 self.aliases,
                 self.astral or NO_ASTRAL,
-                self.intro,
                 self.problems,
             ),
         )

@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 
 from .frontmatter import DEFAULT_MAX_YAML_BYTES, DEFAULT_MAX_YAML_VALUES, key_line_of, parse_frontmatter
-from .model import LINK_FIELDS, NO_ASTRAL, WARNING, Note, Problem, Span, split_target  # noqa: F401 - split_target re-exported
+from .model import LINK_FIELDS, NO_ASTRAL, NO_PROBLEMS, WARNING, Note, Problem, Span, split_target  # noqa: F401 - split_target re-exported
 from .text import astral_map, has_astral, split_lines
 
 # No leading `!?`: a pattern that opens with a literal `[[` is found by a fast literal scan,
@@ -179,18 +179,18 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
             )
         )
         del links[max_links * LINK_FIELDS :]
-    h1_line = next((headings[i + 2] for i in range(0, len(headings), 4) if headings[i] == 1), None)
+    if not fm.problems:
+        fm.problems = NO_PROBLEMS
     return Note(
         path=path,
-        title=title_of(path),
+        title=sys.intern(title_of(path)),  # one string with the links that name it
         text_lines=len(lines),
         frontmatter=fm,
         link_data=tuple(links),
         heading_data=tuple(headings),
         aliases=_aliases(fm.data),
         astral=astral_map(lines) if has_astral(text) else NO_ASTRAL,
-        intro=_intro(lines, fm.body_line, h1_line),
-        problems=problems,
+        problems=problems or NO_PROBLEMS,
     )
 
 
@@ -239,6 +239,16 @@ def plain_text(line: str, limit: int | None = None) -> str:
             return "".join(out)
     out.append(line[pos:])
     return "".join(out)
+
+
+def intro_of(text: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The opening of a note's body: its first paragraph after the H1, links shown as their
+    text, at most INTRO_CHARS. Computed when a hover asks, not kept for every note."""
+    note = parse_note("", text, limits)
+    h1 = note.h1
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _intro(split_lines(text), note.frontmatter.body_line, h1.span.line if h1 is not None else None)
 
 
 def _intro(lines: list[str], body_line: int, h1_line: int | None) -> str:

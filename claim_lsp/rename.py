@@ -114,10 +114,10 @@ def check_new_title(vault: Vault, note: Note, new_title: str, exists: Exists | N
     new_path = _sibling(note, title)
     if not _inside(new_path):
         raise RenameError(f'"{title}" would leave the vault')
-    for path in vault._by_stem.get(title.lower(), ()):
+    for path in vault.titled(title.lower()):
         if path != note.path:
             raise RenameError(f'A note titled "{title_of(path)}" already exists: {path}')
-    for path in vault._by_alias.get(title.lower(), ()):
+    for path in vault.aliased(title.lower()):
         if path != note.path:
             raise RenameError(f'"{title}" is an alias of {path}: the links using it would change target')
     if title.lower() != note.title.lower() and exists is not None and exists(new_path):
@@ -274,14 +274,14 @@ def _moved_link(vault: Vault, link: Link, note: Note, new: str, src_new: str, mo
     if "/" not in bare:
         if bare.lower() != note.title.lower():
             return None  # through an alias
-        clash = [p for p in vault._by_stem.get(new_title.lower(), ()) if p not in moved and p != note.path]
+        clash = [p for p in vault.titled(new_title.lower()) if p not in moved and p != note.path]
         clash += [p for o, p in moved.items() if o != note.path and title_of(p).lower() == new_title.lower()]
         text = _stem(new) if clash else new_title
         return text + md if text != bare else None
     depth = bare.strip("/").count("/") + 1
     parts = _stem(new).split("/")
     text = "/".join(parts[-depth:])
-    others = [moved.get(p, p) for p in vault._by_stem.get(new_title.lower(), ()) if p != note.path]
+    others = [moved.get(p, p) for p in vault.titled(new_title.lower()) if p != note.path]
     others += [p for o, p in moved.items() if o != note.path and title_of(p).lower() == new_title.lower()]
     if any(_stem(p).lower().endswith("/" + text.lower()) or _stem(p).lower() == text.lower() for p in others):
         text = _stem(new)

@@ -94,7 +94,10 @@ def note_from_text(rel_path: str, loaded: FileText, limits: Limits) -> Note:
         note = parse_note(rel_path, "", limits)
         loaded = FileText("", "is nested too deeply to parse")
     if loaded.problem:
-        note.problems.insert(0, Problem("unreadable-file", ERROR, f"This file {loaded.problem}", Span(0, 0, 0, 0)))
+        note.problems = [
+            Problem("unreadable-file", ERROR, f"This file {loaded.problem}", Span(0, 0, 0, 0)),
+            *note.problems,
+        ]
         log.warning("%s: %s", rel_path, loaded.problem)
     return note
 

@@ -118,6 +118,7 @@ def check_notes(vault: Vault, paths: list[str]) -> Iterator[tuple[str, list[Prob
         return
     global _VAULT
     _VAULT = vault
+    vault.ranker.prepare()
     try:
         size = max(CHUNK, len(paths) // (workers * 8))
         chunks = [paths[i : i + size] for i in range(0, len(paths), size)]

@@ -46,6 +46,7 @@ class Workspace:
                 v.config = config
                 return v
         vault = Vault(root, config)
+        vault.open_text = lambda rel: self.open_docs.get(root / rel)
         self.vaults.append(vault)
         self.vaults.sort(key=lambda v: len(str(v.root)), reverse=True)
         return vault

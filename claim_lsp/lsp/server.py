@@ -33,7 +33,8 @@ from .convert import path_to_uri, to_diagnostic, uri_to_path
 log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 0.03
-BATCH = 200
+BATCH = 200  # notes read (or received from the workers) per step
+FILE_BATCH = 5000  # notes filed between two looks at the requests
 
 
 class _Ignored:
@@ -217,15 +218,30 @@ class ClaimLanguageServer(LanguageServer):
             vault.set_attachments(attachments)
             total = len(paths)
             log.info("%s: %d notes listed in %.2f s", root, total, time.perf_counter() - began)
-            # titles first: completion and link checks work before a single note is read
-            for rel, _ in paths:
-                vault.put_placeholder(rel)
-            log.info("%s: titles filed at %.2f s", root, time.perf_counter() - began)
-            self.refresh_all_open()
             fresh: dict[str, cache.Entry] = {}
             with cache.bulk_load():
                 cached = await loop.run_in_executor(None, cache.load, root, config.limits)
-                reader = cache.read_notes(paths, config, cached, fresh, self.pool)
+                items = await loop.run_in_executor(None, cache.stat_notes, paths, cached)
+                # what is known at once is filed first: the notes unchanged since the cache,
+                # and the titles of the rest; completion and link checks work before a
+                # single note is read
+                for n, (rel, _, _, note) in enumerate(items):
+                    if note is None:
+                        vault.put_placeholder(rel)
+                    elif not self.state.is_open(vault, rel):
+                        vault.put(note)
+                    if n % FILE_BATCH == FILE_BATCH - 1:
+                        await asyncio.sleep(0)  # requests are answered meanwhile
+                        if vault not in self.state.vaults or self.shutting_down:
+                            return
+                log.info(
+                    "%s: titles filed at %.2f s (%d notes from the cache)",
+                    root,
+                    time.perf_counter() - began,
+                    len(items) - sum(1 for item in items if item[3] is None),
+                )
+                self.refresh_all_open()
+                reader = cache.notes_of(items, config, fresh, self.pool)
                 done = 0
                 while done < total:
                     # a batch at a time, read (or received from the workers) in a thread
@@ -235,8 +251,8 @@ class ClaimLanguageServer(LanguageServer):
                     if not notes:
                         break
                     for note in notes:
-                        if not self.state.is_open(vault, note.path):
-                            vault.put(note)
+                        if vault.notes.get(note.path) is not note and not self.state.is_open(vault, note.path):
+                            vault.put(note)  # (a cached note was filed above)
                     done += len(notes)
                     self._progress_report(token, f"{done}/{total} notes", done * 100 // max(total, 1))
             vault.refresh_popularity()

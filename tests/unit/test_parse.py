@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claim_lsp.model import Span
-from claim_lsp.parse import Limits, code_spans, parse_note, plain_text, split_target, title_of
+from claim_lsp.parse import Limits, code_spans, intro_of, parse_note, plain_text, split_target, title_of
 from claim_lsp.text import astral_map, to_utf16
 
 
@@ -230,13 +230,12 @@ def test_aliases(fm, aliases):
 
 def test_intro_is_the_first_paragraph_with_links_as_text():
     text = "---\ntype: claim\n---\n# T\n\n```\ncode\n```\nFirst [[a|shown]] and [[b#h]] and [[c]].\nsecond line\n\nnext paragraph\n"
-    note = parse_note("n.md", text)
-    assert note.intro == "First shown and b > h and c. second line"
+    assert intro_of(text) == "First shown and b > h and c. second line"
 
 
 def test_intro_is_bounded():
-    note = parse_note("n.md", "# T\n" + "word " * 1000)
-    assert len(note.intro) <= 705 and note.intro.endswith("…")
+    intro = intro_of("# T\n" + "word " * 1000)
+    assert len(intro) <= 705 and intro.endswith("…")
 
 
 def test_plain_text():

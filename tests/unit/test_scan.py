@@ -110,7 +110,7 @@ def test_utf16_file_parses(tmp_path):
     path = tmp_path / "n.md"
     path.write_bytes("\ufeff---\r\ntype: claim\r\n---\r\n# n\r\n[[é 🚀]]".encode("utf-16-le"))
     note = note_from_file("n.md", path, Config())
-    assert note.problems == [] and note.meta == {"type": "claim"} and [lk.target for lk in note.links] == ["é 🚀"]
+    assert not note.problems and note.meta == {"type": "claim"} and [lk.target for lk in note.links] == ["é 🚀"]
 
 
 def rel_paths(root: Path, config: Config | None = None) -> list[str]:
