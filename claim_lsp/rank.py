@@ -11,6 +11,7 @@ overlay that is folded into a rebuild only after it grows, so typing never rebui
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import re
 import sys
@@ -27,6 +28,10 @@ MAX_CANDIDATES = 400  # partial matches scored word by word when too few titles 
 RAREST_WORDS = 4  # of a broken link's words, how many pick the candidates
 SUGGESTION_CANDIDATES = 30
 COMMON_DIV = 50  # a word in more than 1/COMMON_DIV of the titles is too common to pick suggestions
+COMMON_WORD_IDS = 2000  # titles taken for a word all of whose matches are too many
+FALLBACK_BELOW = 5  # fewer answers than this: a typo-tolerant pass over every title
+MAX_FIXED_QUERY = 24  # longer queries are not tried with typos undone (few titles hold them)
+TYPO_PENALTY = 8  # a title placed by the query with a typo undone: 100 -> 92, 93 -> 85
 STRONG_TIERED = 2000  # more strong candidates than this: only the best placed are scored  # titles sharing the most content words; only these are scored
 
 
@@ -60,6 +65,8 @@ class TitleRanker:
         self._by_key: dict[tuple[str, str, bool], int] = {}
         self._postings: dict[str, list[int]] = {}
         self._vocab: list[str] = []
+        self._sorted_norms: list[str] = []  # normalised titles of the word index, sorted
+        self._sorted_ids: list[int] = []  # their entry ids
         self._indexed = 0  # entries [0, _indexed) are in the word index; the rest is overlay
         self._dead_in_index = 0
         self.popularity: dict[str, int] = {}  # path -> backlink estimate, for ties
@@ -109,6 +116,9 @@ class TitleRanker:
 
     def _rebuild(self) -> None:
         entries = [e for e, alive in zip(self._entries, self._alive) if alive]
+        # in tie-break order (most linked, shortest, titles before aliases): where thousands
+        # of titles place a query alike, the first ids are the ones to show
+        entries.sort(key=lambda e: -self._tiebreak(e))
         self._entries = entries
         self._alive = [True] * len(entries)
         self._by_key = {(e.text, e.path, e.alias): i for i, e in enumerate(entries)}
@@ -118,6 +128,9 @@ class TitleRanker:
                 postings.setdefault(w, []).append(i)
         self._postings = postings
         self._vocab = sorted(postings)
+        by_norm = sorted(range(len(entries)), key=lambda i: entries[i].norm)
+        self._sorted_norms = [entries[i].norm for i in by_norm]
+        self._sorted_ids = by_norm
         self._indexed = len(entries)
         self._dead_in_index = 0
 
@@ -145,24 +158,33 @@ class TitleRanker:
         found = process.extract(word, self._vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8)
         return [w for w, _, _ in found]
 
-    def _candidates(self, words: list[str], fuzzy_words: bool) -> Counter[int]:
-        """Entry ids with how many query words they match (prefix or near spelling)."""
+    def _candidates(self, words: list[str], fuzzy_words: bool) -> tuple[Counter[int], int]:
+        """Entry ids with how many query words they match (prefix or near spelling), and how
+        many words took part (a title matching that many holds every one). A word
+        matching a large share of the titles ("the", "a", a typo of "the") stands aside
+        when another word picks fewer; if every word is that common, only the first
+        COMMON_WORD_IDS of its titles in tie-break order are taken."""
         hits: Counter[int] = Counter()
-        n_index = max(self._indexed, 1)
+        per_word: list[tuple[int, list]] = []
         for w in dict.fromkeys(words):
-            matched: set[int] = set()
-            prefixed = self._prefix_words(w)
-            total = 0
-            for v in prefixed:
-                ids = self._postings[v]
-                total += len(ids)
-                if len(w) < 3 and total > n_index // 2 and len(words) > 1:
-                    break  # a one- or two-letter word says little; let the others pick
-                matched.update(ids)
-            if fuzzy_words and (not prefixed or len(matched) < 20):
-                for v in self._near_words(w):
-                    matched.update(self._postings.get(v, ()))
-            hits.update(matched)
+            lists = [self._postings[v] for v in self._prefix_words(w)]
+            size = sum(map(len, lists))
+            if fuzzy_words and size < 20:
+                lists += [self._postings[v] for v in self._near_words(w)]
+                # a typo in a typed prefix ("teh", "reputaiton"): the words starting with it
+                # undone (edit-distance scores rate a swap of two letters poorly)
+                for fixed in typo_fixes(w):
+                    lists += [self._postings[v] for v in self._prefix_words(fixed)]
+                size = sum(map(len, lists))
+            per_word.append((size, lists))
+        budget = max(self._indexed // 4, 2000)
+        used = [pw for pw in per_word if pw[0] <= budget]
+        if not used and per_word:
+            size, lists = min(per_word, key=lambda pw: pw[0])
+            # posting lists ascend in tie-break order: their first ids are the titles to show
+            used = [(COMMON_WORD_IDS, [list(itertools.islice(heapq.merge(*lists), COMMON_WORD_IDS * 3))])]
+        for _, lists in used:
+            hits.update(set().union(*lists))
         # the overlay is small: match it directly
         for i in range(self._indexed, len(self._entries)):
             if not self._alive[i]:
@@ -171,7 +193,7 @@ class TitleRanker:
             n = sum(1 for w in words if any(t.startswith(w) for t in ws))
             if n or fuzzy_words:
                 hits[i] += n
-        return hits
+        return hits, len(used)
 
     # ---- scoring -------------------------------------------------------------------
     def _score(self, query: str, qwords: list[str], e: Entry, memo: dict[str, tuple[float, ...]]) -> float:
@@ -208,28 +230,52 @@ class TitleRanker:
             best = max(best, words_score, typo)
         return best + self._tiebreak(e)
 
-    def _score_strong(self, query: str, e: Entry) -> float:
+    def _score_strong(self, query: str, fixes: list[str], e: Entry) -> float:
         """The score of a title that holds every typed word: where the query sits in it, or
-        how close its opening is to a typed prefix with a typo."""
+        where it would with one typo undone, or how close its opening is to the query."""
         t = e.norm
         best = _placement(query, t)
+        if not best and fixes:
+            best = max(_placement(f, t) for f in fixes)
+            if best:
+                best -= TYPO_PENALTY
         if not best:
             head = max(fuzz.ratio(query, t[: len(query)]), fuzz.ratio(query, t[: len(query) + 1]))
             best = 86 + (head - 80) * 0.3 if head >= 80 else 85.0
         return best + self._tiebreak(e)
 
-    def _best_placed(self, q: str, ids: list[int], limit: int) -> list[int]:
+    def _starting_with(self, text: str) -> list[int]:
+        """Ids of the live entries whose normalised title starts with text, in title order
+        (the word index's by bisection, then the overlay's)."""
+        norms = self._sorted_norms
+        lo = bisect_left(norms, text)
+        hi = bisect_left(norms, text[:-1] + chr(min(ord(text[-1]) + 1, 0x10FFFF)), lo) if text else len(norms)
+        alive = self._alive
+        out = [i for i in self._sorted_ids[lo:hi] if alive[i]]
+        for i in range(self._indexed, len(self._entries)):
+            if alive[i] and self._entries[i].norm.startswith(text):
+                out.append(i)
+        return out
+
+    def _best_placed(self, q: str, fixes: list[str], ids: list[int], limit: int) -> list[int]:
         """Of many titles that hold every typed word (a common word typed at 100,000 notes),
-        those that start with the query, then those with a word starting with it, enough
-        to fill the answer: they outscore the rest (100 and 93 against at most ~92), so
-        only they are scored. Plain string tests in comprehensions, no scoring per title."""
+        those that start with the query, then those with a word starting with it, then the
+        same for the query with a typo undone, enough to fill the answer: they outscore the
+        rest, so only they are scored. Plain string tests in comprehensions, no scoring per
+        title; failing that, the first MAX_CANDIDATES."""
         entries = self._entries
-        chosen = [i for i in ids if entries[i].norm.startswith(q)]
-        if len(chosen) >= limit:
-            return chosen
-        spaced = " " + q
-        chosen += [i for i in ids if spaced in entries[i].norm]
-        return chosen if len(chosen) >= limit else ids
+        ids = sorted(ids)  # ids are in tie-break order (see _rebuild)
+        among = set(ids)
+        cap = 4 * limit
+        chosen = sorted(i for i in self._starting_with(q) if i in among)[:cap]
+        if len(chosen) < limit:
+            spaced = " " + q
+            chosen += [i for i in ids if spaced in entries[i].norm][:cap]
+        for fixed in fixes:  # typed with a typo: the titles that start with the query undone
+            if len(chosen) >= limit:
+                break
+            chosen += sorted(i for i in self._starting_with(fixed) if i in among)[:cap]
+        return chosen if len(chosen) >= limit else chosen + ids[:MAX_CANDIDATES]
 
     def _tiebreak(self, e: Entry) -> float:
         """Between equal scores: popular notes, then shorter titles, then titles before aliases."""
@@ -249,21 +295,30 @@ class TitleRanker:
                 )
                 self._popular_key = key
             return [Ranked(e, 0.0) for e in self._popular if e.path != exclude][:limit]
+        # titles that start with the query outscore all others: when there are enough of
+        # them (a short query at 100,000 notes), they are the answer, found by bisection
+        starting = self._starting_with(q)
+        if len(starting) >= limit:
+            best = heapq.nsmallest(2 * limit, starting)  # ids are in tie-break order
+            best += [i for i in starting[:limit] if self._entries[i].norm == q]  # exact ones sort first
+            scored = [Ranked(e, self._score_strong(q, [], e)) for i in best if (e := self._entries[i]).path != exclude]
+            scored.sort(key=lambda r: (-r.score, r.entry.norm))
+            return _dedupe(scored, limit)
         qwords = q.split()
-        hits = self._candidates(qwords, fuzzy_words=True)
+        hits, need = self._candidates(qwords, fuzzy_words=True)
         memo: dict[str, tuple[float, ...]] = {}
         scored = []
         # titles that meet every typed word (as a prefix or a near spelling) are scored with
         # string tests only; the rest, with the word-by-word score, only if they are needed
-        need = len(set(qwords))
         strong = [i for i, n in hits.items() if n >= need and self._alive[i]]
+        fixes = typo_fixes(q) if len(q) <= MAX_FIXED_QUERY else []
         if len(strong) > STRONG_TIERED:
-            strong = self._best_placed(q, strong, limit)
+            strong = self._best_placed(q, fixes, strong, limit)
         if len(strong) >= limit:
             for i in strong:
                 e = self._entries[i]
                 if e.path != exclude:
-                    scored.append(Ranked(e, self._score_strong(q, e)))
+                    scored.append(Ranked(e, self._score_strong(q, fixes, e)))
         else:
             for i, _ in hits.most_common(MAX_CANDIDATES):
                 e = self._entries[i]
@@ -272,8 +327,8 @@ class TitleRanker:
                 s = self._score(q, qwords, e, memo)
                 if s >= 40:
                     scored.append(Ranked(e, s))
-        if len(scored) < limit and len(q) >= 3:
-            # nothing shares a word: fall back to a typo-tolerant pass over everything
+        if len(scored) < min(limit, FALLBACK_BELOW) and len(q) >= 3:
+            # (almost) nothing shares a word: a typo-tolerant pass over everything
             seen = {id(r.entry) for r in scored}
             alive = self.entries()
             found = process.extract(q, [e.norm for e in alive], scorer=fuzz.partial_ratio, score_cutoff=70, limit=limit)
@@ -357,6 +412,20 @@ class TitleRanker:
                 if n:
                     hits[i] += n
         return [self._entries[i] for i, _ in hits.most_common(SUGGESTION_CANDIDATES) if self._alive[i]]
+
+
+def typo_fixes(word: str) -> list[str]:
+    """What word may have meant with one typo undone: two neighbouring letters swapped back,
+    or (in words of 5 letters or more) one letter too many dropped."""
+    out: dict[str, None] = {}
+    for i in range(len(word) - 1):
+        if word[i] != word[i + 1]:
+            out[word[:i] + word[i + 1] + word[i] + word[i + 2 :]] = None
+    if len(word) >= 5:
+        for i in range(len(word)):
+            out[word[:i] + word[i + 1 :]] = None
+    out.pop(word, None)
+    return list(out)
 
 
 def _placement(query: str, title: str) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claim_lsp.rank import OVERLAY_LIMIT, TitleRanker, normalize
+from claim_lsp.rank import OVERLAY_LIMIT, TitleRanker, normalize, typo_fixes
 
 TITLES = [
     "AI alignment is a coordination problem not a technical problem",
@@ -197,3 +197,43 @@ def test_dropped_word_prefers_the_title_holding_every_word_of_the_link():
     )
     got = r.suggest("AI alignment is a problem not a technical problem")
     assert got[0] == "AI alignment is a coordination problem not a technical problem"
+
+
+def test_typo_fixes():
+    assert set(typo_fixes("teh")) == {"eth", "the"}
+    assert "reputation" in typo_fixes("reputaiton")
+    assert "market" in typo_fixes("markets") and "market" in typo_fixes("marklet")
+    assert typo_fixes("aa") == []  # swapping equal letters changes nothing
+    assert "the" not in typo_fixes("the")
+
+
+def crowded(n: int = 3000) -> TitleRanker:
+    """Thousands of titles sharing their first word, a few popular, and one odd one out:
+    the shape where a short query matches more titles than could be scored one by one."""
+    r = TitleRanker()
+    for i in range(n):
+        r.add(f"the claim number {i} about topic {i % 7}", f"c/{i}.md")
+    r.add("the", "exact.md")
+    r.add("reputation markets price what the crowd believes", "rep.md")
+    r.add("zebra stripes confuse the flies", "zebra.md")
+    r.popularity = {"c/2999.md": 40, "c/1500.md": 20}
+    return r
+
+
+def test_a_short_common_prefix_answers_exact_then_popular_titles():
+    got = [x.entry.path for x in crowded().rank("the", limit=10)]
+    assert got[:3] == ["exact.md", "c/2999.md", "c/1500.md"]
+    assert len(got) == 10
+
+
+def test_a_typo_in_a_typed_prefix_is_undone():
+    r = crowded()
+    assert top(r, "reputaiton") == ["reputation markets price what the crowd believes"]
+    assert top(r, "reputaiton mar") == ["reputation markets price what the crowd believes"]
+    assert [x.entry.path for x in r.rank("teh", limit=3)] == ["exact.md", "c/2999.md", "c/1500.md"]
+
+
+def test_a_common_word_stands_aside_for_a_rarer_one():
+    r = crowded()
+    assert top(r, "the zebr") == ["zebra stripes confuse the flies"]
+    assert top(r, "zebr the") == ["zebra stripes confuse the flies"]
