@@ -136,8 +136,8 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 {
                     "file": note.path,
                     "range": {
-                        "start": {"line": s.line, "character": to_utf16(note.astral.get(s.line), s.col)},
-                        "end": {"line": s.end_line, "character": to_utf16(note.astral.get(s.end_line), s.end_col)},
+                        "start": {"line": s.line, "character": to_utf16(note.astral_cols(s.line), s.col)},
+                        "end": {"line": s.end_line, "character": to_utf16(note.astral_cols(s.end_line), s.end_col)},
                     },
                     "severity": p.severity,
                     "code": p.code,

@@ -53,8 +53,11 @@ def split_target(raw: str) -> tuple[str, str | None, str | None]:
 
 
 def link_key(raw: str) -> str:
-    """Lower-cased last path part of a link's target: what the index files the link under."""
-    return split_target(raw)[0].rsplit("/", 1)[-1].lower()
+    """Lower-cased last path part of a link's target: what the index files the link under
+    (the very string of the link when it is one already: the index holds many)."""
+    name = split_target(raw)[0].rsplit("/", 1)[-1]
+    low = name.lower()
+    return name if low == name else low
 
 
 @dataclass(slots=True)
@@ -162,7 +165,16 @@ class Frontmatter:
         return (Frontmatter, (self.data, self.span, self.key_data, self.problems, self.body_line))
 
 
-NO_ASTRAL: dict[int, tuple[int, ...]] = {}  # shared by every note without astral characters; never mutated
+def pack_astral(astral: dict[int, tuple[int, ...]]) -> tuple[int, ...]:
+    """{line: columns} -> (line, count, columns..., line, count, ...): a dict and a tuple
+    a line cost ~350 bytes a note in vaults fond of emoji."""
+    out: list[int] = []
+    for line in sorted(astral):
+        cols = astral[line]
+        out += (line, len(cols), *cols)
+    return tuple(out)
+
+
 NO_PROBLEMS: tuple[Problem, ...] = ()  # shared by every note read without a problem
 
 
@@ -175,7 +187,7 @@ class Note:
     link_data: tuple = ()  # packed links (LINK_FIELDS each), in file order
     heading_data: tuple = ()  # packed headings (HEADING_FIELDS each), in file order
     aliases: tuple[str, ...] = ()
-    astral: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    astral_data: tuple[int, ...] = ()  # columns of characters taking two UTF-16 units (pack_astral)
     problems: list[Problem] | tuple[Problem, ...] = field(default_factory=list)  # found while reading
 
     def __reduce__(self):  # pickled as plain values: the cache loads without per-field setattr
@@ -189,10 +201,32 @@ class Note:
                 self.link_data,
                 self.heading_data,
                 self.aliases,
-                self.astral or NO_ASTRAL,
+                self.astral_data,
                 self.problems,
             ),
         )
+
+    def astral_cols(self, line: int) -> tuple[int, ...] | None:
+        """The columns of the line's characters that take two UTF-16 units (text.py)."""
+        d = self.astral_data
+        i = 0
+        while i < len(d):
+            if d[i] == line:
+                return d[i + 2 : i + 2 + d[i + 1]]
+            if d[i] > line:
+                return None
+            i += 2 + d[i + 1]
+        return None
+
+    @property
+    def astral(self) -> dict[int, tuple[int, ...]]:
+        d = self.astral_data
+        out = {}
+        i = 0
+        while i < len(d):
+            out[d[i]] = d[i + 2 : i + 2 + d[i + 1]]
+            i += 2 + d[i + 1]
+        return out
 
     @property
     def links(self) -> list[Link]:

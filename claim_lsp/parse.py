@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 
 from .frontmatter import DEFAULT_MAX_YAML_BYTES, DEFAULT_MAX_YAML_VALUES, key_line_of, parse_frontmatter
-from .model import LINK_FIELDS, NO_ASTRAL, NO_PROBLEMS, WARNING, Note, Problem, Span, split_target  # noqa: F401 - split_target re-exported
+from .model import LINK_FIELDS, NO_PROBLEMS, WARNING, Note, Problem, Span, pack_astral, split_target  # noqa: F401 - split_target re-exported
 from .text import astral_map, has_astral, split_lines
 
 # No leading `!?`: a pattern that opens with a literal `[[` is found by a fast literal scan,
@@ -189,7 +189,7 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
         link_data=tuple(links),
         heading_data=tuple(headings),
         aliases=_aliases(fm.data),
-        astral=astral_map(lines) if has_astral(text) else NO_ASTRAL,
+        astral_data=pack_astral(astral_map(lines)) if has_astral(text) else (),
         problems=problems or NO_PROBLEMS,
     )
 

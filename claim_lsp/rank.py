@@ -26,13 +26,13 @@ _SPLIT = re.compile(r"[\s\-_/.,;:!?()\[\]{}\"'`*+=|\\<>~^&%$#@]+")
 OVERLAY_LIMIT = 512
 MAX_CANDIDATES = 400  # partial matches scored word by word when too few titles meet every word
 RAREST_WORDS = 4  # of a broken link's words, how many pick the candidates
-SUGGESTION_CANDIDATES = 30
+SUGGESTION_CANDIDATES = 30  # titles sharing the most content words; only these are scored
 COMMON_DIV = 50  # a word in more than 1/COMMON_DIV of the titles is too common to pick suggestions
 COMMON_WORD_IDS = 2000  # titles taken for a word all of whose matches are too many
 FALLBACK_BELOW = 5  # fewer answers than this: a typo-tolerant pass over every title
 MAX_FIXED_QUERY = 24  # longer queries are not tried with typos undone (few titles hold them)
 TYPO_PENALTY = 8  # a title placed by the query with a typo undone: 100 -> 92, 93 -> 85
-STRONG_TIERED = 2000  # more strong candidates than this: only the best placed are scored  # titles sharing the most content words; only these are scored
+STRONG_TIERED = 500  # more strong candidates than this: only the best placed are scored
 
 
 def normalize(text: str) -> str:
@@ -67,6 +67,8 @@ class TitleRanker:
         self._vocab: list[str] = []
         self._sorted_norms: list[str] = []  # normalised titles of the word index, sorted
         self._sorted_ids: list[int] = []  # their entry ids
+        self._norms: tuple[list[Entry], list[str]] = ([], [])
+        self._norms_key = -1
         self._indexed = 0  # entries [0, _indexed) are in the word index; the rest is overlay
         self._dead_in_index = 0
         self.popularity: dict[str, int] = {}  # path -> backlink estimate, for ties
@@ -139,6 +141,14 @@ class TitleRanker:
 
     def entries(self) -> list[Entry]:
         return [e for e, alive in zip(self._entries, self._alive) if alive]
+
+    def _alive_norms(self) -> tuple[list[Entry], list[str]]:
+        """The live entries and their normalised titles, kept until an entry changes."""
+        if self._norms_key != self.generation:
+            alive = self.entries()
+            self._norms = (alive, [e.norm for e in alive])
+            self._norms_key = self.generation
+        return self._norms
 
     # ---- candidates ----------------------------------------------------------------
     def _prefix_words(self, prefix: str) -> list[str]:
@@ -236,9 +246,9 @@ class TitleRanker:
         t = e.norm
         best = _placement(query, t)
         if not best and fixes:
-            best = max(_placement(f, t) for f in fixes)
-            if best:
-                best -= TYPO_PENALTY
+            placed = [_placement(f, t) for f in fixes if f in t]  # (the substring test is cheap)
+            if placed:
+                best = max(placed) - TYPO_PENALTY
         if not best:
             head = max(fuzz.ratio(query, t[: len(query)]), fuzz.ratio(query, t[: len(query) + 1]))
             best = 86 + (head - 80) * 0.3 if head >= 80 else 85.0
@@ -327,11 +337,20 @@ class TitleRanker:
                 s = self._score(q, qwords, e, memo)
                 if s >= 40:
                     scored.append(Ranked(e, s))
+        if len(scored) < min(limit, FALLBACK_BELOW) and fixes:
+            # a typo across words ("thec riti"): the titles starting with the query undone
+            seen = {id(r.entry) for r in scored}
+            for fixed in fixes:
+                for i in sorted(self._starting_with(fixed))[:limit]:
+                    e = self._entries[i]
+                    if id(e) not in seen and e.path != exclude:
+                        seen.add(id(e))
+                        scored.append(Ranked(e, self._score_strong(q, fixes, e)))
         if len(scored) < min(limit, FALLBACK_BELOW) and len(q) >= 3:
             # (almost) nothing shares a word: a typo-tolerant pass over everything
             seen = {id(r.entry) for r in scored}
-            alive = self.entries()
-            found = process.extract(q, [e.norm for e in alive], scorer=fuzz.partial_ratio, score_cutoff=70, limit=limit)
+            alive, norms = self._alive_norms()
+            found = process.extract(q, norms, scorer=fuzz.partial_ratio, score_cutoff=70, limit=limit)
             for _, _, idx in found:
                 e = alive[idx]
                 if id(e) not in seen and e.path != exclude:

@@ -35,7 +35,7 @@ def path_to_uri(path: Path) -> str:
 
 
 def to_position(note: Note, line: int, col: int) -> lsp.Position:
-    return lsp.Position(line=line, character=to_utf16(note.astral.get(line), col))
+    return lsp.Position(line=line, character=to_utf16(note.astral_cols(line), col))
 
 
 def to_range(note: Note, span: Span) -> lsp.Range:
@@ -48,7 +48,7 @@ def to_range(note: Note, span: Span) -> lsp.Range:
 def from_position(note: Note, position: lsp.Position) -> tuple[int, int]:
     """LSP position -> (line, code-point column), clamped to the note."""
     line = max(0, position.line)
-    col = from_utf16(note.astral.get(line), max(0, position.character))
+    col = from_utf16(note.astral_cols(line), max(0, position.character))
     return line, col
 
 

@@ -216,6 +216,7 @@ def crowded(n: int = 3000) -> TitleRanker:
     r.add("the", "exact.md")
     r.add("reputation markets price what the crowd believes", "rep.md")
     r.add("zebra stripes confuse the flies", "zebra.md")
+    r.add("the critical path runs through permits", "crit.md")
     r.popularity = {"c/2999.md": 40, "c/1500.md": 20}
     return r
 
@@ -231,6 +232,7 @@ def test_a_typo_in_a_typed_prefix_is_undone():
     assert top(r, "reputaiton") == ["reputation markets price what the crowd believes"]
     assert top(r, "reputaiton mar") == ["reputation markets price what the crowd believes"]
     assert [x.entry.path for x in r.rank("teh", limit=3)] == ["exact.md", "c/2999.md", "c/1500.md"]
+    assert top(r, "thec riti") == ["the critical path runs through permits"]  # a space typed a letter early
 
 
 def test_a_common_word_stands_aside_for_a_rarer_one():
