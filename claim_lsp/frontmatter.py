@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .fastyaml import load_flat
-from .model import ERROR, KEY_FIELDS, WARNING, Frontmatter, Problem, Span
+from .model import ERROR, KEY_FIELDS, WARNING, Frontmatter, Problem, Span, shared
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -89,7 +89,7 @@ def parse_frontmatter(
         )
         return Frontmatter(data=None, span=None, problems=[problem])
     _, close = found
-    span = Span(0, 0, close, len(lines[close]))
+    span = shared(Span(0, 0, close, len(lines[close])))
     fm = Frontmatter(data=None, span=span, body_line=close + 1)
     body = lines[1:close]
     source = "\n".join(body)
@@ -104,9 +104,10 @@ def parse_frontmatter(
     flat = load_flat(source, _Loader.yaml_implicit_resolvers, keys)
     if flat is not None:  # no duplicate keys, and the keys are the ones _top_level_keys finds
         fm.data = flat
-        fm.key_data = tuple(keys)
+        fm.key_data = shared(tuple(keys))
         return fm
     fm.key_data, duplicates = _top_level_keys(body)
+    fm.key_data = shared(fm.key_data)
     _add_duplicates(fm, duplicates)
     try:
         data = yaml.load(source, Loader=_Loader)  # noqa: S506 - a safe loader

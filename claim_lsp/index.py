@@ -74,9 +74,9 @@ class Vault:
         self.root = root
         self.config = config or Config()
         self.notes: dict[str, Note] = {}
-        self._by_stem: dict[str, str | set[str]] = {}  # lower-cased title -> paths (see _add)
-        self._by_alias: dict[str, str | set[str]] = {}
-        self._inbound: dict[str, str | set[str]] = {}  # link key -> paths of notes with such links
+        self._by_stem: dict[str, Paths] = {}  # lower-cased title -> paths (see _add)
+        self._by_alias: dict[str, Paths] = {}
+        self._inbound: dict[str, Paths] = {}  # link key -> paths of notes with such links
         self.ranker = TitleRanker()
         self._attachment_paths: set[str] = set()  # lower-cased vault-relative paths of non-notes
         self._attachment_names: set[str] = set()  # their lower-cased file names
@@ -300,7 +300,9 @@ class Vault:
         found = self._inbound.get(key)
         if found is None:
             return set()
-        return {found} if isinstance(found, str) else found  # callers only read it
+        if isinstance(found, str):
+            return {found}
+        return set(found) if isinstance(found, tuple) else found  # callers only read it
 
     # ---- fuzzy ----------------------------------------------------------------------
     def suggest(self, target: str, from_path: str, limit: int = 5) -> list[str]:
@@ -348,27 +350,37 @@ def _lower(text: str) -> str:
     return text if low == text else low
 
 
-def _paths(table: dict[str, str | set[str]], key: str) -> Sequence[str]:
+Paths = str | tuple[str, ...] | set[str]
+
+
+def _paths(table: dict[str, Paths], key: str) -> Sequence[str]:
     found = table.get(key)
     if found is None:
         return ()
     return (found,) if isinstance(found, str) else sorted(found)
 
 
-# The tables below map a key to the one path filed under it (a string: most keys have one)
-# or to the set of several: a list or set for each key cost a third of the index's memory.
-def _add(table: dict[str, str | set[str]], key: str, path: str) -> None:
+# The tables below map a key to the one path filed under it (a string: most keys have one),
+# to a tuple of a few, or to a set of many: a set for each key cost a third of the index's
+# memory, and a set of two still costs three tuples of two.
+SMALL = 16
+
+
+def _add(table: dict[str, Paths], key: str, path: str) -> None:
     found = table.get(key)
     if found is None:
         table[key] = path
     elif isinstance(found, str):
         if found != path:
-            table[key] = {found, path}
+            table[key] = (found, path)
+    elif isinstance(found, tuple):
+        if path not in found:
+            table[key] = found + (path,) if len(found) < SMALL else {*found, path}
     else:
         found.add(path)
 
 
-def _remove(table: dict[str, str | set[str]], key: str, path: str) -> None:
+def _remove(table: dict[str, Paths], key: str, path: str) -> None:
     found = table.get(key)
     if found is None:
         return
@@ -376,6 +388,17 @@ def _remove(table: dict[str, str | set[str]], key: str, path: str) -> None:
         if found == path:
             del table[key]
         return
+    if isinstance(found, tuple):
+        if path in found:
+            _settle(table, key, tuple(p for p in found if p != path))
+        return
     found.discard(path)
-    if len(found) == 1:
-        table[key] = next(iter(found))
+    if len(found) <= SMALL:
+        _settle(table, key, tuple(found))
+
+
+def _settle(table: dict[str, Paths], key: str, paths: tuple[str, ...]) -> None:
+    if not paths:
+        del table[key]
+    else:
+        table[key] = paths[0] if len(paths) == 1 else paths

@@ -35,6 +35,20 @@ class Problem:
     data: dict[str, Any] | None = None
 
 
+_SHARED: dict = {}
+
+
+def shared(value):
+    """One object for equal immutable values met again and again (the same frontmatter
+    keys on the same lines in thousands of notes), at most 50,000 of them."""
+    found = _SHARED.get(value)
+    if found is not None:
+        return found
+    if len(_SHARED) < 50_000:
+        _SHARED[value] = value
+    return value
+
+
 def split_target(raw: str) -> tuple[str, str | None, str | None]:
     """'note#heading|shown' -> ('note', 'heading', 'shown'), trimmed, .md dropped."""
     shown: str | None = None
@@ -97,25 +111,26 @@ class Link:
 # plain values and builds the objects above only when asked: a vault holds millions of
 # links, and an object with a Span for each cost ~400 bytes a link and most of the time
 # spent indexing and loading the cache.
-LINK_FIELDS = 5  # raw, line, col, end_col, extra
+LINK_FIELDS = 4  # raw, line, col, extra; the link ends at col + len(raw) + 4 (+1 for an embed's !)
 # extra: None for a body link, True for a body embed, (fm_key, quote, embed) in frontmatter
 
 
-def pack_link(raw: str, line: int, col: int, end_col: int, embed: bool, fm_key: str | None, quote: str | None):
-    if fm_key is None and quote is None:
-        return (raw, line, col, end_col, True if embed else None)
-    return (raw, line, col, end_col, (fm_key, quote, embed))
+def _link_end(raw: str, col: int, extra) -> int:
+    embed = extra is True or (extra is not None and extra is not True and extra[2])
+    return col + len(raw) + (5 if embed else 4)
 
 
 def unpack_links(data: tuple) -> list[Link]:
     out = []
     for i in range(0, len(data), LINK_FIELDS):
-        raw, line, col, end, extra = data[i : i + LINK_FIELDS]
+        raw, line, col, extra = data[i : i + LINK_FIELDS]
         target, heading, shown = split_target(raw)
         if extra is None or extra is True:
+            end = col + len(raw) + (5 if extra else 4)
             out.append(Link(raw, target, heading, shown, extra is True, Span(line, col, line, end)))
         else:
             fm_key, quote, embed = extra
+            end = col + len(raw) + (5 if embed else 4)
             out.append(Link(raw, target, heading, shown, embed, Span(line, col, line, end), fm_key, quote))
     return out
 
@@ -238,9 +253,17 @@ class Note:
         return len(self.link_data) // LINK_FIELDS
 
     def link_keys(self) -> set[str]:
-        """The index keys of every link, without building Link objects."""
+        """The index keys of every link (link_key), without building Link objects."""
         d = self.link_data
-        return {link_key(d[i]) for i in range(0, len(d), LINK_FIELDS)}
+        out = set()
+        for i in range(0, len(d), LINK_FIELDS):
+            raw = d[i]
+            if "|" in raw or "#" in raw or "/" in raw or raw[-3:].lower() == ".md" or raw != raw.strip():
+                out.add(link_key(raw))
+            else:  # the common plain [[title]]: the key is the text lower-cased
+                low = raw.lower()
+                out.add(raw if low == raw else low)
+        return out
 
     def link_targets(self) -> list[str]:
         d = self.link_data
@@ -277,6 +300,6 @@ class Note:
     def link_at(self, line: int, col: int) -> Link | None:
         d = self.link_data
         for i in range(0, len(d), LINK_FIELDS):
-            if d[i + 1] == line and d[i + 2] <= col <= d[i + 3]:
+            if d[i + 1] == line and d[i + 2] <= col <= _link_end(d[i], d[i + 2], d[i + 3]):
                 return unpack_links(d[i : i + LINK_FIELDS])[0]
         return None

@@ -115,9 +115,9 @@ def _links_on_line(line: str, n: int, out: list, fm_key: str | None = None, limi
                 continue
         raw = intern(m.group(1))  # the same targets recur across a vault
         if fm_key is None:
-            out += (raw, n, start, m.end(), True if embed else None)
+            out += (raw, n, start, True if embed else None)
         else:
-            out += (raw, n, start, m.end(), (fm_key, yaml_quote_at(line, start), embed))
+            out += (raw, n, start, (fm_key, yaml_quote_at(line, start), embed))
 
 
 def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:

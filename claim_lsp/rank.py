@@ -40,7 +40,7 @@ def normalize(text: str) -> str:
     text = text.casefold()
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(w for w in _SPLIT.split(text) if w)
+    return " ".join(filter(None, _SPLIT.split(text)))
 
 
 @dataclass(slots=True)

@@ -55,6 +55,9 @@ def assert_note_inside(note: Note, text: str) -> None:
         line = lines[link.span.line]
         assert line[link.span.col : link.span.end_col].lstrip("!") == f"[[{link.raw}]]"
         assert link.span.col <= link.target_span.col <= link.target_span.end_col <= link.span.end_col
+        assert note.link_at(link.span.line, link.span.col + 1) == link
+    # the index's fast key derivation agrees with the links' own keys
+    assert note.link_keys() == {link.key for link in note.links}
     for heading in note.headings:
         assert_inside(lines, heading.span)
     for span in note.frontmatter.keys.values():
