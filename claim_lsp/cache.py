@@ -19,7 +19,9 @@ import io
 import logging
 import os
 import pickle
+import sys
 import tempfile
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -138,6 +140,33 @@ def save_steps(root: Path, limits: Limits, entries: dict[str, Entry]) -> Iterato
         log.warning("cache %s not written (%s)", path, exc)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def save_in_child(root: Path, limits: Limits, entries: dict[str, Entry]) -> int | None:
+    """Write the cache from a forked child and return its pid (the caller reaps it), or
+    None where forking is not available. The child works on a copy-on-write snapshot:
+    the server neither spends its time pickling nor holds the pickler's memo (one entry
+    per object written, ~200 MB at 100,000 notes)."""
+    if sys.platform != "linux":
+        return None
+    try:
+        with warnings.catch_warnings():  # Python 3.12+ warns about forking with threads
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError as exc:
+        log.warning("cache not written in a child process (%s)", exc)
+        return None
+    if pid:
+        return pid
+    code = 1
+    try:  # the child: no protocol stream, nothing but the file, then out without clean-up
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        os.dup2(devnull, 1)
+        save(root, limits, entries)
+        code = 0
+    finally:
+        os._exit(code)
 
 
 def save(root: Path, limits: Limits, entries: dict[str, Entry]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -283,6 +284,15 @@ class ClaimLanguageServer(LanguageServer):
         self.refresh_all_open()
 
     async def _save_cache(self, root: Path, limits, entries: dict) -> None:
+        pid = cache.save_in_child(root, limits, entries)
+        if pid is not None:
+            # reaped by polling, not by a thread blocked in waitpid (exit would wait for it)
+            try:
+                while not os.waitpid(pid, os.WNOHANG)[0]:
+                    await asyncio.sleep(0.1)
+            except ChildProcessError:
+                pass  # reaped already
+            return
         for _ in cache.save_steps(root, limits, entries):
             if self.shutting_down:
                 return
