@@ -22,7 +22,7 @@ import pickle
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,12 +36,14 @@ from .workers import MIN_NOTES, ParsePool
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: the vault's tables saved after the notes
 Entry = tuple[int, int, Note]  # mtime_ns, size, note
 
-_ALLOWED = {("claim_lsp.model", name) for name in ("Note", "Link", "Heading", "Frontmatter", "Problem", "Span")} | {
-    ("builtins", name) for name in ("set", "frozenset", "bytes", "bytearray", "complex")
-}
+_ALLOWED = (
+    {("claim_lsp.model", name) for name in ("Note", "Link", "Heading", "Frontmatter", "Problem", "Span")}
+    | {("claim_lsp.rank", "Entry")}
+    | {("builtins", name) for name in ("set", "frozenset", "bytes", "bytearray", "complex")}
+)
 
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -79,23 +81,33 @@ def _stamp(limits: Limits) -> tuple:
 
 
 def load(root: Path, limits: Limits) -> dict[str, Entry]:
+    return load_with_tables(root, limits)[0]
+
+
+def load_with_tables(root: Path, limits: Limits) -> tuple[dict[str, Entry], tuple | None]:
+    """The cached entries, and the vault's tables saved with them (Vault.snapshot) when
+    the file has them and they hold exactly those notes."""
     path = cache_file(root)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return {}
+        return {}, None
     except OSError as exc:
         log.warning("cache %s not readable (%s); ignored", path, exc)
-        return {}
+        return {}, None
     good: dict[str, Entry] = {}
+    tables = None
     try:
         stream = io.BytesIO(data)
         unpickler = _SafeUnpickler(stream)
         if unpickler.load() != _stamp(limits):
             log.info("cache %s is from another version; ignored", path)
-            return {}
+            return {}, None
         while stream.tell() < len(data):  # the entries come in chunks (see save_steps)
             chunk = unpickler.load()
+            if isinstance(chunk, tuple) and len(chunk) == 2 and chunk[0] == "vault":
+                tables = chunk[1]  # the last object
+                continue
             if not isinstance(chunk, dict):
                 raise pickle.UnpicklingError("a chunk is not a mapping")
             for rel, entry in chunk.items():
@@ -109,14 +121,36 @@ def load(root: Path, limits: Limits) -> dict[str, Entry]:
                     good[rel] = entry
     except Exception as exc:  # corrupt, truncated, foreign: never trusted
         log.warning("cache %s is not usable (%s); ignored", path, exc)
-        return {}
-    return good
+        return {}, None
+    if tables is not None and not _tables_match(tables, good):
+        log.warning("cache %s: its tables do not match its notes; rebuilt instead", path)
+        tables = None
+    return good, tables
+
+
+def _tables_match(tables, entries: dict[str, Entry]) -> bool:
+    """Do the saved tables hold exactly the saved notes, and only name paths among them?"""
+    try:
+        notes, by_stem, by_alias, inbound, _ranker = tables
+        if not isinstance(notes, dict) or notes.keys() != entries.keys():
+            return False
+        if any(notes[rel] is not entry[2] for rel, entry in entries.items()):
+            return False
+        for table in (by_stem, by_alias, inbound):
+            for paths in table.values():
+                if any(p not in notes for p in ((paths,) if isinstance(paths, str) else paths)):
+                    return False
+        return True
+    except (TypeError, ValueError):
+        return False
 
 
 CHUNK = 500  # entries pickled at a time: the server yields to requests between chunks
 
 
-def save_steps(root: Path, limits: Limits, entries: dict[str, Entry]) -> Iterator[None]:
+def save_steps(
+    root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable[[], tuple] | None = None
+) -> Iterator[None]:
     """Write the cache a chunk at a time, yielding between chunks (the server answers
     requests meanwhile; pickling holds the interpreter). The file appears, renamed into
     place, only once complete."""
@@ -135,6 +169,8 @@ def save_steps(root: Path, limits: Limits, entries: dict[str, Entry]) -> Iterato
             for start in range(0, len(items), CHUNK):
                 pickler.dump(dict(items[start : start + CHUNK]))
                 yield
+            if tables is not None:  # the same note objects: the memo writes each once
+                pickler.dump(("vault", tables()))
         os.replace(tmp, path)
     except Exception as exc:
         log.warning("cache %s not written (%s)", path, exc)
@@ -142,7 +178,9 @@ def save_steps(root: Path, limits: Limits, entries: dict[str, Entry]) -> Iterato
         Path(tmp).unlink(missing_ok=True)
 
 
-def save_in_child(root: Path, limits: Limits, entries: dict[str, Entry]) -> int | None:
+def save_in_child(
+    root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable[[], tuple] | None = None
+) -> int | None:
     """Write the cache from a forked child and return its pid (the caller reaps it), or
     None where forking is not available. The child works on a copy-on-write snapshot:
     the server neither spends its time pickling nor holds the pickler's memo (one entry
@@ -163,14 +201,14 @@ def save_in_child(root: Path, limits: Limits, entries: dict[str, Entry]) -> int 
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)
         os.dup2(devnull, 1)
-        save(root, limits, entries)
+        save(root, limits, entries, tables)
         code = 0
     finally:
         os._exit(code)
 
 
-def save(root: Path, limits: Limits, entries: dict[str, Entry]) -> None:
-    for _ in save_steps(root, limits, entries):
+def save(root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable[[], tuple] | None = None) -> None:
+    for _ in save_steps(root, limits, entries, tables):
         pass
 
 
@@ -234,15 +272,38 @@ def build_vault(
     vault = Vault(root, config)
     fresh: dict[str, Entry] = {}
     with bulk_load():
-        cached = load(root, config.limits) if use_cache else {}
+        cached, tables = load_with_tables(root, config.limits) if use_cache else ({}, None)
         attachments: set[str] = set()
-        for note in read_notes(walk_notes(root, config, attachments), config, cached, fresh, pool):
-            vault.put(note)
+        items = stat_notes(walk_notes(root, config, attachments), cached)
+        if tables is not None:
+            restore_tables(vault, tables, items)
+        for note in notes_of(items, config, fresh, pool):
+            if vault.notes.get(note.path) is not note:
+                vault.put(note)
         vault.set_attachments(attachments)
-    vault.refresh_popularity()
-    if use_cache and changed(cached, fresh):
-        save(root, config.limits, fresh)
+    is_changed = changed(cached, fresh)
+    if tables is None or is_changed:
+        vault.refresh_popularity()
+    if use_cache and (is_changed or tables is None):
+        save(root, config.limits, fresh, tables_of(vault, fresh))
     return vault
+
+
+def restore_tables(vault: Vault, tables: tuple, items: list[Item]) -> None:
+    """Take the saved tables, then drop the notes whose files are gone. Notes whose files
+    changed stay as they were until their new version is filed over them."""
+    vault.restore(tables)
+    present = {item[0] for item in items}
+    for rel in [rel for rel in vault.notes if rel not in present]:
+        vault.remove(rel)
+
+
+def tables_of(vault: Vault, fresh: dict[str, Entry]) -> Callable[[], tuple] | None:
+    """What to save with the cache: the vault's tables, when they were built from exactly
+    the cached notes (not from an editor's unsaved text, nor with a file left out)."""
+    if len(vault.notes) != len(fresh) or any(vault.notes.get(rel) is not e[2] for rel, e in fresh.items()):
+        return None
+    return vault.snapshot
 
 
 @contextmanager

@@ -85,6 +85,21 @@ class Vault:
         # the text of an open note by vault-relative path, or None (set by the workspace)
         self.open_text: Callable[[str], str | None] = lambda rel: None
 
+    # ---- saved with the disk cache ---------------------------------------------------
+    def snapshot(self) -> tuple:
+        """The notes and every table built from them, as plain values: restored, they spare
+        a restart filing each note again (~25 µs a note)."""
+        return (self.notes, self._by_stem, self._by_alias, self._inbound, self.ranker.snapshot())
+
+    def restore(self, state: tuple) -> None:
+        """Take the tables of a snapshot (of this vault's folder, from the disk cache)."""
+        notes, by_stem, by_alias, inbound, ranker = state
+        if not all(isinstance(t, dict) for t in (notes, by_stem, by_alias, inbound)):
+            raise ValueError("not a vault snapshot")
+        self.ranker.restore(ranker)
+        self.notes, self._by_stem, self._by_alias, self._inbound = notes, by_stem, by_alias, inbound
+        self._suggest_cache.clear()
+
     # ---- maintenance -------------------------------------------------------------
     def put(self, note: Note) -> Note | None:
         """Add or replace a note. Returns the note it replaced."""

@@ -51,6 +51,9 @@ class Entry:
     words: tuple[str, ...]
     alias: bool = False
 
+    def __reduce__(self):  # pickled as plain values (see cache.py)
+        return (Entry, (self.text, self.path, self.norm, self.words, self.alias))
+
 
 @dataclass(slots=True)
 class Ranked:
@@ -99,6 +102,32 @@ class TitleRanker:
         self.generation += 1
         if idx < self._indexed:
             self._dead_in_index += 1
+
+    # ---- saved with the disk cache ---------------------------------------------------
+    _STATE = (
+        "_entries",
+        "_alive",
+        "_by_key",
+        "_postings",
+        "_vocab",
+        "_sorted_norms",
+        "_sorted_ids",
+        "_indexed",
+        "_dead_in_index",
+        "popularity",
+    )
+
+    def snapshot(self) -> tuple:
+        """Everything the ranker built, as plain values (the word index included)."""
+        self._maybe_rebuild()
+        return tuple(getattr(self, name) for name in self._STATE)
+
+    def restore(self, state: tuple) -> None:
+        if len(state) != len(self._STATE):
+            raise ValueError("not a ranker snapshot")
+        for name, value in zip(self._STATE, state):
+            setattr(self, name, value)
+        self.generation += 1
 
     def prepare(self) -> None:
         """Build the word index now rather than at the first query (before forking workers

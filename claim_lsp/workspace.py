@@ -119,6 +119,14 @@ class Workspace:
         note = note_from_file(rel, path, vault.config)
         return self._put(vault, rel, note)
 
+    def refile_open(self, vault: Vault) -> None:
+        """File the editor's text of the vault's open notes again (after its tables were
+        replaced by saved ones)."""
+        for path, text in list(self.open_docs.items()):
+            found = self.locate(path)
+            if found is not None and found[0] is vault and found[1].lower().endswith(".md"):
+                self._put(vault, found[1], note_from_text(found[1], FileText(text), vault.config.limits))
+
     def is_open(self, vault: Vault, rel: str) -> bool:
         assert vault.root is not None
         return (vault.root / rel) in self.open_docs

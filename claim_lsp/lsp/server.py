@@ -221,15 +221,18 @@ class ClaimLanguageServer(LanguageServer):
             log.info("%s: %d notes listed in %.2f s", root, total, time.perf_counter() - began)
             fresh: dict[str, cache.Entry] = {}
             with cache.bulk_load():
-                cached = await loop.run_in_executor(None, cache.load, root, config.limits)
+                cached, tables = await loop.run_in_executor(None, cache.load_with_tables, root, config.limits)
                 items = await loop.run_in_executor(None, cache.stat_notes, paths, cached)
-                # what is known at once is filed first: the notes unchanged since the cache,
-                # and the titles of the rest; completion and link checks work before a
-                # single note is read
+                # what is known at once is filed first: the notes unchanged since the cache
+                # (with the tables built from them, when saved), and the titles of the rest;
+                # completion and link checks work before a single note is read
+                if tables is not None:
+                    cache.restore_tables(vault, tables, items)
+                    self.state.refile_open(vault)  # the editor's text over the saved notes
                 for n, (rel, _, _, note) in enumerate(items):
                     if note is None:
-                        vault.put_placeholder(rel)
-                    elif not self.state.is_open(vault, rel):
+                        vault.put_placeholder(rel)  # (a changed note keeps its old version meanwhile)
+                    elif tables is None and not self.state.is_open(vault, rel):
                         vault.put(note)
                     if n % FILE_BATCH == FILE_BATCH - 1:
                         await asyncio.sleep(0)  # requests are answered meanwhile
@@ -256,7 +259,9 @@ class ClaimLanguageServer(LanguageServer):
                             vault.put(note)  # (a cached note was filed above)
                     done += len(notes)
                     self._progress_report(token, f"{done}/{total} notes", done * 100 // max(total, 1))
-            vault.refresh_popularity()
+            is_changed = cache.changed(cached, fresh)
+            if tables is None or is_changed:
+                vault.refresh_popularity()
             log.info(
                 "%s: %d notes indexed in %.2f s (%d from the cache)",
                 root,
@@ -264,8 +269,8 @@ class ClaimLanguageServer(LanguageServer):
                 time.perf_counter() - began,
                 len(cached),
             )
-            if cache.changed(cached, fresh):
-                self.spawn(self._save_cache(root, config.limits, fresh))
+            if is_changed or tables is None:
+                self.spawn(self._save_cache(root, config.limits, fresh, cache.tables_of(vault, fresh)))
             self.log_client(f"claim-lsp: indexed {len(vault)} notes in {root}")
         except asyncio.CancelledError:
             log.info("indexing %s stopped", root)
@@ -283,8 +288,8 @@ class ClaimLanguageServer(LanguageServer):
                 loop.run_in_executor(None, pool.terminate if self.shutting_down else pool.close)
         self.refresh_all_open()
 
-    async def _save_cache(self, root: Path, limits, entries: dict) -> None:
-        pid = cache.save_in_child(root, limits, entries)
+    async def _save_cache(self, root: Path, limits, entries: dict, tables=None) -> None:
+        pid = cache.save_in_child(root, limits, entries, tables)
         if pid is not None:
             # reaped by polling, not by a thread blocked in waitpid (exit would wait for it)
             try:
@@ -293,7 +298,7 @@ class ClaimLanguageServer(LanguageServer):
             except ChildProcessError:
                 pass  # reaped already
             return
-        for _ in cache.save_steps(root, limits, entries):
+        for _ in cache.save_steps(root, limits, entries, tables):
             if self.shutting_down:
                 return
             await asyncio.sleep(0)  # let requests through between chunks

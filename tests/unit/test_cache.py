@@ -103,3 +103,59 @@ def test_without_cache_nothing_is_written(tmp_path, cache_home):
     root = write_vault(tmp_path / "v", {"a.md": "# a\n"})
     cache.build_vault(root, Config(), use_cache=False)
     assert not cache_home.exists()
+
+
+def tables(vault) -> tuple:
+    """The vault's tables in a comparable form (paths sorted, whatever the shape kept)."""
+
+    def norm(table):
+        return {k: sorted((v,) if isinstance(v, str) else v) for k, v in table.items()}
+
+    return (
+        sorted(vault.notes),
+        norm(vault._by_stem),
+        norm(vault._by_alias),
+        norm(vault._inbound),
+        sorted((e.text, e.path, e.alias) for e in vault.ranker.entries()),
+    )
+
+
+def answers(vault) -> list:
+    return [
+        [r.entry.path for r in vault.ranker.rank(q)] + vault.suggest(q + "x", "n.md")
+        for q in ("map", "claim", "b", "note about")
+    ] + [[n.path for n in vault.resolve(t, "maps/x.md").notes] for t in ("_map", "a", "B")]
+
+
+def test_the_saved_tables_are_restored_and_patched_with_what_changed(tmp_path):
+    root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
+    cache.build_vault(root, Config(), use_cache=True)
+    cached, saved = cache.load_with_tables(root, Config().limits)
+    assert saved is not None and sorted(saved[0]) == sorted(cached)
+    again = cache.build_vault(root, Config(), use_cache=True)  # from the tables
+    assert tables(again) == tables(cache.build_vault(root, Config())) and answers(again) == answers(
+        cache.build_vault(root, Config())
+    )
+    # one note changed, one added, one deleted: restored + patched == read afresh
+    changed = root / "maps/_map.md"
+    changed.write_text("# Map\n\n- [[something new]]\n---\naliases: [x]\n")
+    os.utime(changed, ns=(1, 1))
+    (root / "added note.md").write_text("---\naliases: [fresh alias]\n---\n# added note\n[[a]]\n")
+    gone = sorted(p for p in cached if p != "maps/_map.md")[0]
+    (root / gone).unlink()
+    patched = cache.build_vault(root, Config(), use_cache=True)
+    fresh = cache.build_vault(root, Config())
+    assert tables(patched) == tables(fresh) and answers(patched) == answers(fresh)
+    assert "added note.md" in patched.notes and gone not in patched.notes
+
+
+def test_tables_naming_unknown_notes_are_not_trusted(tmp_path, caplog):
+    root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
+    vault = cache.build_vault(root, Config(), use_cache=True)
+    entries, saved = cache.load_with_tables(root, Config().limits)
+    notes, by_stem, by_alias, inbound, ranker = saved
+    by_stem["intruder"] = "not/a/note.md"
+    cache.save(root, Config().limits, entries, lambda: (notes, by_stem, by_alias, inbound, ranker))
+    entries, saved = cache.load_with_tables(root, Config().limits)
+    assert saved is None and entries.keys() == vault.notes.keys()
+    assert "do not match" in caplog.text
