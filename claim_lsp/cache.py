@@ -30,7 +30,7 @@ from . import __version__
 from .index import Vault
 from .model import Note
 from .parse import Limits
-from .scan import note_from_file, walk_notes
+from .scan import file_stamp, note_from_file, walk_notes
 from .schema import Config, load_config
 from .workers import MIN_NOTES, ParsePool
 
@@ -216,15 +216,14 @@ Item = tuple[str, "str | Path", "tuple[int, int] | None", "Note | None"]  # rel,
 
 
 def stat_notes(paths: Iterable[tuple[str, str | Path]], cached: dict[str, Entry]) -> list[Item]:
-    """Each listed file with its stamp (mtime, size) and, when the file is unchanged since
-    the cache was written, its cached note."""
+    """Each listed file with its stamp and, when the file is unchanged since the cache was
+    written, its cached note. Without a cache there is nothing to compare: the files are
+    stamped as they are read (notes_of), and the readers can start at once."""
+    if not cached:
+        return [(rel, abs_path, None, None) for rel, abs_path in paths]
     items: list[Item] = []
     for rel, abs_path in paths:
-        try:
-            st = os.stat(abs_path)
-            stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = None
+        stamp = file_stamp(abs_path)
         hit = cached.get(rel)
         note = hit[2] if hit is not None and stamp is not None and (hit[0], hit[1]) == stamp else None
         items.append((rel, abs_path, stamp, note))
@@ -233,13 +232,23 @@ def stat_notes(paths: Iterable[tuple[str, str | Path]], cached: dict[str, Entry]
 
 def notes_of(items: list[Item], config, fresh: dict[str, Entry], pool: ParsePool | None = None) -> Iterator[Note]:
     """The note of each item, in order: the cached one, else read and parsed (by the pool's
-    workers when there are enough to parse). Every note is recorded in `fresh` (the next
-    cache)."""
+    workers when there are enough to parse; they start at once, so the caller can file
+    what it knows meanwhile). Every note is recorded in `fresh` (the next cache)."""
     misses = [(rel, abs_path) for rel, abs_path, _, note in items if note is None]
     parsed = pool.parse(misses, config) if pool is not None and len(misses) >= MIN_NOTES else None
+    return _notes_of(items, config, fresh, parsed)
+
+
+def _notes_of(
+    items: list[Item], config, fresh: dict[str, Entry], parsed: Iterator[tuple[tuple[int, int] | None, Note]] | None
+) -> Iterator[Note]:
     for rel, abs_path, stamp, note in items:
-        if note is None:
-            note = next(parsed) if parsed is not None else note_from_file(rel, abs_path, config)
+        if note is None:  # read now: stamped just before
+            if parsed is not None:
+                stamp, note = next(parsed)
+            else:
+                stamp = file_stamp(abs_path)
+                note = note_from_file(rel, abs_path, config)
         if stamp is not None and not any(p.code == "unreadable-file" for p in note.problems):
             fresh[rel] = (stamp[0], stamp[1], note)
         yield note

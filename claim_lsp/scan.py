@@ -82,6 +82,16 @@ def read_text(path: str | Path, max_bytes: int) -> FileText:
     return decode(data)
 
 
+def file_stamp(path: str | Path) -> tuple[int, int] | None:
+    """(mtime in ns, size), taken before a file is read: a change after it shows next time
+    (the disk cache reuses a note only while its file's stamp is the same)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
 def note_from_file(rel_path: str, abs_path: str | Path, config: Config) -> Note:
     loaded = read_text(abs_path, config.max_file_bytes)
     return note_from_text(rel_path, loaded, config.limits)

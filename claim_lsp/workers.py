@@ -13,6 +13,7 @@ event loop (see `ParsePool.start`), and closes it after the first indexing. Only
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import os
@@ -24,7 +25,7 @@ from .checks import check_note
 from .index import Vault
 from .model import Note, Problem
 from .parse import Limits
-from .scan import note_from_text, read_text
+from .scan import file_stamp, note_from_text, read_text
 from .schema import Config
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,10 @@ def _quiet() -> None:
     os.close(devnull)
 
 
-def _parse_chunk(task: tuple[list[tuple[str, str | Path]], int, Limits]) -> list[Note]:
+def _parse_chunk(task: tuple[list[tuple[str, str | Path]], int, Limits]) -> list[tuple[tuple[int, int] | None, Note]]:
+    """(stamp, note) of each file: stamped just before it is read (see cache.file_stamp)."""
     items, max_file_bytes, limits = task
-    return [note_from_text(rel, read_text(path, max_file_bytes), limits) for rel, path in items]
+    return [(file_stamp(path), note_from_text(rel, read_text(path, max_file_bytes), limits)) for rel, path in items]
 
 
 class ParsePool:
@@ -74,13 +76,15 @@ class ParsePool:
             log.warning("no worker processes (%s); notes are parsed in-process", exc)
             return None
 
-    def parse(self, items: list[tuple[str, str | Path]], config: Config) -> Iterator[Note]:
-        """The notes of items, in order, parsed by the workers."""
+    def parse(
+        self, items: list[tuple[str, str | Path]], config: Config
+    ) -> Iterator[tuple[tuple[int, int] | None, Note]]:
+        """(stamp, note) of each item, in order, read and parsed by the workers, who start
+        on them now."""
         if self._pool is None:
             self._pool = self._fork()
         tasks = [(items[i : i + CHUNK], config.max_file_bytes, config.limits) for i in range(0, len(items), CHUNK)]
-        for notes in self._pool.imap(_parse_chunk, tasks):
-            yield from notes
+        return itertools.chain.from_iterable(self._pool.imap(_parse_chunk, tasks))
 
     def _fork(self):
         return multiprocessing.get_context("fork").Pool(self.workers, initializer=_quiet)

@@ -215,14 +215,19 @@ class ClaimLanguageServer(LanguageServer):
         began = time.perf_counter()
         try:
             attachments: set[str] = set()
-            paths = await loop.run_in_executor(None, lambda: list(walk_notes(root, config, attachments)))
-            vault.set_attachments(attachments)
-            total = len(paths)
-            log.info("%s: %d notes listed in %.2f s", root, total, time.perf_counter() - began)
             fresh: dict[str, cache.Entry] = {}
             with cache.bulk_load():
-                cached, tables = await loop.run_in_executor(None, cache.load_with_tables, root, config.limits)
+                # listing the folder and reading the cache overlap (both wait on the disk)
+                listing = loop.run_in_executor(None, lambda: list(walk_notes(root, config, attachments)))
+                loading = loop.run_in_executor(None, cache.load_with_tables, root, config.limits)
+                paths, (cached, tables) = await asyncio.gather(listing, loading)
+                vault.set_attachments(attachments)
+                total = len(paths)
+                log.info(
+                    "%s: %d notes listed, %d cached, in %.2f s", root, total, len(cached), time.perf_counter() - began
+                )
                 items = await loop.run_in_executor(None, cache.stat_notes, paths, cached)
+                reader = cache.notes_of(items, config, fresh, self.pool)  # the workers start now
                 # what is known at once is filed first: the notes unchanged since the cache
                 # (with the tables built from them, when saved), and the titles of the rest;
                 # completion and link checks work before a single note is read
@@ -245,7 +250,6 @@ class ClaimLanguageServer(LanguageServer):
                     len(items) - sum(1 for item in items if item[3] is None),
                 )
                 self.refresh_all_open()
-                reader = cache.notes_of(items, config, fresh, self.pool)
                 done = 0
                 while done < total:
                     # a batch at a time, read (or received from the workers) in a thread
