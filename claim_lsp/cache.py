@@ -70,9 +70,9 @@ def _layout() -> tuple:
     """The fields of every cached class: a cache written by code with another model is stale."""
     from dataclasses import fields
 
-    from . import model
+    from . import model, rank
 
-    classes = (model.Note, model.Link, model.Heading, model.Frontmatter, model.Problem)
+    classes = (model.Note, model.Link, model.Heading, model.Frontmatter, model.Problem, rank.Entry)
     return tuple((c.__name__, tuple(f.name for f in fields(c))) for c in classes) + (model.Span._fields,)
 
 

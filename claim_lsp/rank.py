@@ -14,7 +14,6 @@ import heapq
 import itertools
 import math
 import re
-import sys
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
@@ -48,11 +47,16 @@ class Entry:
     text: str  # what a link would say: the title or an alias
     path: str  # the note
     norm: str
-    words: tuple[str, ...]
     alias: bool = False
 
+    @property
+    def words(self) -> list[str]:
+        """The normalised title's words (split when asked: a tuple kept for each title cost
+        ~150 bytes a note)."""
+        return self.norm.split()
+
     def __reduce__(self):  # pickled as plain values (see cache.py)
-        return (Entry, (self.text, self.path, self.norm, self.words, self.alias))
+        return (Entry, (self.text, self.path, self.norm, self.alias))
 
 
 @dataclass(slots=True)
@@ -65,7 +69,8 @@ class TitleRanker:
     def __init__(self) -> None:
         self._entries: list[Entry] = []
         self._alive: list[bool] = []
-        self._by_key: dict[tuple[str, str, bool], int] = {}
+        self._by_path: dict[str, int | list[int]] = {}  # note -> its entries' ids (title, aliases)
+        self._live = 0
         self._postings: dict[str, list[int]] = {}
         self._vocab: list[str] = []
         self._sorted_norms: list[str] = []  # normalised titles of the word index, sorted
@@ -80,25 +85,46 @@ class TitleRanker:
         self._popular_key: tuple = ()
 
     # ---- maintenance -------------------------------------------------------------
+    def _find(self, text: str, path: str, alias: bool) -> int | None:
+        found = self._by_path.get(path)
+        for i in (found,) if isinstance(found, int) else found or ():
+            e = self._entries[i]
+            if e.text == text and e.alias == alias:
+                return i
+        return None
+
     def add(self, text: str, path: str, alias: bool = False) -> None:
-        key = (text, path, alias)
-        if key in self._by_key:
+        if self._find(text, path, alias) is not None:
             return
         norm = normalize(text)
         if norm == text:
             norm = text  # one string, not two
-        # words repeat across thousands of titles: one string object each
-        entry = Entry(text, path, norm, tuple(map(sys.intern, norm.split())), alias)
-        self.generation += 1
-        self._by_key[key] = len(self._entries)
-        self._entries.append(entry)
+        idx = len(self._entries)
+        self._entries.append(Entry(text, path, norm, alias))
         self._alive.append(True)
+        found = self._by_path.get(path)
+        if found is None:
+            self._by_path[path] = idx
+        elif isinstance(found, int):
+            self._by_path[path] = [found, idx]
+        else:
+            found.append(idx)
+        self._live += 1
+        self.generation += 1
 
     def remove(self, text: str, path: str, alias: bool = False) -> None:
-        idx = self._by_key.pop((text, path, alias), None)
+        idx = self._find(text, path, alias)
         if idx is None:
             return
+        found = self._by_path[path]
+        if isinstance(found, int):
+            del self._by_path[path]
+        else:
+            found.remove(idx)
+            if len(found) == 1:
+                self._by_path[path] = found[0]
         self._alive[idx] = False
+        self._live -= 1
         self.generation += 1
         if idx < self._indexed:
             self._dead_in_index += 1
@@ -107,7 +133,8 @@ class TitleRanker:
     _STATE = (
         "_entries",
         "_alive",
-        "_by_key",
+        "_by_path",
+        "_live",
         "_postings",
         "_vocab",
         "_sorted_norms",
@@ -152,11 +179,20 @@ class TitleRanker:
         entries.sort(key=lambda e: -self._tiebreak(e))
         self._entries = entries
         self._alive = [True] * len(entries)
-        self._by_key = {(e.text, e.path, e.alias): i for i, e in enumerate(entries)}
+        by_path: dict[str, int | list[int]] = {}
         postings: dict[str, list[int]] = {}
         for i, e in enumerate(entries):
-            for w in set(e.words):
+            found = by_path.get(e.path)
+            if found is None:
+                by_path[e.path] = i
+            elif isinstance(found, int):
+                by_path[e.path] = [found, i]
+            else:
+                found.append(i)
+            for w in set(e.norm.split()):
                 postings.setdefault(w, []).append(i)
+        self._by_path = by_path
+        self._live = len(entries)
         self._postings = postings
         self._vocab = sorted(postings)
         by_norm = sorted(range(len(entries)), key=lambda i: entries[i].norm)
@@ -166,7 +202,7 @@ class TitleRanker:
         self._dead_in_index = 0
 
     def __len__(self) -> int:
-        return len(self._by_key)
+        return self._live
 
     def entries(self) -> list[Entry]:
         return [e for e, alive in zip(self._entries, self._alive) if alive]
@@ -396,8 +432,8 @@ class TitleRanker:
         qwords = q.split()
         choices = self._suggestion_candidates(qwords)
         if not choices:
-            alive = self.entries()
-            found = process.extract(q, [e.norm for e in alive], scorer=fuzz.ratio, score_cutoff=60, limit=limit * 4)
+            alive, norms = self._alive_norms()
+            found = process.extract(q, norms, scorer=fuzz.ratio, score_cutoff=60, limit=limit * 4)
             choices = [alive[idx] for _, _, idx in found]
         if not choices:
             return []
@@ -405,10 +441,11 @@ class TitleRanker:
         q_set = set(qwords)
         scored = []
         for e in choices:
-            n_t = len(e.words) or 1
+            words = e.words
+            n_t = len(words) or 1
             # a link that dropped (or added) words scores by how much of the longer it covers,
             # counting only the words the two share (a title missing a word of the link is worse)
-            shared = len(q_set.intersection(e.words))
+            shared = len(q_set.intersection(words))
             cover = shared / max(n_q, n_t)
             # scored one by one: over a few dozen candidates, process.extract's set-up costs
             # more than the comparisons
