@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import io
 import logging
 import os
 import pickle
@@ -41,7 +40,7 @@ Entry = tuple[int, int, Note]  # mtime_ns, size, note
 
 _ALLOWED = (
     {("claim_lsp.model", name) for name in ("Note", "Link", "Heading", "Frontmatter", "Problem", "Span")}
-    | {("claim_lsp.rank", "Entry")}
+    | {("claim_lsp.rank", "Entry"), ("array", "_array_reconstructor"), ("array", "array")}
     | {("builtins", name) for name in ("set", "frozenset", "bytes", "bytearray", "complex")}
 )
 
@@ -89,7 +88,8 @@ def load_with_tables(root: Path, limits: Limits) -> tuple[dict[str, Entry], tupl
     the file has them and they hold exactly those notes."""
     path = cache_file(root)
     try:
-        data = path.read_bytes()
+        stream = open(path, "rb")  # read as unpickled: the whole file at once would double the peak
+        size = os.fstat(stream.fileno()).st_size
     except FileNotFoundError:
         return {}, None
     except OSError as exc:
@@ -98,12 +98,11 @@ def load_with_tables(root: Path, limits: Limits) -> tuple[dict[str, Entry], tupl
     good: dict[str, Entry] = {}
     tables = None
     try:
-        stream = io.BytesIO(data)
         unpickler = _SafeUnpickler(stream)
         if unpickler.load() != _stamp(limits):
             log.info("cache %s is from another version; ignored", path)
             return {}, None
-        while stream.tell() < len(data):  # the entries come in chunks (see save_steps)
+        while stream.tell() < size:  # the entries come in chunks (see save_steps)
             chunk = unpickler.load()
             if isinstance(chunk, tuple) and len(chunk) == 2 and chunk[0] == "vault":
                 tables = chunk[1]  # the last object
@@ -122,6 +121,8 @@ def load_with_tables(root: Path, limits: Limits) -> tuple[dict[str, Entry], tupl
     except Exception as exc:  # corrupt, truncated, foreign: never trusted
         log.warning("cache %s is not usable (%s); ignored", path, exc)
         return {}, None
+    finally:
+        stream.close()
     if tables is not None and not _tables_match(tables, good):
         log.warning("cache %s: its tables do not match its notes; rebuilt instead", path)
         tables = None
