@@ -8,6 +8,7 @@ domain package and convert the result.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import logging
 import os
@@ -251,9 +252,13 @@ class ClaimLanguageServer(LanguageServer):
                 )
                 self.refresh_all_open()
                 done = 0
+                misses = [i for i, item in enumerate(items) if item[3] is None]
                 while done < total:
-                    # a batch at a time, read (or received from the workers) in a thread
-                    notes = await loop.run_in_executor(None, lambda: list(itertools.islice(reader, BATCH)))
+                    # a batch of BATCH notes to read (or receive from the workers) at a time,
+                    # in a thread, with the cached notes before and between them
+                    k = bisect.bisect_left(misses, done) + BATCH - 1
+                    end = misses[k] + 1 if k < len(misses) else total
+                    notes = await loop.run_in_executor(None, lambda n=end - done: list(itertools.islice(reader, n)))
                     if vault not in self.state.vaults or self.shutting_down:
                         return  # the folder was removed meanwhile, or the client is leaving
                     if not notes:
