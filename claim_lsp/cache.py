@@ -223,15 +223,20 @@ def save(root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable
 Item = tuple[str, "str | Path", "tuple[int, int] | None", "Note | None"]  # rel, path, stamp, cached note
 
 
-def stat_notes(paths: Iterable[tuple[str, str | Path]], cached: dict[str, Entry]) -> list[Item]:
+def stat_notes(
+    paths: Iterable[tuple[str, str | Path]],
+    cached: dict[str, Entry],
+    stamps: list[tuple[int, int] | None] | None = None,
+) -> list[Item]:
     """Each listed file with its stamp and, when the file is unchanged since the cache was
-    written, its cached note. Without a cache there is nothing to compare: the files are
-    stamped as they are read (notes_of), and the readers can start at once."""
+    written, its cached note (stamps: the files' stamps, in order, when already taken).
+    Without a cache there is nothing to compare: the files are stamped as they are read
+    (notes_of), and the readers can start at once."""
     if not cached:
         return [(rel, abs_path, None, None) for rel, abs_path in paths]
     items: list[Item] = []
-    for rel, abs_path in paths:
-        stamp = file_stamp(abs_path)
+    for n, (rel, abs_path) in enumerate(paths):
+        stamp = stamps[n] if stamps is not None else file_stamp(abs_path)
         hit = cached.get(rel)
         note = hit[2] if hit is not None and stamp is not None and (hit[0], hit[1]) == stamp else None
         items.append((rel, abs_path, stamp, note))

@@ -18,7 +18,7 @@ import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .checks import check_note
@@ -71,6 +71,10 @@ def _shared_strings(
         yield stamp, note
 
 
+def _stat_chunk(paths: list[str | Path]) -> list[tuple[int, int] | None]:
+    return [file_stamp(path) for path in paths]
+
+
 class ParsePool:
     """Worker processes that read and parse notes; results come back in order."""
 
@@ -100,6 +104,15 @@ class ParsePool:
             self._pool = self._fork()
         tasks = [(items[i : i + CHUNK], config.max_file_bytes, config.limits) for i in range(0, len(items), CHUNK)]
         return _shared_strings(itertools.chain.from_iterable(self._pool.imap(_parse_chunk, tasks)))
+
+    def stamps(self, paths: list[str | Path]) -> Callable[[], list[tuple[int, int] | None]]:
+        """Start stamping the files (cache.file_stamp) in the workers, in parallel with
+        whatever this process does meanwhile; the returned function waits for the list."""
+        if self._pool is None:
+            self._pool = self._fork()
+        size = max(1000, len(paths) // (self.workers * 4))
+        pending = self._pool.map_async(_stat_chunk, [paths[i : i + size] for i in range(0, len(paths), size)])
+        return lambda: [stamp for part in pending.get() for stamp in part]
 
     def _fork(self):
         return multiprocessing.get_context("fork").Pool(self.workers, initializer=_quiet)

@@ -28,7 +28,7 @@ from ..index import Vault
 from ..model import Note
 from ..scan import walk_notes
 from ..schema import CONFIG_FILE, load_config
-from ..workers import ParsePool
+from ..workers import MIN_NOTES, ParsePool
 from ..workspace import Change, Workspace
 from .convert import path_to_uri, to_diagnostic, uri_to_path
 
@@ -221,13 +221,19 @@ class ClaimLanguageServer(LanguageServer):
                 # listing the folder and reading the cache overlap (both wait on the disk)
                 listing = loop.run_in_executor(None, lambda: list(walk_notes(root, config, attachments)))
                 loading = loop.run_in_executor(None, cache.load_with_tables, root, config.limits)
-                paths, (cached, tables) = await asyncio.gather(listing, loading)
+                paths = await listing
+                stamping = None
+                if self.pool is not None and len(paths) >= MIN_NOTES and cache.cache_file(root).exists():
+                    # the files are stamped in the workers while this process reads the cache
+                    stamping = self.pool.stamps([p for _, p in paths])
+                cached, tables = await loading
                 vault.set_attachments(attachments)
                 total = len(paths)
                 log.info(
                     "%s: %d notes listed, %d cached, in %.2f s", root, total, len(cached), time.perf_counter() - began
                 )
-                items = await loop.run_in_executor(None, cache.stat_notes, paths, cached)
+                stamps = await loop.run_in_executor(None, stamping) if stamping is not None and cached else None
+                items = await loop.run_in_executor(None, cache.stat_notes, paths, cached, stamps)
                 reader = cache.notes_of(items, config, fresh, self.pool)  # the workers start now
                 # what is known at once is filed first: the notes unchanged since the cache
                 # (with the tables built from them, when saved), and the titles of the rest;
@@ -253,6 +259,9 @@ class ClaimLanguageServer(LanguageServer):
                 self.refresh_all_open()
                 done = 0
                 misses = [i for i, item in enumerate(items) if item[3] is None]
+                if tables is not None and not misses and len(items) == len(cached):
+                    fresh = cached  # nothing changed since the cache: nothing to read or save
+                    done = total
                 while done < total:
                     # a batch of BATCH notes to read (or receive from the workers) at a time,
                     # in a thread, with the cached notes before and between them

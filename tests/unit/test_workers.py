@@ -1,0 +1,68 @@
+"""workers.py: parsing, stamping and checking in forked processes give what one process gives.
+
+The pools only start above MIN_NOTES notes; here the threshold is lowered so that a small
+vault goes through them, and the results are compared with the in-process ones.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from claim_lsp import cache, workers
+from claim_lsp.checks import check_note
+from claim_lsp.scan import file_stamp, walk_notes
+from claim_lsp.schema import Config
+from tests.helpers import SMALL_VAULT, write_vault
+
+FILES = {
+    **SMALL_VAULT,
+    **{f"many/note {i}.md": f"# note {i}\n\n[[note {i + 1}]] [[missing {i}]] ![[pic.png]]\n" for i in range(40)},
+    "bad yaml.md": "---\ntype: [unclosed\n---\n# bad yaml\n",
+    "binary.md": "\x00\x01",
+    "pic.png": "not really",
+}
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIM_LSP_CACHE_DIR", str(tmp_path / "cache"))
+    return write_vault(tmp_path / "v", FILES)
+
+
+def problems(vault) -> dict:
+    return {rel: [(p.code, p.span, p.message) for p in check_note(note, vault)] for rel, note in vault.notes.items()}
+
+
+def test_a_vault_parsed_by_workers_equals_one_parsed_in_process(root, monkeypatch):
+    alone = cache.build_vault(root, Config())
+    monkeypatch.setattr(cache, "MIN_NOTES", 1)
+    pool = workers.ParsePool(2)
+    try:
+        pooled = cache.build_vault(root, Config(), pool=pool)
+    finally:
+        pool.close()
+    assert pooled.notes == alone.notes
+    assert problems(pooled) == problems(alone)
+    # target strings sent back by the workers are interned again: one object per title
+    a = pooled.notes["many/note 1.md"].link_data[0]
+    b = pooled.notes["many/note 2.md"].title
+    assert a == "note 2" and a is b
+
+
+def test_stamps_taken_by_workers_are_the_files_stamps(root):
+    paths = [path for _, path in walk_notes(root, Config())]
+    pool = workers.ParsePool(2)
+    try:
+        got = pool.stamps(paths)()
+    finally:
+        pool.close()
+    assert got == [file_stamp(p) for p in paths]
+
+
+def test_checks_in_workers_give_the_same_problems_in_the_same_order(root, monkeypatch):
+    vault = cache.build_vault(root, Config())
+    monkeypatch.setattr(workers, "MIN_NOTES", 1)
+    monkeypatch.setattr(workers, "worker_count", lambda: 2)
+    paths = sorted(vault.notes)
+    got = [(rel, [(p.code, p.span, p.message) for p in found]) for rel, found in workers.check_notes(vault, paths)]
+    assert got == [(rel, problems(vault)[rel]) for rel in paths]
