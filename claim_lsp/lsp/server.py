@@ -241,15 +241,17 @@ class ClaimLanguageServer(LanguageServer):
                 if tables is not None:
                     cache.restore_tables(vault, tables, items)
                     self.state.refile_open(vault)  # the editor's text over the saved notes
+                open_now = self.state.open_in(vault)
                 for n, (rel, _, _, note) in enumerate(items):
                     if note is None:
                         vault.put_placeholder(rel)  # (a changed note keeps its old version meanwhile)
-                    elif tables is None and not self.state.is_open(vault, rel):
+                    elif tables is None and rel not in open_now:
                         vault.put(note)
                     if n % FILE_BATCH == FILE_BATCH - 1:
                         await asyncio.sleep(0)  # requests are answered meanwhile
                         if vault not in self.state.vaults or self.shutting_down:
                             return
+                        open_now = self.state.open_in(vault)  # (documents may have opened meanwhile)
                 log.info(
                     "%s: titles filed at %.2f s (%d notes from the cache)",
                     root,
@@ -272,8 +274,9 @@ class ClaimLanguageServer(LanguageServer):
                         return  # the folder was removed meanwhile, or the client is leaving
                     if not notes:
                         break
+                    open_now = self.state.open_in(vault)
                     for note in notes:
-                        if vault.notes.get(note.path) is not note and not self.state.is_open(vault, note.path):
+                        if vault.notes.get(note.path) is not note and note.path not in open_now:
                             vault.put(note)  # (a cached note was filed above)
                     done += len(notes)
                     self._progress_report(token, f"{done}/{total} notes", done * 100 // max(total, 1))
