@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Frontmatter, Heading, Link, Note
+from .model import Frontmatter, Heading, Link, Note, lowered
 from .parse import intro_of
 from .rank import TitleRanker
 from .scan import read_text
@@ -112,9 +112,9 @@ class Vault:
             _add(self._inbound, key, note.path)
         if same_names:
             return old  # a keystroke that left title and aliases alone: names stay filed
-        _add(self._by_stem, _lower(note.title), note.path)
+        _add(self._by_stem, lowered(note.title), note.path)
         for alias in note.aliases:
-            _add(self._by_alias, _lower(alias), note.path)
+            _add(self._by_alias, lowered(alias), note.path)
         self.ranker.add(note.title, note.path)
         for alias in note.aliases:
             self.ranker.add(alias, note.path, alias=True)
@@ -357,12 +357,6 @@ class Vault:
         """Backlink estimates for ranking ties (cheap: sizes of the inbound sets)."""
         self.ranker.popularity = {n.path: self.inbound_estimate(n) for n in self.notes.values()}
         self.ranker.generation += 1  # answers cached by the ranker may order differently now
-
-
-def _lower(text: str) -> str:
-    """text lower-cased; text itself when it already is (most claim titles): one string."""
-    low = text.lower()
-    return text if low == text else low
 
 
 Paths = str | tuple[str, ...] | set[str]

@@ -66,12 +66,20 @@ def split_target(raw: str) -> tuple[str, str | None, str | None]:
     return target, heading, shown
 
 
+def lowered(text: str) -> str:
+    """text lower-cased; text itself when it already is (most claim titles and links): the
+    index holds one string instead of two."""
+    low = text.lower()
+    return text if low == text else low
+
+
+def _key_of(target: str) -> str:
+    return lowered(target.rsplit("/", 1)[-1])
+
+
 def link_key(raw: str) -> str:
-    """Lower-cased last path part of a link's target: what the index files the link under
-    (the very string of the link when it is one already: the index holds many)."""
-    name = split_target(raw)[0].rsplit("/", 1)[-1]
-    low = name.lower()
-    return name if low == name else low
+    """Lower-cased last path part of a link's target: what the index files the link under."""
+    return _key_of(split_target(raw)[0])
 
 
 @dataclass(slots=True)
@@ -104,7 +112,7 @@ class Link:
     @property
     def key(self) -> str:
         """Lower-cased last path part: what the index files this link under."""
-        return self.target.rsplit("/", 1)[-1].lower()
+        return _key_of(self.target)
 
 
 # A note keeps its links, headings and frontmatter key positions packed in flat tuples of
@@ -116,7 +124,7 @@ LINK_FIELDS = 4  # raw, line, col, extra; the link ends at col + len(raw) + 4 (+
 
 
 def _link_end(raw: str, col: int, extra) -> int:
-    embed = extra is True or (extra is not None and extra is not True and extra[2])
+    embed = extra is True or (isinstance(extra, tuple) and extra[2])
     return col + len(raw) + (5 if embed else 4)
 
 
@@ -125,13 +133,9 @@ def unpack_links(data: tuple) -> list[Link]:
     for i in range(0, len(data), LINK_FIELDS):
         raw, line, col, extra = data[i : i + LINK_FIELDS]
         target, heading, shown = split_target(raw)
-        if extra is None or extra is True:
-            end = col + len(raw) + (5 if extra else 4)
-            out.append(Link(raw, target, heading, shown, extra is True, Span(line, col, line, end)))
-        else:
-            fm_key, quote, embed = extra
-            end = col + len(raw) + (5 if embed else 4)
-            out.append(Link(raw, target, heading, shown, embed, Span(line, col, line, end), fm_key, quote))
+        fm_key, quote, embed = extra if isinstance(extra, tuple) else (None, None, extra is True)
+        span = Span(line, col, line, _link_end(raw, col, extra))
+        out.append(Link(raw, target, heading, shown, embed, span, fm_key, quote))
     return out
 
 
@@ -234,23 +238,9 @@ class Note:
         return None
 
     @property
-    def astral(self) -> dict[int, tuple[int, ...]]:
-        d = self.astral_data
-        out = {}
-        i = 0
-        while i < len(d):
-            out[d[i]] = d[i + 2 : i + 2 + d[i + 1]]
-            i += 2 + d[i + 1]
-        return out
-
-    @property
     def links(self) -> list[Link]:
         """The note's links as objects, built on each call (a caller keeps the list)."""
         return unpack_links(self.link_data)
-
-    @property
-    def link_count(self) -> int:
-        return len(self.link_data) // LINK_FIELDS
 
     def link_keys(self) -> set[str]:
         """The index keys of every link (link_key), without building Link objects."""
@@ -261,8 +251,7 @@ class Note:
             if "|" in raw or "#" in raw or "/" in raw or raw[-3:].lower() == ".md" or raw != raw.strip():
                 out.add(link_key(raw))
             else:  # the common plain [[title]]: the key is the text lower-cased
-                low = raw.lower()
-                out.add(raw if low == raw else low)
+                out.add(lowered(raw))
         return out
 
     def link_targets(self) -> list[str]:
@@ -278,7 +267,7 @@ class Note:
         d = self.heading_data
         for i in range(0, len(d), HEADING_FIELDS):
             if d[i] == 1:
-                return Heading(1, d[i + 1], Span(d[i + 2], d[i + 3], d[i + 2], d[i + 3] + len(d[i + 1])))
+                return unpack_headings(d[i : i + HEADING_FIELDS])[0]
         return None
 
     @property

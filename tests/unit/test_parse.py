@@ -69,12 +69,12 @@ def test_link_spans_on_lines_with_emoji_and_accents():
     assert line[second.target_span.col : second.target_span.end_col] == "é"
     rockets = tuple(i for i, c in enumerate(line) if c == "🚀")
     assert len(rockets) == 3
-    assert note.astral == {1: rockets}
+    assert note.astral_cols(1) == rockets and note.astral_cols(0) is None and note.astral_data == (1, 3, *rockets)
     # in UTF-16 the link starts two units later (the two rockets before it)
-    assert to_utf16(note.astral[1], first.span.col) == first.span.col + 2
+    assert to_utf16(note.astral_cols(1), first.span.col) == first.span.col + 2
     encoded = line.encode("utf-16-le")
-    start16 = to_utf16(note.astral[1], first.span.col)
-    end16 = to_utf16(note.astral[1], first.span.end_col)
+    start16 = to_utf16(note.astral_cols(1), first.span.col)
+    end16 = to_utf16(note.astral_cols(1), first.span.end_col)
     assert encoded[start16 * 2 : end16 * 2].decode("utf-16-le") == "[[café 🚀 note|shown é]]"
     assert astral_map([line]) == {0: rockets}
 
