@@ -79,10 +79,6 @@ def _stamp(limits: Limits) -> tuple:
     return (FORMAT, __version__, _layout(), limits.max_links, limits.max_yaml_bytes, limits.max_yaml_values)
 
 
-def load(root: Path, limits: Limits) -> dict[str, Entry]:
-    return load_with_tables(root, limits)[0]
-
-
 def load_with_tables(root: Path, limits: Limits) -> tuple[dict[str, Entry], tuple | None]:
     """The cached entries, and the vault's tables saved with them (Vault.snapshot) when
     the file has them and they hold exactly those notes."""
@@ -265,17 +261,6 @@ def _notes_of(
         if stamp is not None and not any(p.code == "unreadable-file" for p in note.problems):
             fresh[rel] = (stamp[0], stamp[1], note)
         yield note
-
-
-def read_notes(
-    paths: Iterable[tuple[str, str | Path]],
-    config,
-    cached: dict[str, Entry],
-    fresh: dict[str, Entry],
-    pool: ParsePool | None = None,
-) -> Iterator[Note]:
-    """Notes for the listed files, in order (stat_notes, then notes_of)."""
-    yield from notes_of(stat_notes(paths, cached), config, fresh, pool)
 
 
 def changed(old: dict[str, Entry], new: dict[str, Entry]) -> bool:

@@ -21,9 +21,10 @@ def cache_home(tmp_path, monkeypatch):
 
 def index(root, config=None):
     config = config or Config()
-    cached = cache.load(root, config.limits)
+    cached, _ = cache.load_with_tables(root, config.limits)
     fresh: dict = {}
-    notes = {n.path: n for n in cache.read_notes(walk_notes(root, config), config, cached, fresh)}
+    items = cache.stat_notes(walk_notes(root, config), cached)
+    notes = {n.path: n for n in cache.notes_of(items, config, fresh)}
     return cached, fresh, notes
 
 
@@ -58,9 +59,9 @@ def test_a_corrupt_cache_is_ignored(tmp_path, cache_home):
     cache.build_vault(root, Config(), use_cache=True)
     path = cache.cache_file(root)
     path.write_bytes(path.read_bytes()[:100])
-    assert cache.load(root, Config().limits) == {}
+    assert cache.load_with_tables(root, Config().limits)[0] == {}
     path.write_bytes(b"not a pickle at all")
-    assert cache.load(root, Config().limits) == {}
+    assert cache.load_with_tables(root, Config().limits)[0] == {}
     assert len(cache.build_vault(root, Config(), use_cache=True)) == len(SMALL_VAULT)
 
 
@@ -75,7 +76,7 @@ def test_a_cache_that_would_run_code_is_refused(tmp_path):
     path = cache.cache_file(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(cache._stamp(Config().limits)) + pickle.dumps({"a.md": (1, 1, Evil())}))
-    assert cache.load(root, Config().limits) == {}
+    assert cache.load_with_tables(root, Config().limits)[0] == {}
     assert not marker.exists()
 
 
@@ -87,14 +88,14 @@ def test_another_version_is_ignored(tmp_path):
     stamp = pickle.loads(data)
     rest = data[len(pickle.dumps(stamp, protocol=pickle.HIGHEST_PROTOCOL)) :]
     path.write_bytes(pickle.dumps((stamp[0] + 1, *stamp[1:]), protocol=pickle.HIGHEST_PROTOCOL) + rest)
-    assert cache.load(root, Config().limits) == {}
+    assert cache.load_with_tables(root, Config().limits)[0] == {}
 
 
 def test_a_large_cache_is_written_and_read_in_chunks(tmp_path):
     files = {f"n{i}.md": f"# n{i}\n\n[[n{i + 1}]]\n" for i in range(cache.CHUNK * 2 + 7)}
     root = write_vault(tmp_path / "v", files)
     cache.build_vault(root, Config(), use_cache=True)
-    loaded = cache.load(root, Config().limits)
+    loaded = cache.load_with_tables(root, Config().limits)[0]
     assert sorted(loaded) == sorted(files)
     assert [lk.target for lk in loaded["n3.md"][2].links] == ["n4"]
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from claim_lsp.cache import build_vault, read_notes
+from claim_lsp.cache import build_vault, notes_of, stat_notes
 from claim_lsp.checks import check_note
 from claim_lsp.index import Vault
 from claim_lsp.scan import FileText, note_from_text, walk_notes
@@ -76,7 +76,9 @@ class WorkspaceMachine(RuleBasedStateMachine):
         self.config = Config()
         self.ws = Workspace()
         vault = self.ws.add_vault(self.root, self.config)
-        for note in read_notes(walk_notes(self.root, self.config), self.config, {}, {}):  # as the server indexes
+        for note in notes_of(
+            stat_notes(walk_notes(self.root, self.config), {}), self.config, {}
+        ):  # as the server indexes
             vault.put(note)
         self.vault = vault
 
