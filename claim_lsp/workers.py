@@ -2,8 +2,8 @@
 
 Parsing is pure Python and holds the interpreter, so one process parses one note at a time.
 With two or more cores, forked workers read and parse while the main process files the
-notes they send back (a note is a few flat tuples, cheap to pickle). Measured on 2 cores,
-10,000 notes: 1.47 s in one process, 0.88 s with two forked workers.
+notes they send back (a note is a few flat tuples, cheap to pickle); bench/bench.py's cold
+index and check figures show the effect.
 
 Workers are forked, so they start at once with everything imported; a fork is only safe
 before the process starts threads, so the server forks its pool at startup, before its

@@ -6,6 +6,9 @@ vault goes through them, and the results are compared with the in-process ones.
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
 
 from claim_lsp import cache, workers
@@ -66,3 +69,31 @@ def test_checks_in_workers_give_the_same_problems_in_the_same_order(root, monkey
     paths = sorted(vault.notes)
     got = [(rel, [(p.code, p.span, p.message) for p in found]) for rel, found in workers.check_notes(vault, paths)]
     assert got == [(rel, problems(vault)[rel]) for rel in paths]
+
+
+def test_the_cache_written_by_a_forked_child_is_the_one_written_in_process(root):
+    """What the server does after indexing (Linux): the child writes, the parent reaps."""
+    vault = cache.build_vault(root, Config())
+    fresh, _ = cache.load_with_tables(root, Config().limits)
+    assert fresh == {}  # nothing written by a build without the cache
+    entries = {rel: (*file_stamp(root / rel), note) for rel, note in vault.notes.items()}
+    pid = cache.save_in_child(root, Config().limits, entries, cache.tables_of(vault, entries))
+    if sys.platform == "linux":
+        assert pid is not None
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    else:
+        assert pid is None  # elsewhere the server writes it in-process (save_steps)
+        cache.save(root, Config().limits, entries, cache.tables_of(vault, entries))
+    loaded, tables = cache.load_with_tables(root, Config().limits)
+    assert loaded.keys() == vault.notes.keys() and tables is not None
+    assert all(loaded[rel][2] == note for rel, note in vault.notes.items())
+
+
+def test_workers_cannot_write_to_the_protocol_stream():
+    """A worker's standard output is /dev/null: the server's may be the LSP stream."""
+    pool = workers.ParsePool(2)
+    try:
+        assert pool._pool.apply(os.readlink, ("/proc/self/fd/1",)) == os.devnull
+    finally:
+        pool.close()
