@@ -100,16 +100,9 @@ class TitleRanker:
         norm = normalize(text)
         if norm == text:
             norm = text  # one string, not two
-        idx = len(self._entries)
+        _file_id(self._by_path, path, len(self._entries))
         self._entries.append(Entry(text, path, norm, alias))
         self._alive.append(True)
-        found = self._by_path.get(path)
-        if found is None:
-            self._by_path[path] = idx
-        elif isinstance(found, int):
-            self._by_path[path] = [found, idx]
-        else:
-            found.append(idx)
         self._live += 1
         self.generation += 1
 
@@ -193,13 +186,7 @@ class TitleRanker:
         by_path: dict[str, int | list[int]] = {}
         postings: dict[str, list[int]] = {}
         for i, e in enumerate(entries):
-            found = by_path.get(e.path)
-            if found is None:
-                by_path[e.path] = i
-            elif isinstance(found, int):
-                by_path[e.path] = [found, i]
-            else:
-                found.append(i)
+            _file_id(by_path, e.path, i)
             for w in set(e.norm.split()):
                 postings.setdefault(w, []).append(i)
         self._by_path = by_path
@@ -508,6 +495,17 @@ class TitleRanker:
                 if n:
                     hits[i] += n
         return [self._entries[i] for i, _ in hits.most_common(SUGGESTION_CANDIDATES) if self._alive[i]]
+
+
+def _file_id(by_path: dict[str, int | list[int]], path: str, idx: int) -> None:
+    """File an entry id under its note: one id as an int (most notes have no alias)."""
+    found = by_path.get(path)
+    if found is None:
+        by_path[path] = idx
+    elif isinstance(found, int):
+        by_path[path] = [found, idx]
+    else:
+        found.append(idx)
 
 
 def typo_fixes(word: str) -> list[str]:
