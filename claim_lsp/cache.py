@@ -31,7 +31,7 @@ from .model import Note
 from .parse import Limits
 from .scan import file_stamp, note_from_file, walk_notes
 from .schema import Config, load_config
-from .workers import MIN_NOTES, ParsePool
+from .workers import MIN_NOTES, ParsePool, detach
 
 log = logging.getLogger(__name__)
 
@@ -202,9 +202,7 @@ def save_in_child(
         return pid
     code = 1
     try:  # the child: no protocol stream, nothing but the file, then out without clean-up
-        devnull = os.open(os.devnull, os.O_RDWR)
-        os.dup2(devnull, 0)
-        os.dup2(devnull, 1)
+        detach()
         save(root, limits, entries, tables)
         code = 0
     finally:
@@ -263,6 +261,12 @@ def _notes_of(
         yield note
 
 
+def stale(cached: dict[str, Entry], fresh: dict[str, Entry], tables: tuple | None) -> bool:
+    """Must the tie-break popularity be computed and the cache written again? Not when the
+    saved tables were restored and no file changed since."""
+    return tables is None or changed(cached, fresh)
+
+
 def changed(old: dict[str, Entry], new: dict[str, Entry]) -> bool:
     """Does the new cache differ from the loaded one (by file stamps)?"""
     if old.keys() != new.keys():
@@ -288,10 +292,10 @@ def build_vault(
             if vault.notes.get(note.path) is not note:
                 vault.put(note)
         vault.set_attachments(attachments)
-    is_changed = changed(cached, fresh)
-    if tables is None or is_changed:
+    is_stale = stale(cached, fresh, tables)
+    if is_stale:
         vault.refresh_popularity()
-    if use_cache and (is_changed or tables is None):
+    if use_cache and is_stale:
         save(root, config.limits, fresh, tables_of(vault, fresh))
     return vault
 

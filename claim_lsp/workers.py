@@ -42,10 +42,11 @@ def worker_count() -> int:
     return 0 if cores < 2 else min(cores, 4)
 
 
-def _quiet() -> None:
-    """In a worker: standard output may be the LSP stream, and an open copy of it would
-    also keep the client from seeing the server's end."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
+def detach() -> None:
+    """In a forked process: standard input and output may be the LSP stream, and open
+    copies of them would also keep the client from seeing the server's end."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
     os.dup2(devnull, 1)
     os.close(devnull)
 
@@ -115,7 +116,7 @@ class ParsePool:
         return lambda: [stamp for part in pending.get() for stamp in part]
 
     def _fork(self):
-        return multiprocessing.get_context("fork").Pool(self.workers, initializer=_quiet)
+        return multiprocessing.get_context("fork").Pool(self.workers, initializer=detach)
 
     def close(self) -> None:
         """Let the workers finish and exit (frees their memory)."""
@@ -154,7 +155,7 @@ def check_notes(vault: Vault, paths: list[str]) -> Iterator[tuple[str, list[Prob
     try:
         size = max(CHUNK, len(paths) // (workers * 8))
         chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=detach) as pool:
             for part in pool.imap(_check_chunk, chunks):
                 yield from part
     finally:

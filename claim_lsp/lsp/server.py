@@ -280,8 +280,8 @@ class ClaimLanguageServer(LanguageServer):
                             vault.put(note)  # (a cached note was filed above)
                     done += len(notes)
                     self._progress_report(token, f"{done}/{total} notes", done * 100 // max(total, 1))
-            is_changed = cache.changed(cached, fresh)
-            if tables is None or is_changed:
+            is_stale = cache.stale(cached, fresh, tables)
+            if is_stale:
                 vault.refresh_popularity()
             log.info(
                 "%s: %d notes indexed in %.2f s (%d from the cache)",
@@ -290,7 +290,7 @@ class ClaimLanguageServer(LanguageServer):
                 time.perf_counter() - began,
                 len(cached),
             )
-            if is_changed or tables is None:
+            if is_stale:
                 self.spawn(self._save_cache(root, config.limits, fresh, cache.tables_of(vault, fresh)))
             self.log_client(f"claim-lsp: indexed {len(vault)} notes in {root}")
         except asyncio.CancelledError:
