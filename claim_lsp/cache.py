@@ -310,11 +310,34 @@ def restore_tables(vault: Vault, tables: tuple, items: list[Item]) -> None:
 
 
 def tables_of(vault: Vault, fresh: dict[str, Entry]) -> Callable[[], tuple] | None:
-    """What to save with the cache: the vault's tables, when they were built from exactly
-    the cached notes (not from an editor's unsaved text, nor with a file left out)."""
-    if len(vault.notes) != len(fresh) or any(vault.notes.get(rel) is not e[2] for rel, e in fresh.items()):
+    """What to save with the cache: the vault's tables, when they are the tables of the
+    cached notes. A note open in the editor is filed from the editor's text, not the file's:
+    the tables still fit when the two name and link alike (the common case: a note opened,
+    not yet edited), and the file's note is saved in its place. Otherwise (a link typed
+    before indexing ended, a file left out) no tables are saved and a restart builds them."""
+    if len(vault.notes) != len(fresh):
         return None
-    return vault.snapshot
+    swapped: dict[str, Note] = {}
+    for rel, entry in fresh.items():
+        held = vault.notes.get(rel)
+        if held is entry[2]:
+            continue
+        if held is None or not _files_alike(held, entry[2]):
+            return None
+        swapped[rel] = entry[2]
+    if not swapped:
+        return vault.snapshot
+
+    def snapshot() -> tuple:
+        notes, *rest = vault.snapshot()
+        return ({**notes, **swapped}, *rest)
+
+    return snapshot
+
+
+def _files_alike(a: Note, b: Note) -> bool:
+    """Would the vault's tables be the same with either note filed (Vault.put)?"""
+    return a.title == b.title and a.aliases == b.aliases and a.link_keys() == b.link_keys()
 
 
 @contextmanager

@@ -160,3 +160,29 @@ def test_tables_naming_unknown_notes_are_not_trusted(tmp_path, caplog):
     entries, saved = cache.load_with_tables(root, Config().limits)
     assert saved is None and entries.keys() == vault.notes.keys()
     assert "do not match" in caplog.text
+
+
+def test_tables_are_saved_with_an_open_note_that_names_and_links_as_its_file(tmp_path):
+    """An editor has a note open while the vault is indexed: the vault holds the editor's
+    version. Its tables are still those of the files when the two name and link alike."""
+    from claim_lsp.scan import FileText, note_from_text
+
+    root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
+    config = Config()
+    rel = "maps/_map.md"
+    for edited, fits in (
+        ("# Map\n\n- [[_map]]\n\nA line typed in the editor.\n", True),
+        ("# Map\n\n- [[a new link]]\n", False),
+    ):
+        vault = cache.build_vault(root, config)
+        fresh = {n: (1, 1, note) for n, note in vault.notes.items()}
+        disk_note = vault.notes[rel]
+        vault.put(note_from_text(rel, FileText(edited), config.limits))  # the editor's text
+        saved = cache.tables_of(vault, fresh)
+        assert (saved is not None) is fits
+        if fits:
+            notes = saved()[0]
+            assert notes[rel] is disk_note and vault.notes[rel] is not disk_note  # the file's note is saved
+            cache.save(root, config.limits, fresh, saved)
+            entries, tables = cache.load_with_tables(root, config.limits)
+            assert tables is not None and tables[0][rel] is entries[rel][2]
