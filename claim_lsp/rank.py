@@ -277,27 +277,21 @@ class TitleRanker:
         if best < 88:
             # how well each query word is met by some word of the title: 1 as a prefix,
             # 0.75 as a near spelling (memoised per title word: candidates share words)
-            vectors = []
-            for x in e.words:
-                vec = memo.get(x)
-                if vec is None:
-                    vec = memo[x] = tuple(
-                        1.0 if x.startswith(w) else 0.75 if len(w) >= 3 and fuzz.ratio(w, x) >= 75 else 0.0
-                        for w in qwords
-                    )
-                vectors.append(vec)
-            matched = sum(max(col) for col in zip(*vectors)) if vectors else 0.0
+            vectors = [memo[x] if x in memo else _word_vector(memo, x, qwords) for x in t.split()]
+            matched = sum(map(max, zip(*vectors))) if vectors else 0.0
             coverage = matched / len(qwords)
             words_score = 55 + 30 * coverage if coverage else 0.0
             typo = 0.0
             if len(query) >= 3 and matched < len(qwords):
                 # partial_ratio looks for the shorter string inside the longer one: a short
                 # title inside a longer query is not a match for it, so it gets plain ratio
+                # (scores that could not raise the best are cut off early: same answers, faster)
                 scorer = fuzz.partial_ratio if len(t) >= len(query) else fuzz.ratio
-                typo = scorer(query, t) * 0.85
+                typo = scorer(query, t, score_cutoff=max(best, words_score) / 0.85) * 0.85
                 # a typed prefix with a typo (a swapped, dropped or wrong letter): compare it
                 # with the title's opening of the same length (or one more, for a dropped letter)
-                head = max(fuzz.ratio(query, t[: len(query)]), fuzz.ratio(query, t[: len(query) + 1]))
+                n = len(query)
+                head = max(fuzz.ratio(query, t[:n], score_cutoff=80), fuzz.ratio(query, t[: n + 1], score_cutoff=80))
                 if head >= 80:
                     typo = max(typo, 86 + (head - 80) * 0.3)
             best = max(best, words_score, typo)
@@ -520,6 +514,16 @@ def typo_fixes(word: str) -> list[str]:
             out[word[:i] + word[i + 1 :]] = None
     out.pop(word, None)
     return list(out)
+
+
+def _word_vector(memo: dict[str, tuple[float, ...]], x: str, qwords: list[str]) -> tuple[float, ...]:
+    """How well a title word meets each query word: 1 as a prefix, 0.75 as a near spelling
+    (memoised per query: candidates share words)."""
+    vec = memo[x] = tuple(
+        1.0 if x.startswith(w) else 0.75 if len(w) >= 3 and fuzz.ratio(w, x, score_cutoff=75) else 0.0
+        for w in qwords
+    )
+    return vec
 
 
 def _placement(query: str, title: str) -> float:
