@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 _SPLIT = re.compile(r"[\s\-_/.,;:!?()\[\]{}\"'`*+=|\\<>~^&%$#@]+")
 OVERLAY_LIMIT = 512
-MAX_CANDIDATES = 400  # partial matches scored word by word when too few titles meet every word
+MAX_CANDIDATES = 200  # partial matches scored word by word when too few titles meet every word
 RAREST_WORDS = 4  # of a broken link's words, how many pick the candidates
 SUGGESTION_CANDIDATES = 30  # titles sharing the most content words; only these are scored
 COMMON_DIV = 50  # a word in more than 1/COMMON_DIV of the titles is too common to pick suggestions
