@@ -10,7 +10,18 @@ import sys
 from dataclasses import dataclass
 
 from .frontmatter import DEFAULT_MAX_YAML_BYTES, DEFAULT_MAX_YAML_VALUES, key_line_of, parse_frontmatter
-from .model import LINK_FIELDS, NO_PROBLEMS, WARNING, Note, Problem, Span, pack_astral, split_target  # noqa: F401 - split_target re-exported
+from .model import (  # noqa: F401 - split_target re-exported
+    HEADING_FIELDS,
+    LINK_FIELDS,
+    NO_PROBLEMS,
+    WARNING,
+    Note,
+    Problem,
+    Span,
+    pack_astral,
+    shared,
+    split_target,
+)
 from .text import astral_map, has_astral, split_lines
 
 # No leading `!?`: a pattern that opens with a literal `[[` is found by a fast literal scan,
@@ -21,6 +32,7 @@ _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*)$")
 _BACKTICKS = re.compile(r"`+")
 INTRO_CHARS = 700
+SHARED_HEADING = 40  # headings this short are often the same in many notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +175,8 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
                 heading = body.strip()
                 if heading and heading[0] != body[0]:  # other leading white space (e.g. U+3000)
                     col += len(body) - len(body.lstrip())
+                if len(heading) <= SHARED_HEADING:
+                    heading = shared(heading)  # "Evidence", "Challenges": one string for every note
                 headings += (len(m.group(1)), heading, n, col)
         if "[[" in line and len(links) < cap:
             # past the limit no more links are collected: a note of a million links costs
@@ -181,9 +195,13 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
         del links[max_links * LINK_FIELDS :]
     if not fm.problems:
         fm.problems = NO_PROBLEMS
+    title = sys.intern(title_of(path))  # one string with the links that name it
+    for i in range(1, len(headings), HEADING_FIELDS):
+        if headings[i] == title:  # the H1 repeats the title (claim notes do): one string for both
+            headings[i] = title
     return Note(
         path=path,
-        title=sys.intern(title_of(path)),  # one string with the links that name it
+        title=title,
         text_lines=len(lines),
         frontmatter=fm,
         link_data=tuple(links),

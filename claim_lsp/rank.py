@@ -520,8 +520,7 @@ def _word_vector(memo: dict[str, tuple[float, ...]], x: str, qwords: list[str]) 
     """How well a title word meets each query word: 1 as a prefix, 0.75 as a near spelling
     (memoised per query: candidates share words)."""
     vec = memo[x] = tuple(
-        1.0 if x.startswith(w) else 0.75 if len(w) >= 3 and fuzz.ratio(w, x, score_cutoff=75) else 0.0
-        for w in qwords
+        1.0 if x.startswith(w) else 0.75 if len(w) >= 3 and fuzz.ratio(w, x, score_cutoff=75) else 0.0 for w in qwords
     )
     return vec
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from .checks import check_note
 from .index import Vault
-from .model import Note, Problem
-from .parse import Limits
+from .model import Note, Problem, shared
+from .parse import SHARED_HEADING, Limits
 from .scan import file_stamp, note_from_text, read_text
 from .schema import Config
 
@@ -68,7 +68,12 @@ def _shared_strings(
         d = note.link_data
         if d:
             note.link_data = tuple(intern(x) if type(x) is str else x for x in d)
-        note.title = intern(note.title)
+        title = note.title = intern(note.title)
+        h = note.heading_data
+        if h:  # the H1 that repeats the title and the short headings, shared as the parser shares them
+            note.heading_data = tuple(
+                title if x == title else shared(x) if type(x) is str and len(x) <= SHARED_HEADING else x for x in h
+            )
         yield stamp, note
 
 

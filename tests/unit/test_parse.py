@@ -267,3 +267,18 @@ def test_frontmatter_links_know_the_yaml_quote_they_sit_in():
     assert {link.target: link.quote for link in note.links} == {
         "one": "'", "two": '"', "three": None, "four": None, "five": "'", "body": None,
     }  # fmt: skip
+
+
+def test_an_h1_repeating_the_title_and_short_headings_are_one_string_in_every_note():
+    """(Memory: at 100,000 notes, a copy of the title in each H1 and of "Evidence" in
+    each note cost ~15 MB.)"""
+    title = "".join(["a claim that ", "repeats its title"])  # built, not a literal: not interned
+    a = parse_note(
+        f"x/{title}.md",
+        f"# {title}\n\n## Evidence\n\nSome.\n\n## A longer heading that no other note is likely to have\n",
+    )
+    b = parse_note("y/other.md", "# Other\n\n## " + "Evi" + "dence\n")
+    h1, evidence, long = (h.text for h in a.headings)
+    assert h1 == title and h1 is a.title
+    assert evidence is b.headings[1].text
+    assert long == "A longer heading that no other note is likely to have"

@@ -19,7 +19,10 @@ from tests.helpers import SMALL_VAULT, write_vault
 
 FILES = {
     **SMALL_VAULT,
-    **{f"many/note {i}.md": f"# note {i}\n\n[[note {i + 1}]] [[missing {i}]] ![[pic.png]]\n" for i in range(40)},
+    **{
+        f"many/note {i}.md": f"# note {i}\n\n[[note {i + 1}]] [[missing {i}]] ![[pic.png]]\n\n## Evidence\n"
+        for i in range(40)
+    },
     "bad yaml.md": "---\ntype: [unclosed\n---\n# bad yaml\n",
     "binary.md": "\x00\x01",
     "pic.png": "not really",
@@ -50,6 +53,9 @@ def test_a_vault_parsed_by_workers_equals_one_parsed_in_process(root, monkeypatc
     a = pooled.notes["many/note 1.md"].link_data[0]
     b = pooled.notes["many/note 2.md"].title
     assert a == "note 2" and a is b
+    # and so are the H1s that repeat the title, and short headings
+    h1, evidence = (h.text for h in pooled.notes["many/note 2.md"].headings)
+    assert h1 is b and evidence is pooled.notes["many/note 39.md"].headings[1].text
 
 
 def test_stamps_taken_by_workers_are_the_files_stamps(root):
