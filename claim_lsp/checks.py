@@ -23,12 +23,14 @@ CODES = (
 
 def check_note(note: Note, vault: Vault) -> list[Problem]:
     """Every problem of one note, with severities from the vault's configuration;
-    codes switched off are left out."""
+    codes switched off are left out. Links are checked once every note of the vault has
+    been read (Vault.indexed)."""
     config = vault.config
     found: list[Problem] = []
     found.extend(note.problems)
     found.extend(note.frontmatter.problems)
-    found.extend(check_links(note, vault))
+    if vault.indexed:  # before, a link to an alias or heading of a note not yet read would look broken
+        found.extend(check_links(note, vault))
     found.extend(check_frontmatter(note, config))
     found.extend(check_title(note))
     out = []

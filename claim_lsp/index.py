@@ -82,6 +82,9 @@ class Vault:
         self._attachment_names: set[str] = set()  # their lower-cased file names
         self._suggest_cache: dict[tuple[str, str, int], list[str]] = {}
         self._suggest_generation = -1
+        # False while notes are still being read (the server's background indexing): titles
+        # may be filed, but aliases and headings of unread notes are not known yet
+        self.indexed = True
         # the text of an open note by vault-relative path, or None (set by the workspace)
         self.open_text: Callable[[str], str | None] = lambda rel: None
 

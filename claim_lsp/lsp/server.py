@@ -178,6 +178,7 @@ class ClaimLanguageServer(LanguageServer):
         for message in config.errors:
             self.show_config_error(message)
         vault = self.state.add_vault(root, config)
+        vault.indexed = False  # link checks wait for every note to be read
         self.spawn(self.index_vault(vault))
         return vault
 
@@ -280,6 +281,7 @@ class ClaimLanguageServer(LanguageServer):
                             vault.put(note)  # (a cached note was filed above)
                     done += len(notes)
                     self._progress_report(token, f"{done}/{total} notes", done * 100 // max(total, 1))
+            vault.indexed = True
             is_stale = cache.stale(cached, fresh, tables)
             if is_stale:
                 vault.refresh_popularity()
@@ -300,6 +302,7 @@ class ClaimLanguageServer(LanguageServer):
             log.exception("indexing %s failed", root)
             self.log_client(f"claim-lsp: indexing {root} failed; see the server log", lsp.MessageType.Error)
         finally:
+            vault.indexed = True  # (after a failure: links are checked against what was read)
             self.indexing -= 1
             self._progress_end(token)
             if not self.indexing and self.pool is not None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.e2e.conftest import change_doc, open_doc, wait_diagnostics
-from tests.helpers import COORD, EMOJI, SPEC, claim
+from tests.e2e.conftest import SERVER, change_doc, open_doc, status, wait_diagnostics
+from tests.helpers import COORD, EMOJI, SPEC, claim, write_vault
 
 
 def codes(diagnostics) -> list[str]:
@@ -177,3 +178,36 @@ async def test_request_without_params_member_is_answered(push_client: LanguageCl
     result = await asyncio.wait_for(asyncio.wrap_future(future), timeout=10)
     notes = result["notes"] if isinstance(result, dict) else result.notes
     assert notes == 5
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def early_client(lsp_client: LanguageClient):
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+async def test_links_are_checked_once_every_note_is_read(early_client: LanguageClient, tmp_path):
+    """A note opened while a large vault is still being read: a link to an alias of a note
+    not read yet must not be reported broken meanwhile (its alias is not known yet), and
+    the links are checked once indexing ends."""
+    files = {f"bulk/note {i}.md": f"# note {i}\n\n[[note {i + 1}]]\n" for i in range(3000)}
+    files["zz/aliased.md"] = "---\naliases: [the nickname]\n---\n# aliased\n"  # listed last
+    files["opener.md"] = "# opener\n\n[[the nickname]] and [[no such note]]\n"
+    vault = write_vault(tmp_path / "vault", files)
+    await early_client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=client_capabilities("neovim@0.7.0"),
+            workspace_folders=[lsp.WorkspaceFolder(uri=vault.as_uri(), name="vault")],
+        )
+    )
+    uri = open_doc(early_client, vault / "opener.md")  # at once: indexing has just begun
+    published: list[list[str]] = []
+    indexed = False
+    while not (indexed and published and "broken-link" in published[-1]):
+        await asyncio.wait_for(early_client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 30)
+        if uri in early_client.diagnostics:
+            published.append([d.code for d in early_client.diagnostics[uri]])
+            indexed = indexed or not (await status(early_client))["indexing"]
+    broken = [d for d in early_client.diagnostics[uri] if d.code == "broken-link"]
+    assert [d.data["target"] for d in broken] == ["no such note"]  # the alias resolves
+    assert all(codes.count("broken-link") <= 1 for codes in published), published

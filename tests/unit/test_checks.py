@@ -278,3 +278,13 @@ def test_small_vault_from_helpers():
     note = vault.notes[f"domains/ai/{COORD}.md"]
     found = check_note(note, vault)
     assert sorted(p.code for p in found) == ["broken-link", "case-mismatch"]
+
+
+def test_links_wait_for_the_vault_to_be_indexed():
+    vault = vault_of({"t/Target note.md": TARGET})
+    note = parse_note("n/x.md", "---\ntype: nonsense\n---\n# x\n\n[[Target note]] [[missing]] [[Target note#Nope]]\n")
+    vault.put(note)
+    vault.indexed = False  # notes still being read: a link may name an alias not read yet
+    assert [p.code for p in check_note(note, vault)] == ["unknown-type"]  # the rest waits
+    vault.indexed = True
+    assert {"broken-link", "missing-heading"} <= {p.code for p in check_note(note, vault)}
