@@ -14,15 +14,17 @@ never the rest of the vault. Resolution rules (the contract, also in the README)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Frontmatter, Heading, Link, Note, lowered
+from .model import NO_PROBLEMS, Frontmatter, Heading, Link, Note, lowered
 from .parse import intro_of
 from .rank import TitleRanker
 from .scan import read_text
 from .schema import Config
+
+_UNREAD = Frontmatter(None, None, problems=NO_PROBLEMS)  # of every note filed before it is read
 
 OK, CASE_MISMATCH, AMBIGUOUS, BROKEN, EMPTY = "ok", "case-mismatch", "ambiguous", "broken", "empty"
 
@@ -150,21 +152,21 @@ class Vault:
         text = self.text_of(note)
         return intro_of(text, self.config.limits) if text else ""
 
-    def put_placeholder(self, path: str) -> None:
-        """File a note by its title before it is read: links to it resolve and completion
-        offers it at once; the parsed note replaces it later."""
-        if path in self.notes:
-            return
-        name = path.rsplit("/", 1)[-1]
-        title = name[:-3] if name.lower().endswith(".md") else name
-        self.put(
-            Note(
-                path=path,
-                title=title,
-                text_lines=0,
-                frontmatter=Frontmatter(None, None),
-            )
-        )
+    def put_placeholders(self, paths: Iterable[str]) -> None:
+        """File notes by their titles before they are read: links to them resolve and
+        completion offers them at once; the parsed notes replace them later. (Vault.put for
+        notes with a title and nothing else, in bulk: a third of the time at 100,000 notes.)"""
+        notes, by_stem = self.notes, self._by_stem
+        titles: list[tuple[str, str]] = []
+        for path in paths:
+            if path in notes:
+                continue
+            name = path.rsplit("/", 1)[-1]
+            title = name[:-3] if name.lower().endswith(".md") else name
+            notes[path] = Note(path, title, 0, _UNREAD)
+            _add(by_stem, lowered(title), path)
+            titles.append((title, path))
+        self.ranker.add_titles(titles)
 
     def remove(self, path: str) -> Note | None:
         old = self.notes.pop(path, None)

@@ -106,6 +106,19 @@ class TitleRanker:
         self._live += 1
         self.generation += 1
 
+    def add_titles(self, titles: list[tuple[str, str]]) -> None:
+        """add() for many (title, path) of notes that have no entry yet, at once."""
+        entries, by_path = self._entries, self._by_path
+        for text, path in titles:
+            norm = normalize(text)
+            if norm == text:
+                norm = text
+            _file_id(by_path, path, len(entries))
+            entries.append(Entry(text, path, norm))
+        self._alive += [True] * len(titles)
+        self._live += len(titles)
+        self.generation += 1
+
     def remove(self, text: str, path: str, alias: bool = False) -> None:
         idx = self._find(text, path, alias)
         if idx is None:

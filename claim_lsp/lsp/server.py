@@ -242,17 +242,18 @@ class ClaimLanguageServer(LanguageServer):
                 if tables is not None:
                     cache.restore_tables(vault, tables, items)
                     self.state.refile_open(vault)  # the editor's text over the saved notes
-                open_now = self.state.open_in(vault)
-                for n, (rel, _, _, note) in enumerate(items):
-                    if note is None:
-                        vault.put_placeholder(rel)  # (a changed note keeps its old version meanwhile)
-                    elif tables is None and rel not in open_now:
-                        vault.put(note)
-                    if n % FILE_BATCH == FILE_BATCH - 1:
-                        await asyncio.sleep(0)  # requests are answered meanwhile
-                        if vault not in self.state.vaults or self.shutting_down:
-                            return
+                for start in range(0, len(items), FILE_BATCH):
+                    batch = items[start : start + FILE_BATCH]
+                    # (a changed note keeps its old version meanwhile)
+                    vault.put_placeholders([rel for rel, _, _, note in batch if note is None])
+                    if tables is None:
                         open_now = self.state.open_in(vault)  # (documents may have opened meanwhile)
+                        for rel, _, _, note in batch:
+                            if note is not None and rel not in open_now:
+                                vault.put(note)
+                    await asyncio.sleep(0)  # requests are answered meanwhile
+                    if vault not in self.state.vaults or self.shutting_down:
+                        return
                 log.info(
                     "%s: titles filed at %.2f s (%d notes from the cache)",
                     root,

@@ -227,3 +227,22 @@ def test_index_tables_grow_and_shrink_through_every_shape():
         _remove(table, "k", p)
         assert list(_paths(table, "k")) == sorted(paths[i + 1 :])
     assert table == {}
+
+
+def test_titles_filed_before_the_notes_are_read_resolve_and_give_way_to_the_notes():
+    def tables(vault: Vault) -> tuple:
+        def norm(table):
+            return {k: sorted((v,) if isinstance(v, str) else v) for k, v in table.items()}
+
+        ranked = sorted((e.text, e.path, e.norm, e.alias) for e in vault.ranker.entries())
+        return vault.notes, norm(vault._by_stem), norm(vault._by_alias), norm(vault._inbound), ranked
+
+    early = Vault()
+    early.put(parse_note("notes/Beta.md", BASIC["notes/Beta.md"]))  # open in the editor already
+    early.put_placeholders(list(BASIC))
+    assert early.notes["notes/Beta.md"].text_lines  # the open note is not replaced by its title
+    assert paths(early.resolve("alpha claim", "x.md")) == ["notes/Alpha claim.md"]
+    assert [r.entry.path for r in early.ranker.rank("gamma")] == ["other/Gamma é 🚀.md"]
+    for path, text in BASIC.items():
+        early.put(parse_note(path, text))
+    assert tables(early) == tables(vault_of(BASIC))
