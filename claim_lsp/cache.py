@@ -253,6 +253,7 @@ def _notes_of(
         if note is None:  # read now: stamped just before
             if parsed is not None:
                 stamp, note = next(parsed)
+                note.path = rel  # the listing's string, which the vault's tables hold: not a copy of it
             else:
                 stamp = file_stamp(abs_path)
                 note = note_from_file(rel, abs_path, config)

@@ -14,6 +14,7 @@ never the rest of the vault. Resolution rules (the contract, also in the README)
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,7 +163,8 @@ class Vault:
             if path in notes:
                 continue
             name = path.rsplit("/", 1)[-1]
-            title = name[:-3] if name.lower().endswith(".md") else name
+            # interned, as parsed notes' titles are: one string for the placeholder and the note
+            title = sys.intern(name[:-3] if name.lower().endswith(".md") else name)
             notes[path] = Note(path, title, 0, _UNREAD)
             _add(by_stem, lowered(title), path)
             titles.append((title, path))

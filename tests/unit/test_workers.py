@@ -103,3 +103,20 @@ def test_workers_cannot_write_to_the_protocol_stream():
         assert pool._pool.apply(os.readlink, ("/proc/self/fd/1",)) == os.devnull
     finally:
         pool.close()
+
+
+def test_notes_parsed_by_workers_hold_the_listing_s_path_and_the_interned_title(root, monkeypatch):
+    """The vault's tables are filed from the listing before the notes arrive: a note from a
+    worker takes the listing's path string, and its title is the placeholder's (memory)."""
+    from claim_lsp.index import Vault
+
+    monkeypatch.setattr(cache, "MIN_NOTES", 1)
+    items = cache.stat_notes(walk_notes(root, Config()), {})
+    vault = Vault(root, Config())
+    vault.put_placeholders([rel for rel, *_ in items])
+    pool = workers.ParsePool(2)
+    try:
+        for (rel, *_), note in zip(items, cache.notes_of(items, Config(), {}, pool)):
+            assert note.path is rel and note.title is vault.notes[rel].title
+    finally:
+        pool.close()
