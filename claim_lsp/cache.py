@@ -35,11 +35,11 @@ from .workers import MIN_NOTES, ParsePool, detach
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: the vault's tables saved after the notes
+FORMAT = 3  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields
 Entry = tuple[int, int, Note]  # mtime_ns, size, note
 
 _ALLOWED = (
-    {("claim_lsp.model", name) for name in ("Note", "Link", "Heading", "Frontmatter", "Problem", "Span")}
+    {("claim_lsp.model", name) for name in ("Note", "Link", "Heading", "Frontmatter", "Fields", "Problem", "Span")}
     | {("claim_lsp.rank", "Entry"), ("array", "_array_reconstructor"), ("array", "array")}
     | {("builtins", name) for name in ("set", "frozenset", "bytes", "bytearray", "complex")}
 )

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .fastyaml import load_flat
-from .model import ERROR, KEY_FIELDS, WARNING, Frontmatter, Problem, Span, shared
+from .model import ERROR, KEY_FIELDS, WARNING, Fields, Frontmatter, Problem, Span, shared
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -103,7 +103,7 @@ def parse_frontmatter(
     keys: list = []
     flat = load_flat(source, _Loader.yaml_implicit_resolvers, keys)
     if flat is not None:  # no duplicate keys, and the keys are the ones _top_level_keys finds
-        fm.data = flat
+        fm.data = Fields.of(flat)
         fm.key_data = shared(tuple(keys))
         return fm
     fm.key_data, duplicates = _top_level_keys(body)
@@ -118,7 +118,7 @@ def parse_frontmatter(
         fm.problems.append(Problem("yaml-error", ERROR, f"Frontmatter does not parse: {exc}", Span(0, 0, 0, 3)))
         return fm
     if data is None:
-        fm.data = {}
+        fm.data = Fields((), ())
         return fm
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
@@ -138,7 +138,7 @@ def parse_frontmatter(
             )
         )
         return fm
-    fm.data = {str(k): v for k, v in data.items()}
+    fm.data = Fields.of({str(k): v for k, v in data.items()})
     return fm
 
 

@@ -207,3 +207,20 @@ def test_deep_nesting_does_not_crash():
     fm = fm_of("---\na: " + "[" * 5000 + "]" * 5000 + "\n---\n")
     # either parsed or reported, never an exception
     assert fm.data is not None or codes(fm) == ["yaml-error"]
+
+
+@pytest.mark.parametrize("flat", [True, False], ids=["fast path", "YAML loader"])
+def test_the_mapping_reads_like_a_dict_and_shares_its_keys_between_notes(flat):
+    import pickle
+
+    extra = "" if flat else "tags:\n  - a\n"  # a block list: only the YAML loader reads it
+    a = fm_of(f"---\ntype: claim\nconfidence: likely\n{extra}---\n").data
+    b = fm_of(f"---\ntype: entity\nconfidence: proven\n{extra}---\n").data
+    want = {"type": "claim", "confidence": "likely", **({} if flat else {"tags": ["a"]})}
+    assert a == want and dict(a) == want and list(a) == list(want) and len(a) == len(want)
+    assert a["type"] == "claim" and a.get("type") == "claim" and a.get("nope", 1) == 1 and "confidence" in a
+    assert "nope" not in a and list(a.items()) == list(want.items())
+    with pytest.raises(KeyError):
+        a["nope"]
+    assert a._keys is b._keys  # one tuple of keys for every note with the same keys
+    assert pickle.loads(pickle.dumps(a)) == want
