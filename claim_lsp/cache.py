@@ -29,7 +29,7 @@ from . import __version__
 from .index import Vault
 from .model import Note
 from .parse import Limits
-from .scan import file_stamp, note_from_file, walk_notes
+from .scan import file_stamp, note_file, note_from_file, walk_notes
 from .schema import Config, load_config
 from .workers import MIN_NOTES, ParsePool, detach
 
@@ -214,11 +214,12 @@ def save(root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable
         pass
 
 
-Item = tuple[str, "str | Path", "tuple[int, int] | None", "Note | None"]  # rel, path, stamp, cached note
+Item = tuple[str, "tuple[int, int] | None", "Note | None"]  # vault-relative path, stamp, cached note
 
 
 def stat_notes(
-    paths: Iterable[tuple[str, str | Path]],
+    root: Path,
+    paths: Iterable[str],
     cached: dict[str, Entry],
     stamps: list[tuple[int, int] | None] | None = None,
 ) -> list[Item]:
@@ -227,36 +228,43 @@ def stat_notes(
     Without a cache there is nothing to compare: the files are stamped as they are read
     (notes_of), and the readers can start at once."""
     if not cached:
-        return [(rel, abs_path, None, None) for rel, abs_path in paths]
+        return [(rel, None, None) for rel in paths]
     items: list[Item] = []
-    for n, (rel, abs_path) in enumerate(paths):
-        stamp = stamps[n] if stamps is not None else file_stamp(abs_path)
+    for n, rel in enumerate(paths):
+        stamp = stamps[n] if stamps is not None else file_stamp(note_file(root, rel))
         hit = cached.get(rel)
         note = hit[2] if hit is not None and stamp is not None and (hit[0], hit[1]) == stamp else None
-        items.append((rel, abs_path, stamp, note))
+        items.append((rel, stamp, note))
     return items
 
 
-def notes_of(items: list[Item], config, fresh: dict[str, Entry], pool: ParsePool | None = None) -> Iterator[Note]:
+def notes_of(
+    root: Path, items: list[Item], config, fresh: dict[str, Entry], pool: ParsePool | None = None
+) -> Iterator[Note]:
     """The note of each item, in order: the cached one, else read and parsed (by the pool's
     workers when there are enough to parse; they start at once, so the caller can file
     what it knows meanwhile). Every note is recorded in `fresh` (the next cache)."""
-    misses = [(rel, abs_path) for rel, abs_path, _, note in items if note is None]
-    parsed = pool.parse(misses, config) if pool is not None and len(misses) >= MIN_NOTES else None
-    return _notes_of(items, config, fresh, parsed)
+    misses = [rel for rel, _, note in items if note is None]
+    parsed = pool.parse(root, misses, config) if pool is not None and len(misses) >= MIN_NOTES else None
+    return _notes_of(root, items, config, fresh, parsed)
 
 
 def _notes_of(
-    items: list[Item], config, fresh: dict[str, Entry], parsed: Iterator[tuple[tuple[int, int] | None, Note]] | None
+    root: Path,
+    items: list[Item],
+    config,
+    fresh: dict[str, Entry],
+    parsed: Iterator[tuple[tuple[int, int] | None, Note]] | None,
 ) -> Iterator[Note]:
-    for rel, abs_path, stamp, note in items:
+    for rel, stamp, note in items:
         if note is None:  # read now: stamped just before
             if parsed is not None:
                 stamp, note = next(parsed)
                 note.path = rel  # the listing's string, which the vault's tables hold: not a copy of it
             else:
-                stamp = file_stamp(abs_path)
-                note = note_from_file(rel, abs_path, config)
+                path = note_file(root, rel)
+                stamp = file_stamp(path)
+                note = note_from_file(rel, path, config)
         if stamp is not None and not any(p.code == "unreadable-file" for p in note.problems):
             fresh[rel] = (stamp[0], stamp[1], note)
         yield note
@@ -286,10 +294,10 @@ def build_vault(
     with bulk_load():
         cached, tables = load_with_tables(root, config.limits) if use_cache else ({}, None)
         attachments: set[str] = set()
-        items = stat_notes(walk_notes(root, config, attachments), cached)
+        items = stat_notes(root, walk_notes(root, config, attachments), cached)
         if tables is not None:
             restore_tables(vault, tables, items)
-        for note in notes_of(items, config, fresh, pool):
+        for note in notes_of(root, items, config, fresh, pool):
             if vault.notes.get(note.path) is not note:
                 vault.put(note)
         vault.set_attachments(attachments)

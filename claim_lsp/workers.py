@@ -25,7 +25,7 @@ from .checks import check_note
 from .index import Vault
 from .model import Note, Problem, shared
 from .parse import SHARED_HEADING, Limits
-from .scan import file_stamp, note_from_text, read_text
+from .scan import file_stamp, note_file, note_from_text, read_text
 from .schema import Config
 
 log = logging.getLogger(__name__)
@@ -51,10 +51,14 @@ def detach() -> None:
     os.close(devnull)
 
 
-def _parse_chunk(task: tuple[list[tuple[str, str | Path]], int, Limits]) -> list[tuple[tuple[int, int] | None, Note]]:
-    """(stamp, note) of each file: stamped just before it is read (see cache.file_stamp)."""
-    items, max_file_bytes, limits = task
-    return [(file_stamp(path), note_from_text(rel, read_text(path, max_file_bytes), limits)) for rel, path in items]
+def _parse_chunk(task: tuple[Path, list[str], int, Limits]) -> list[tuple[tuple[int, int] | None, Note]]:
+    """(stamp, note) of each note: stamped just before it is read (see cache.file_stamp)."""
+    root, rels, max_file_bytes, limits = task
+    return [_parse_one(rel, note_file(root, rel), max_file_bytes, limits) for rel in rels]
+
+
+def _parse_one(rel: str, path: str, max_file_bytes: int, limits: Limits) -> tuple[tuple[int, int] | None, Note]:
+    return file_stamp(path), note_from_text(rel, read_text(path, max_file_bytes), limits)
 
 
 def _shared_strings(
@@ -77,8 +81,9 @@ def _shared_strings(
         yield stamp, note
 
 
-def _stat_chunk(paths: list[str | Path]) -> list[tuple[int, int] | None]:
-    return [file_stamp(path) for path in paths]
+def _stat_chunk(task: tuple[Path, list[str]]) -> list[tuple[int, int] | None]:
+    root, rels = task
+    return [file_stamp(note_file(root, rel)) for rel in rels]
 
 
 class ParsePool:
@@ -101,23 +106,21 @@ class ParsePool:
             log.warning("no worker processes (%s); notes are parsed in-process", exc)
             return None
 
-    def parse(
-        self, items: list[tuple[str, str | Path]], config: Config
-    ) -> Iterator[tuple[tuple[int, int] | None, Note]]:
-        """(stamp, note) of each item, in order, read and parsed by the workers, who start
-        on them now."""
+    def parse(self, root: Path, rels: list[str], config: Config) -> Iterator[tuple[tuple[int, int] | None, Note]]:
+        """(stamp, note) of each note (vault-relative paths), in order, read and parsed by the
+        workers, who start on them now."""
         if self._pool is None:
             self._pool = self._fork()
-        tasks = [(items[i : i + CHUNK], config.max_file_bytes, config.limits) for i in range(0, len(items), CHUNK)]
+        tasks = [(root, rels[i : i + CHUNK], config.max_file_bytes, config.limits) for i in range(0, len(rels), CHUNK)]
         return _shared_strings(itertools.chain.from_iterable(self._pool.imap(_parse_chunk, tasks)))
 
-    def stamps(self, paths: list[str | Path]) -> Callable[[], list[tuple[int, int] | None]]:
-        """Start stamping the files (cache.file_stamp) in the workers, in parallel with
+    def stamps(self, root: Path, rels: list[str]) -> Callable[[], list[tuple[int, int] | None]]:
+        """Start stamping the notes' files (cache.file_stamp) in the workers, in parallel with
         whatever this process does meanwhile; the returned function waits for the list."""
         if self._pool is None:
             self._pool = self._fork()
-        size = max(1000, len(paths) // (self.workers * 4))
-        pending = self._pool.map_async(_stat_chunk, [paths[i : i + size] for i in range(0, len(paths), size)])
+        size = max(1000, len(rels) // (self.workers * 4))
+        pending = self._pool.map_async(_stat_chunk, [(root, rels[i : i + size]) for i in range(0, len(rels), size)])
         return lambda: [stamp for part in pending.get() for stamp in part]
 
     def _fork(self):

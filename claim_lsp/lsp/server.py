@@ -226,7 +226,7 @@ class ClaimLanguageServer(LanguageServer):
                 stamping = None
                 if self.pool is not None and len(paths) >= MIN_NOTES and cache.cache_file(root).exists():
                     # the files are stamped in the workers while this process reads the cache
-                    stamping = self.pool.stamps([p for _, p in paths])
+                    stamping = self.pool.stamps(root, paths)
                 cached, tables = await loading
                 vault.set_attachments(attachments)
                 total = len(paths)
@@ -234,8 +234,8 @@ class ClaimLanguageServer(LanguageServer):
                     "%s: %d notes listed, %d cached, in %.2f s", root, total, len(cached), time.perf_counter() - began
                 )
                 stamps = await loop.run_in_executor(None, stamping) if stamping is not None and cached else None
-                items = await loop.run_in_executor(None, cache.stat_notes, paths, cached, stamps)
-                reader = cache.notes_of(items, config, fresh, self.pool)  # the workers start now
+                items = await loop.run_in_executor(None, cache.stat_notes, root, paths, cached, stamps)
+                reader = cache.notes_of(root, items, config, fresh, self.pool)  # the workers start now
                 # what is known at once is filed first: the notes unchanged since the cache
                 # (with the tables built from them, when saved), and the titles of the rest;
                 # completion and link checks work before a single note is read
@@ -245,10 +245,10 @@ class ClaimLanguageServer(LanguageServer):
                 for start in range(0, len(items), FILE_BATCH):
                     batch = items[start : start + FILE_BATCH]
                     # (a changed note keeps its old version meanwhile)
-                    vault.put_placeholders([rel for rel, _, _, note in batch if note is None])
+                    vault.put_placeholders([rel for rel, _, note in batch if note is None])
                     if tables is None:
                         open_now = self.state.open_in(vault)  # (documents may have opened meanwhile)
-                        for rel, _, _, note in batch:
+                        for rel, _, note in batch:
                             if note is not None and rel not in open_now:
                                 vault.put(note)
                     await asyncio.sleep(0)  # requests are answered meanwhile
@@ -258,11 +258,11 @@ class ClaimLanguageServer(LanguageServer):
                     "%s: titles filed at %.2f s (%d notes from the cache)",
                     root,
                     time.perf_counter() - began,
-                    len(items) - sum(1 for item in items if item[3] is None),
+                    len(items) - sum(1 for item in items if item[2] is None),
                 )
                 self.refresh_all_open()
                 done = 0
-                misses = [i for i, item in enumerate(items) if item[3] is None]
+                misses = [i for i, item in enumerate(items) if item[2] is None]
                 if tables is not None and not misses and len(items) == len(cached):
                     fresh = cached  # nothing changed since the cache: nothing to read or save
                     done = total

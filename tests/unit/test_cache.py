@@ -23,8 +23,8 @@ def index(root, config=None):
     config = config or Config()
     cached, _ = cache.load_with_tables(root, config.limits)
     fresh: dict = {}
-    items = cache.stat_notes(walk_notes(root, config), cached)
-    notes = {n.path: n for n in cache.notes_of(items, config, fresh)}
+    items = cache.stat_notes(root, walk_notes(root, config), cached)
+    notes = {n.path: n for n in cache.notes_of(root, items, config, fresh)}
     return cached, fresh, notes
 
 

@@ -451,8 +451,8 @@ def test_file_deleted_between_listing_and_reading(tmp_path, monkeypatch):
 
 def test_file_replaced_by_a_folder_between_listing_and_reading(tmp_path):
     root = make(tmp_path, {"n.md": "# n"})
-    [(rel, found)] = list(walk_notes(root, Config()))
-    path = Path(found)
+    [rel] = list(walk_notes(root, Config()))
+    path = root / rel
     path.unlink()
     path.mkdir()
     note = note_from_file(rel, path, Config())

@@ -77,7 +77,7 @@ class WorkspaceMachine(RuleBasedStateMachine):
         self.ws = Workspace()
         vault = self.ws.add_vault(self.root, self.config)
         for note in notes_of(
-            stat_notes(walk_notes(self.root, self.config), {}), self.config, {}
+            self.root, stat_notes(self.root, walk_notes(self.root, self.config), {}), self.config, {}
         ):  # as the server indexes
             vault.put(note)
         self.vault = vault

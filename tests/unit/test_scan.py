@@ -114,7 +114,7 @@ def test_utf16_file_parses(tmp_path):
 
 
 def rel_paths(root: Path, config: Config | None = None) -> list[str]:
-    return [rel for rel, _ in walk_notes(root, config or Config())]
+    return list(walk_notes(root, config or Config()))
 
 
 def test_walk_skips_hidden_folders_node_modules_and_non_notes(tmp_path):

@@ -59,13 +59,13 @@ def test_a_vault_parsed_by_workers_equals_one_parsed_in_process(root, monkeypatc
 
 
 def test_stamps_taken_by_workers_are_the_files_stamps(root):
-    paths = [path for _, path in walk_notes(root, Config())]
+    rels = list(walk_notes(root, Config()))
     pool = workers.ParsePool(2)
     try:
-        got = pool.stamps(paths)()
+        got = pool.stamps(root, rels)()
     finally:
         pool.close()
-    assert got == [file_stamp(p) for p in paths]
+    assert got == [file_stamp(root / rel) for rel in rels]
 
 
 def test_checks_in_workers_give_the_same_problems_in_the_same_order(root, monkeypatch):
@@ -111,12 +111,12 @@ def test_notes_parsed_by_workers_hold_the_listing_s_path_and_the_interned_title(
     from claim_lsp.index import Vault
 
     monkeypatch.setattr(cache, "MIN_NOTES", 1)
-    items = cache.stat_notes(walk_notes(root, Config()), {})
+    items = cache.stat_notes(root, walk_notes(root, Config()), {})
     vault = Vault(root, Config())
     vault.put_placeholders([rel for rel, *_ in items])
     pool = workers.ParsePool(2)
     try:
-        for (rel, *_), note in zip(items, cache.notes_of(items, Config(), {}, pool)):
+        for (rel, *_), note in zip(items, cache.notes_of(root, items, Config(), {}, pool)):
             assert note.path is rel and note.title is vault.notes[rel].title
     finally:
         pool.close()
