@@ -29,6 +29,7 @@ from . import __version__
 from .index import Vault
 from .model import Note
 from .parse import Limits
+from .rank import TitleRanker
 from .scan import file_stamp, note_file, note_from_file, walk_notes
 from .schema import Config, load_config
 from .workers import MIN_NOTES, ParsePool, detach
@@ -128,7 +129,8 @@ def load_with_tables(root: Path, limits: Limits) -> tuple[dict[str, Entry], tupl
 def _tables_match(tables, entries: dict[str, Entry]) -> bool:
     """Do the saved tables hold exactly the saved notes, and only name paths among them?"""
     try:
-        notes, by_stem, by_alias, inbound, _ranker = tables
+        notes, by_stem, by_alias, inbound, ranker = tables
+        TitleRanker.check_snapshot(ranker)
         if not isinstance(notes, dict) or notes.keys() != entries.keys():
             return False
         if any(notes[rel] is not entry[2] for rel, entry in entries.items()):

@@ -72,10 +72,10 @@ class TitleRanker:
         self._alive: list[bool] = []
         self._by_path: dict[str, int | list[int]] = {}  # note -> its entries' ids (title, aliases)
         self._live = 0
-        self._postings: dict[str, list[int]] = {}
+        self._postings: dict[str, array] = {}  # word -> ids of the entries holding it, ascending
         self._vocab: list[str] = []
         self._sorted_norms: list[str] = []  # normalised titles of the word index, sorted
-        self._sorted_ids: list[int] = []  # their entry ids
+        self._sorted_ids: array = array("i")  # their entry ids
         self._norms: tuple[list[Entry], list[str]] = ([], [])
         self._norms_key = -1
         self._indexed = 0  # entries [0, _indexed) are in the word index; the rest is overlay
@@ -152,23 +152,26 @@ class TitleRanker:
     )
 
     def snapshot(self) -> tuple:
-        """Everything the ranker built, as plain values (the word index included). Entry
-        ids go as arrays: unpickled from lists, each of 1.5 million ids at 100,000 notes
-        would be an int object of its own (~40 MB); restored, they share one per entry."""
+        """Everything the ranker built, as plain values (the word index included; its entry
+        ids are arrays)."""
         self._maybe_rebuild()
-        state = dict(zip(self._STATE, (getattr(self, name) for name in self._STATE)))
-        state["_postings"] = {w: array("i", ids) for w, ids in self._postings.items()}
-        state["_sorted_ids"] = array("i", self._sorted_ids)
-        return tuple(state[name] for name in self._STATE)
+        return tuple(getattr(self, name) for name in self._STATE)
+
+    @classmethod
+    def check_snapshot(cls, state: tuple) -> dict:
+        """The snapshot's values by name; ValueError if it is not one (of this version), or
+        if its word index names entries it does not hold."""
+        if not isinstance(state, tuple) or len(state) != len(cls._STATE):
+            raise ValueError("not a ranker snapshot")
+        values = dict(zip(cls._STATE, state))
+        count = len(values["_entries"])
+        for ids in (values["_sorted_ids"], *values["_postings"].values()):
+            if not isinstance(ids, array) or (ids and (min(ids) < 0 or max(ids) >= count)):
+                raise ValueError("not a ranker snapshot")
+        return values
 
     def restore(self, state: tuple) -> None:
-        if len(state) != len(self._STATE):
-            raise ValueError("not a ranker snapshot")
-        values = dict(zip(self._STATE, state))
-        ints = list(range(len(values["_entries"])))
-        lookup = ints.__getitem__
-        values["_postings"] = {w: list(map(lookup, ids)) for w, ids in values["_postings"].items()}
-        values["_sorted_ids"] = list(map(lookup, values["_sorted_ids"]))
+        values = self.check_snapshot(state)
         for name, value in values.items():
             setattr(self, name, value)
         self.generation += 1
@@ -197,18 +200,23 @@ class TitleRanker:
         self._entries = entries
         self._alive = [True] * len(entries)
         by_path: dict[str, int | list[int]] = {}
-        postings: dict[str, list[int]] = {}
+        # ids as arrays of C ints: in lists, 1.5 million of them at 100,000 notes took ~15 MB
+        postings: dict[str, array] = {}
         for i, e in enumerate(entries):
             _file_id(by_path, e.path, i)
             for w in set(e.norm.split()):
-                postings.setdefault(w, []).append(i)
+                found = postings.get(w)
+                if found is None:
+                    postings[w] = array("i", (i,))
+                else:
+                    found.append(i)
         self._by_path = by_path
         self._live = len(entries)
         self._postings = postings
         self._vocab = sorted(postings)
         by_norm = sorted(range(len(entries)), key=lambda i: entries[i].norm)
         self._sorted_norms = [entries[i].norm for i in by_norm]
-        self._sorted_ids = by_norm
+        self._sorted_ids = array("i", by_norm)
         self._indexed = len(entries)
         self._dead_in_index = 0
 

@@ -8,6 +8,7 @@ import pickle
 import pytest
 
 from claim_lsp import cache
+from claim_lsp.rank import TitleRanker
 from claim_lsp.scan import walk_notes
 from claim_lsp.schema import Config
 from tests.helpers import SMALL_VAULT, write_vault
@@ -186,3 +187,22 @@ def test_tables_are_saved_with_an_open_note_that_names_and_links_as_its_file(tmp
             cache.save(root, config.limits, fresh, saved)
             entries, tables = cache.load_with_tables(root, config.limits)
             assert tables is not None and tables[0][rel] is entries[rel][2]
+
+
+def test_a_word_index_naming_entries_it_does_not_hold_is_not_trusted(tmp_path, caplog):
+    from array import array
+
+    root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
+    cache.build_vault(root, Config(), use_cache=True)
+    entries, saved = cache.load_with_tables(root, Config().limits)
+    notes, by_stem, by_alias, inbound, ranker = saved
+    ranker = list(ranker)
+    postings = ranker[TitleRanker._STATE.index("_postings")]
+    word = next(iter(postings))
+    postings[word] = array("i", [*postings[word], 10_000])  # no such entry
+    cache.save(root, Config().limits, entries, lambda: (notes, by_stem, by_alias, inbound, tuple(ranker)))
+    entries, saved = cache.load_with_tables(root, Config().limits)
+    assert saved is None and entries  # the notes are used, the tables rebuilt
+    assert "do not match" in caplog.text
+    rebuilt = cache.build_vault(root, Config(), use_cache=True)
+    assert [r.entry.path for r in rebuilt.ranker.rank(word)]
