@@ -952,7 +952,7 @@ def render(notes: int, vault: Path, meta: dict, figs: Figures, args, load_before
             # the targets are p95 for latencies, a single figure otherwise: judge the median there
             judged = p95 if fig.unit == "ms" else med
             ratio = judged / target
-            verdict = "meets" if ratio <= 1 else f"**{ratio:.2f}× over**" if ratio < 2 else f"**{ratio:.1f}× over**"
+            verdict = "meets" if ratio < 1 else f"**{ratio:.2f}× over**" if ratio < 2 else f"**{ratio:.1f}× over**"
         if fig.failures:
             extra = "; ".join(filter(None, [extra, f"{len(fig.failures)} failure(s): " + "; ".join(fig.failures)]))
         note = "; ".join(filter(None, [verdict, extra]))
