@@ -238,7 +238,7 @@ class ClaimLanguageServer(LanguageServer):
                 reader = cache.notes_of(root, items, config, fresh, self.pool)  # the workers start now
                 # what is known at once is filed first: the notes unchanged since the cache
                 # (with the tables built from them, when saved), and the titles of the rest;
-                # completion and link checks work before a single note is read
+                # completion works before a single note is read (link checks wait: Vault.indexed)
                 if tables is not None:
                     cache.restore_tables(vault, tables, items)
                     self.state.refile_open(vault)  # the editor's text over the saved notes
