@@ -261,7 +261,10 @@ def _notes_of(
     for rel, stamp, note in items:
         if note is None:  # read now: stamped just before
             if parsed is not None:
-                stamp, note = next(parsed)
+                found = next(parsed, None)
+                if found is None:
+                    return  # the workers were stopped (the server is leaving)
+                stamp, note = found
                 note.path = rel  # the listing's string, which the vault's tables hold: not a copy of it
             else:
                 path = note_file(root, rel)

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 MIN_NOTES = 1000  # fewer notes to parse than this: workers cost more than they save
 CHUNK = 100  # notes a worker parses per task
+WAIT = 0.1  # seconds between looks at whether the pool was terminated, while waiting for it
 
 
 def worker_count() -> int:
@@ -112,16 +113,37 @@ class ParsePool:
         if self._pool is None:
             self._pool = self._fork()
         tasks = [(root, rels[i : i + CHUNK], config.max_file_bytes, config.limits) for i in range(0, len(rels), CHUNK)]
-        return _shared_strings(itertools.chain.from_iterable(self._pool.imap(_parse_chunk, tasks)))
+        results = self._pool.imap(_parse_chunk, tasks)
+        return _shared_strings(itertools.chain.from_iterable(self._while_alive(results.next, len(tasks))))
 
-    def stamps(self, root: Path, rels: list[str]) -> Callable[[], list[tuple[int, int] | None]]:
+    def _while_alive(self, next_result: Callable, count: int) -> Iterator:
+        """The count results, as they come; ends early if the pool is terminated meanwhile
+        (a thread waiting for a terminated pool's results would wait for ever, and keep the
+        server from exiting when the client leaves during indexing)."""
+        for _ in range(count):
+            while True:
+                try:
+                    yield next_result(timeout=WAIT)
+                    break
+                except multiprocessing.TimeoutError:
+                    if self._pool is None:
+                        return
+
+    def stamps(self, root: Path, rels: list[str]) -> Callable[[], list[tuple[int, int] | None] | None]:
         """Start stamping the notes' files (cache.file_stamp) in the workers, in parallel with
-        whatever this process does meanwhile; the returned function waits for the list."""
+        whatever this process does meanwhile; the returned function waits for the list (None
+        if the pool is terminated meanwhile)."""
         if self._pool is None:
             self._pool = self._fork()
         size = max(1000, len(rels) // (self.workers * 4))
         pending = self._pool.map_async(_stat_chunk, [(root, rels[i : i + size]) for i in range(0, len(rels), size)])
-        return lambda: [stamp for part in pending.get() for stamp in part]
+
+        def wait() -> list[tuple[int, int] | None] | None:
+            for parts in self._while_alive(pending.get, 1):
+                return [stamp for part in parts for stamp in part]
+            return None  # (terminated meanwhile)
+
+        return wait
 
     def _fork(self):
         return multiprocessing.get_context("fork").Pool(self.workers, initializer=detach)

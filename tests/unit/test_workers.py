@@ -120,3 +120,33 @@ def test_notes_parsed_by_workers_hold_the_listing_s_path_and_the_interned_title(
             assert note.path is rel and note.title is vault.notes[rel].title
     finally:
         pool.close()
+
+
+def _never_done(task):  # a worker busy for longer than any test
+    import time
+
+    time.sleep(60)
+
+
+def test_a_wait_for_results_ends_when_the_pool_is_terminated(root, monkeypatch):
+    """The server terminates its workers when the client leaves during indexing; a thread
+    reading their results must then stop waiting, or the server never exits."""
+    import threading
+
+    monkeypatch.setattr(workers, "_parse_chunk", _never_done)  # (the workers are forked after this)
+    monkeypatch.setattr(workers, "_stat_chunk", _never_done)
+    pool = workers.ParsePool(2, lazy=True)
+    results = pool.parse(root, list(walk_notes(root, Config())), Config())
+    stamps = pool.stamps(root, list(walk_notes(root, Config())))
+    got: list = []
+    readers = [
+        threading.Thread(target=lambda: got.append(list(results)), daemon=True),
+        threading.Thread(target=lambda: got.append(stamps()), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    pool.terminate()
+    for reader in readers:
+        reader.join(timeout=10)
+    assert not any(reader.is_alive() for reader in readers)
+    assert sorted(got, key=repr) == [None, []]  # no notes, no stamps: the pool is gone
