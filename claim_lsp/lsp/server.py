@@ -417,9 +417,12 @@ class ClaimLanguageServer(LanguageServer):
         except Exception:
             log.exception("refresh request failed")
 
-    def request_pull_refresh(self) -> None:
+    def can_refresh_pulled_diagnostics(self) -> bool:
         ws = self.client_capabilities.workspace
-        if ws is not None and ws.diagnostics is not None and ws.diagnostics.refresh_support:
+        return bool(ws is not None and ws.diagnostics is not None and ws.diagnostics.refresh_support)
+
+    def request_pull_refresh(self) -> None:
+        if self.can_refresh_pulled_diagnostics():
             try:
                 self.workspace_diagnostic_refresh(None)
             except Exception:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -186,21 +187,29 @@ async def early_client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
-async def test_links_are_checked_once_every_note_is_read(early_client: LanguageClient, tmp_path):
+@pytest.mark.parametrize("profile", ["neovim@0.7.0", "neovim@0.11.0"], ids=["pushed", "pulled, no refresh"])
+async def test_links_are_checked_once_every_note_is_read(early_client: LanguageClient, tmp_path, profile):
     """A note opened while a large vault is still being read: a link to an alias of a note
     not read yet must not be reported broken meanwhile (its alias is not known yet), and
-    the links are checked once indexing ends."""
+    the links are checked once indexing ends: pushed again then, or, for a client that
+    pulls and cannot be asked to pull again, in the answer to its first pull."""
     files = {f"bulk/note {i}.md": f"# note {i}\n\n[[note {i + 1}]]\n" for i in range(3000)}
     files["zz/aliased.md"] = "---\naliases: [the nickname]\n---\n# aliased\n"  # listed last
     files["opener.md"] = "# opener\n\n[[the nickname]] and [[no such note]]\n"
     vault = write_vault(tmp_path / "vault", files)
     await early_client.initialize_session(
         lsp.InitializeParams(
-            capabilities=client_capabilities("neovim@0.7.0"),
+            capabilities=client_capabilities(profile),
             workspace_folders=[lsp.WorkspaceFolder(uri=vault.as_uri(), name="vault")],
         )
     )
     uri = open_doc(early_client, vault / "opener.md")  # at once: indexing has just begun
+    if profile == "neovim@0.11.0":
+        report = await early_client.text_document_diagnostic_async(
+            lsp.DocumentDiagnosticParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+        )
+        assert [(d.code, d.data["target"]) for d in report.items] == [("broken-link", "no such note")]
+        return
     published: list[list[str]] = []
     indexed = False
     while not (indexed and published and "broken-link" in published[-1]):
