@@ -95,28 +95,23 @@ class TitleRanker:
         return None
 
     def add(self, text: str, path: str, alias: bool = False) -> None:
-        if self._find(text, path, alias) is not None:
-            return
-        norm = normalize(text)
-        if norm == text:
-            norm = text  # one string, not two
-        _file_id(self._by_path, path, len(self._entries))
-        self._entries.append(Entry(text, path, norm, alias))
-        self._alive.append(True)
-        self._live += 1
-        self.generation += 1
+        if self._find(text, path, alias) is None:
+            self._append([(text, path)], alias)
 
     def add_titles(self, titles: list[tuple[str, str]]) -> None:
         """add() for many (title, path) of notes that have no entry yet, at once."""
+        self._append(titles, False)
+
+    def _append(self, items: list[tuple[str, str]], alias: bool) -> None:
         entries, by_path = self._entries, self._by_path
-        for text, path in titles:
+        for text, path in items:
             norm = normalize(text)
             if norm == text:
-                norm = text
+                norm = text  # one string, not two
             _file_id(by_path, path, len(entries))
-            entries.append(Entry(text, path, norm))
-        self._alive += [True] * len(titles)
-        self._live += len(titles)
+            entries.append(Entry(text, path, norm, alias))
+        self._alive += [True] * len(items)
+        self._live += len(items)
         self.generation += 1
 
     def remove(self, text: str, path: str, alias: bool = False) -> None:
