@@ -34,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"claim-lsp {__version__}")
     parser.add_argument("--log-file", help="write the log to this file (default: stderr)")
-    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument(
+        "--log-level", default="WARNING", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )  # (any case: editors' settings often write "info")
     parser.add_argument(
         "--stdio", action="store_true", help="serve on stdio (the default; accepted because clients pass it)"
     )

@@ -74,6 +74,13 @@ def test_single_file_is_checked_against_its_vault(tmp_path):
     assert not any(i["code"] == "broken-link" and i["data"]["target"] == SPEC for i in items)
 
 
+def test_log_level_in_any_case(tmp_path):
+    write_vault(tmp_path / "v", {"a.md": "# a\n"})
+    for level in ("info", "Debug", "WARNING"):
+        assert run("--log-level", level, "check", str(tmp_path / "v")).returncode == 0, level
+    assert run("--log-level", "loud", "check", str(tmp_path / "v")).returncode == 2
+
+
 def test_bad_usage_exits_two(tmp_path):
     assert run("check", str(tmp_path / "missing")).returncode == 2
     assert run("check", str(tmp_path), "--select", "no-such-code").returncode == 2
