@@ -160,6 +160,9 @@ def unpack_headings(data: tuple) -> list[Heading]:
 KEY_FIELDS = 3  # key, line, width of the key as written (quotes included); it starts at column 0
 
 
+_ABSENT = object()
+
+
 class Fields(Mapping[str, Any]):
     """A note's frontmatter mapping, read-only: the keys as one tuple shared by every note
     that has the same keys in the same order, the values as another (a dict a note cost
@@ -176,11 +179,10 @@ class Fields(Mapping[str, Any]):
         return cls(shared(tuple(data)), tuple(data.values()))
 
     def __getitem__(self, key: str) -> Any:
-        keys = self._keys
-        for i in range(len(keys)):
-            if keys[i] == key:
-                return self._values[i]
-        raise KeyError(key)
+        value = self.get(key, _ABSENT)
+        if value is _ABSENT:
+            raise KeyError(key)
+        return value
 
     def get(self, key: str, default: Any = None) -> Any:
         keys = self._keys
