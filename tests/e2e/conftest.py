@@ -103,12 +103,21 @@ def change_doc(client: LanguageClient, uri: str, text: str, version: int) -> Non
     )
 
 
+def next_notification(client: LanguageClient, method: str) -> asyncio.Future:
+    """The next notification of method, waited for from now on. (`client.wait_for_notification`
+    is a coroutine: it starts waiting only once it first runs, and a notification the event loop
+    handles before that is missed — a publish arriving just after a check was waited for 15 s.)"""
+    return asyncio.wrap_future(client.protocol.wait_for_notification(method))
+
+
 async def wait_diagnostics(client: LanguageClient, uri: str, check=lambda d: True, tries: int = 200) -> list:
     """Wait for a publishDiagnostics for uri that satisfies check."""
     for _ in range(tries):
+        published = next_notification(client, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         if uri in client.diagnostics and check(client.diagnostics[uri]):
+            published.cancel()
             return list(client.diagnostics[uri])
-        await asyncio.wait_for(client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), timeout=15)
+        await asyncio.wait_for(published, timeout=15)
     raise AssertionError(f"no matching diagnostics for {uri}: {client.diagnostics.get(uri)}")
 
 
