@@ -16,7 +16,7 @@ import math
 import re
 import unicodedata
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -33,6 +33,8 @@ FALLBACK_BELOW = 5  # fewer answers than this: a typo-tolerant pass over every t
 MAX_FIXED_QUERY = 24  # longer queries are not tried with typos undone (few titles hold them)
 TYPO_PENALTY = 8  # a title placed by the query with a typo undone: 100 -> 92, 93 -> 85
 STRONG_TIERED = 500  # more strong candidates than this: only the best placed are scored
+SCAN_OVERLAY = 2000  # a larger overlay (titles filed in bulk, not indexed yet) is searched as one text
+SCANNED_STARTS = 2000  # of its titles starting with a query, how many are taken
 
 
 def normalize(text: str) -> str:
@@ -41,6 +43,30 @@ def normalize(text: str) -> str:
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(filter(None, _SPLIT.split(text)))
+
+
+# _SPLIT's punctuation, for bytes.translate (whitespace is left to str.split, which splits
+# where _SPLIT's \s does)
+_PUNCT = b"-_/.,;:!?()[]{}\"'`*+=|\\<>~^&%$#@"
+_PUNCT_TO_SPACE = bytes.maketrans(_PUNCT, b" " * len(_PUNCT))
+
+
+def normalize_many(texts: list[str]) -> list[str]:
+    """[normalize(t) for t in texts], the ASCII ones (most titles) lower-cased and stripped
+    of punctuation in one pass over their joined bytes: ~0.13 s instead of ~0.32 s for
+    100,000 titles."""
+    out = [""] * len(texts)
+    plain = []
+    for i, t in enumerate(texts):
+        if t.isascii() and "\n" not in t:
+            plain.append(i)
+        else:
+            out[i] = normalize(t)
+    if plain:
+        joined = "\n".join([texts[i] for i in plain]).encode().lower().translate(_PUNCT_TO_SPACE).decode()
+        for i, line in zip(plain, joined.split("\n")):
+            out[i] = " ".join(line.split())
+    return out
 
 
 @dataclass(slots=True)
@@ -84,6 +110,12 @@ class TitleRanker:
         self.generation = 0  # bumped on every add and remove: lets callers cache answers
         self._popular: list[Entry] = []
         self._popular_key: tuple = ()
+        # while True, queries search the overlay (one text of its titles) rather than fold it
+        # into the word index: set while a vault's titles are filed in batches, so that a query
+        # between two batches does not rebuild the index (at 100,000 notes, ~1 s of rebuilds)
+        self.deferred = False
+        self._scan: tuple[str, array] = ("", array("i"))
+        self._scan_key: tuple[int, int] = (-1, -1)
 
     # ---- maintenance -------------------------------------------------------------
     def _find(self, text: str, path: str, alias: bool) -> int | None:
@@ -104,8 +136,8 @@ class TitleRanker:
 
     def _append(self, items: list[tuple[str, str]], alias: bool) -> None:
         entries, by_path = self._entries, self._by_path
-        for text, path in items:
-            norm = normalize(text)
+        norms = normalize_many([text for text, _ in items])
+        for (text, path), norm in zip(items, norms):
             if norm == text:
                 norm = text  # one string, not two
             _file_id(by_path, path, len(entries))
@@ -173,12 +205,16 @@ class TitleRanker:
 
     def prepare(self) -> None:
         """Build the word index now rather than at the first query (before forking workers
-        that would each build their own)."""
+        that would each build their own; after a bulk filing, see `deferred`)."""
+        self.deferred = False
         self._maybe_rebuild()
 
-    def _maybe_rebuild(self) -> None:
+    def _maybe_rebuild(self, deferrable: bool = False) -> None:
         """Fold the overlay into the word index once it has grown. Done at query time, so a
-        bulk load of 100,000 notes builds the index once, not every few hundred notes."""
+        bulk load of 100,000 notes builds the index once, not every few hundred notes;
+        queries (deferrable) leave it to `prepare` while `deferred`."""
+        if deferrable and self.deferred:
+            return
         overlay = len(self._entries) - self._indexed
         if (
             overlay > OVERLAY_LIMIT
@@ -214,6 +250,7 @@ class TitleRanker:
         self._sorted_ids = array("i", by_norm)
         self._indexed = len(entries)
         self._dead_in_index = 0
+        self._scan, self._scan_key = ("", array("i")), (-1, -1)  # (the overlay's text: ~10 MB at 100,000 titles)
 
     def __len__(self) -> int:
         return self._live
@@ -230,6 +267,59 @@ class TitleRanker:
         return self._norms
 
     # ---- candidates ----------------------------------------------------------------
+    def _overlay_text(self) -> tuple[str, array]:
+        """The overlay's normalised titles as one text, a line each, every word after a
+        space ("\\n title words\\n title words"), and where each line starts (kept until an
+        entry is added or the index rebuilt)."""
+        key = (self._indexed, len(self._entries))
+        if self._scan_key != key:
+            norms = [e.norm for e in itertools.islice(self._entries, self._indexed, None)]
+            starts = array("i", itertools.accumulate((len(n) + 2 for n in norms), initial=1))
+            self._scan = ("\n " + "\n ".join(norms) + "\n", starts)
+            self._scan_key = key
+        return self._scan
+
+    def _overlay_matching(self, text: str, word_start: bool, first: int, more_than: int = 0) -> tuple[list[int], int]:
+        """Ids of the live overlay entries whose normalised title starts with text, or (when
+        word_start) has a word starting with it, ascending, and how many they are. When they
+        are more than both first and more_than, only the first `first` are listed and the
+        rest are counted in C (a common word's thousands of titles are not listed). A
+        substring search over the overlay's text (~6 ms for 100,000 titles) instead of a
+        test per title."""
+        blob, starts = self._overlay_text()
+        base, alive = self._indexed, self._alive
+        needle = (" " if word_start else "\n ") + text
+        out: list[int] = []
+        last = -1
+        at = blob.find(needle)
+        while at != -1:
+            i = base + bisect_right(starts, at + 1) - 1
+            if i != last and alive[i]:
+                out.append(i)
+                if len(out) == first:
+                    total = first + blob.count(needle, at + 1)  # (a title holding it twice counts twice)
+                    if total > more_than:
+                        return out, total
+            last = i
+            at = blob.find(needle, at + 1)
+        return out, len(out)
+
+    def _scans_overlay(self) -> bool:
+        return len(self._entries) - self._indexed > SCAN_OVERLAY
+
+    def _word_lists(self, prefix: str, budget: int) -> tuple[list, int]:
+        """Ascending id lists of the entries with a word starting with prefix, and how many
+        they are: the word index's postings and, for a large overlay, its matches (when they
+        are more than budget, only the first few are listed: enough for a word that is
+        common in every title typed, see _candidates)."""
+        lists: list = [self._postings[v] for v in self._prefix_words(prefix)]
+        size = sum(map(len, lists))
+        if self._scans_overlay():
+            found, count = self._overlay_matching(prefix, True, 3 * COMMON_WORD_IDS, budget - size)
+            lists.append(found)
+            size += count
+        return lists, size
+
     def _prefix_words(self, prefix: str) -> list[str]:
         lo = bisect_left(self._vocab, prefix)
         out = []
@@ -255,18 +345,18 @@ class TitleRanker:
         COMMON_WORD_IDS of its titles in tie-break order are taken."""
         hits: Counter[int] = Counter()
         per_word: list[tuple[int, list]] = []
+        budget = max(self._live // 4, 2000)
         for w in dict.fromkeys(words):
-            lists = [self._postings[v] for v in self._prefix_words(w)]
-            size = sum(map(len, lists))
+            lists, size = self._word_lists(w, budget)
             if fuzzy_words and size < 20:
                 lists += [self._postings[v] for v in self._near_words(w)]
                 # a typo in a typed prefix ("teh", "reputaiton"): the words starting with it
                 # undone (edit-distance scores rate a swap of two letters poorly)
+                # (not searched in a large overlay: a pass over its text for each)
                 for fixed in typo_fixes(w):
                     lists += [self._postings[v] for v in self._prefix_words(fixed)]
                 size = sum(map(len, lists))
             per_word.append((size, lists))
-        budget = max(self._indexed // 4, 2000)
         used = [pw for pw in per_word if pw[0] <= budget]
         if not used and per_word:
             size, lists = min(per_word, key=lambda pw: pw[0])
@@ -274,6 +364,8 @@ class TitleRanker:
             used = [(COMMON_WORD_IDS, [list(itertools.islice(heapq.merge(*lists), COMMON_WORD_IDS * 3))])]
         for _, lists in used:
             hits.update(set().union(*lists))
+        if self._scans_overlay():
+            return hits, len(used)  # (matched above)
         # the overlay is small: match it directly
         for i in range(self._indexed, len(self._entries)):
             if not self._alive[i]:
@@ -335,6 +427,8 @@ class TitleRanker:
         hi = bisect_left(norms, text[:-1] + chr(min(ord(text[-1]) + 1, 0x10FFFF)), lo) if text else len(norms)
         alive = self._alive
         out = [i for i in self._sorted_ids[lo:hi] if alive[i]]
+        if self._scans_overlay():
+            return out + self._overlay_matching(text, False, SCANNED_STARTS)[0]  # (the first ones)
         for i in range(self._indexed, len(self._entries)):
             if alive[i] and self._entries[i].norm.startswith(text):
                 out.append(i)
@@ -367,7 +461,7 @@ class TitleRanker:
 
     def rank(self, query: str, limit: int = 50, exclude: str | None = None) -> list[Ranked]:
         """Best matches for what was typed, best first."""
-        self._maybe_rebuild()
+        self._maybe_rebuild(deferrable=True)
         q = normalize(query)
         if not q:  # just `[[`: the most linked-to notes, kept until titles or links change
             key = (self.generation, limit + 1)
@@ -394,7 +488,8 @@ class TitleRanker:
         # titles that meet every typed word (as a prefix or a near spelling) are scored with
         # string tests only; the rest, with the word-by-word score, only if they are needed
         strong = [i for i, n in hits.items() if n >= need and self._alive[i]]
-        fixes = typo_fixes(q) if len(q) <= MAX_FIXED_QUERY else []
+        # (with a large overlay, each would cost a pass over its text: left until it is indexed)
+        fixes = typo_fixes(q) if len(q) <= MAX_FIXED_QUERY and not self._scans_overlay() else []
         if len(strong) > STRONG_TIERED:
             strong = self._best_placed(q, fixes, strong, limit)
         if len(strong) >= limit:

@@ -242,6 +242,9 @@ class ClaimLanguageServer(LanguageServer):
                 if tables is not None:
                     cache.restore_tables(vault, tables, items)
                     self.state.refile_open(vault)  # the editor's text over the saved notes
+                # completions between two batches search the titles filed so far as one text,
+                # rather than rebuild the word index each time; it is built once, below
+                vault.ranker.deferred = True
                 for start in range(0, len(items), FILE_BATCH):
                     batch = items[start : start + FILE_BATCH]
                     # (a changed note keeps its old version meanwhile)
@@ -254,6 +257,7 @@ class ClaimLanguageServer(LanguageServer):
                     await asyncio.sleep(0)  # requests are answered meanwhile
                     if vault not in self.state.vaults or self.shutting_down:
                         return
+                vault.ranker.prepare()
                 log.info(
                     "%s: titles filed at %.2f s (%d notes from the cache)",
                     root,
@@ -304,6 +308,7 @@ class ClaimLanguageServer(LanguageServer):
             self.log_client(f"claim-lsp: indexing {root} failed; see the server log", lsp.MessageType.Error)
         finally:
             vault.indexed = True  # (after a failure: links are checked against what was read)
+            vault.ranker.deferred = False
             self.indexing -= 1
             self._progress_end(token)
             if not self.indexing and self.pool is not None:

@@ -19,6 +19,7 @@ from claim_lsp.frontmatter import find_frontmatter, parse_frontmatter
 from claim_lsp.index import BROKEN, EMPTY, Vault
 from claim_lsp.model import Note, Span
 from claim_lsp.parse import parse_note
+from claim_lsp.rank import normalize, normalize_many
 from claim_lsp.text import astral_map, from_utf16, split_lines, to_utf16, utf16_len
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -214,3 +215,13 @@ def test_link_context_never_raises_and_stays_on_the_line(line, col):
     assert ctx.kind in ("title", "heading")
     if ctx.replace_close and ctx.end > cursor:
         assert line[ctx.end - 2 : ctx.end] == "]]"
+
+
+# ASCII controls and the separators' edge cases (\x1c-\x1f are whitespace to str.split and re's \s)
+TITLE_PIECES = st.sampled_from(list("aZ9 -_/.,;:!?()[]{}\"'`*+=|\\<>~^&%$#@\t\r\x0b\x0c\x1c\x1f\x7f\n") + ["É", "ß", "K", "ﬀ", "🚀"])
+
+
+@FAST
+@given(st.lists(st.lists(TITLE_PIECES, max_size=12).map("".join) | st.text(max_size=8), max_size=12))
+def test_normalize_many_is_normalize_of_each(texts):
+    assert normalize_many(texts) == [normalize(t) for t in texts]

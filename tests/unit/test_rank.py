@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claim_lsp.rank import OVERLAY_LIMIT, TitleRanker, normalize, typo_fixes
+from claim_lsp.rank import OVERLAY_LIMIT, SCAN_OVERLAY, TitleRanker, normalize, typo_fixes
 
 TITLES = [
     "AI alignment is a coordination problem not a technical problem",
@@ -239,3 +239,48 @@ def test_a_common_word_stands_aside_for_a_rarer_one():
     r = crowded()
     assert top(r, "the zebr") == ["zebra stripes confuse the flies"]
     assert top(r, "zebr the") == ["zebra stripes confuse the flies"]
+
+
+def test_titles_filed_in_bulk_are_found_before_the_index_is_built():
+    # (a vault's titles are filed in batches while the ranker is `deferred`: queries search
+    # them as one text instead of rebuilding the word index after every batch)
+    subjects = ["coordination", "markets", "prediction markets", "futarchy", "alignment", "healthcare AI"]
+    verbs = ["require", "undermine", "outperform", "depend on", "reshape"]
+    objects = ["trust", "capital formation", "collective intelligence", "regulators", "open source models"]
+    titles = [
+        f"{s} {v} {o} in case {i}" for i in range(25) for s in subjects for v in verbs for o in objects
+    ] + TITLES  # 3,760 titles: more than SCAN_OVERLAY
+    assert len(titles) > SCAN_OVERLAY
+    bulk = TitleRanker()
+    bulk.deferred = True
+    for start in range(0, len(titles), 1000):
+        bulk.add_titles([(t, f"n/{i}.md") for i, t in enumerate(titles) if start <= i < start + 1000])
+        assert bulk._indexed == 0  # not folded into the word index by the queries below
+        assert top(bulk, titles[start]) == [titles[start]]
+    indexed = TitleRanker()
+    indexed.add_titles([(t, f"n/{i}.md") for i, t in enumerate(titles)])
+    indexed.prepare()
+    for query, title in [
+        ("futarchy solves", "futarchy solves trustless joint ownership not just better decision-making"),
+        ("living capital", "living capital"),
+        ("joint ownership", "futarchy solves trustless joint ownership not just better decision-making"),
+        ("emigre cafe", "Émigré café crème brûlée 🚀 launch"),
+        ("healthcare AI reshape trust in case 17", "healthcare AI reshape trust in case 17"),
+        ("outperform regulators in case 3", "markets outperform regulators in case 3"),  # (shortest first)
+        ("case 24", "markets require trust in case 24"),
+    ]:
+        assert top(bulk, query) == top(indexed, query) == [title], query
+    # a word in most titles ("case") stands aside for the rarer ones, as in the index
+    for query in ("case futarchy joint", "trust futarchy joint"):
+        assert top(bulk, query, 3) == top(indexed, query, 3), query
+    assert len(top(bulk, "in case", 50)) == 50 and all("in case" in t for t in top(bulk, "in case", 50))
+    assert top(bulk, "trust futarchy joint") == [TITLES[3]]
+    # the 25 titles holding every word come first, as in the index (ties in another order)
+    holding = {f"prediction markets depend on regulators in case {i}" for i in range(25)}
+    assert set(top(bulk, "prediction markets depend on regulators", 25)) == holding
+    assert set(top(indexed, "prediction markets depend on regulators", 25)) == holding
+    bulk.remove(TITLES[3], f"n/{len(titles) - len(TITLES) + 3}.md")
+    assert top(bulk, "futarchy solves") != [TITLES[3]]
+    bulk.prepare()  # the index is built once, at the end
+    assert bulk._indexed == len(titles) - 1 and not bulk.deferred  # (the removed one left out)
+    assert top(bulk, "living capital") == ["living capital"]
