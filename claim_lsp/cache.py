@@ -22,6 +22,7 @@ import pickle
 import sys
 import tempfile
 import warnings
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -219,27 +220,34 @@ def save(root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable
         pass
 
 
-Item = tuple[str, "tuple[int, int] | None", "Note | None"]  # vault-relative path, stamp, cached note
+# vault-relative path, stamp (or the cached entry, whose first two values are the same stamp), cached note
+Item = tuple[str, "tuple[int, int] | Entry | None", "Note | None"]
 
 
 def stat_notes(
     root: Path,
     paths: Iterable[str],
     cached: dict[str, Entry],
-    stamps: list[tuple[int, int] | None] | None = None,
+    stamps: array | None = None,
 ) -> list[Item]:
     """Each listed file with its stamp and, when the file is unchanged since the cache was
-    written, its cached note (stamps: the files' stamps, in order, when already taken).
-    Without a cache there is nothing to compare: the files are stamped as they are read
-    (notes_of), and the readers can start at once."""
+    written, its cached note (stamps: the files' stamps, in order, when already taken, as
+    workers.stamp_array gives them). Without a cache there is nothing to compare: the files
+    are stamped as they are read (notes_of), and the readers can start at once."""
     if not cached:
         return [(rel, None, None) for rel in paths]
     items: list[Item] = []
     for n, rel in enumerate(paths):
-        stamp = stamps[n] if stamps is not None else file_stamp(note_file(root, rel))
+        if stamps is not None:
+            size = stamps[2 * n + 1]
+            stamp = (stamps[2 * n], size) if size >= 0 else None
+        else:
+            stamp = file_stamp(note_file(root, rel))
         hit = cached.get(rel)
-        note = hit[2] if hit is not None and stamp is not None and (hit[0], hit[1]) == stamp else None
-        items.append((rel, stamp, note))
+        if hit is not None and stamp is not None and hit[0] == stamp[0] and hit[1] == stamp[1]:
+            items.append((rel, hit, hit[2]))  # (the cached entry stands for the stamp: no copy of it)
+        else:
+            items.append((rel, stamp, None))
     return items
 
 
@@ -274,7 +282,7 @@ def _notes_of(
                 stamp = file_stamp(path)
                 note = note_from_file(rel, path, config)
         if stamp is not None and not any(p.code == "unreadable-file" for p in note.problems):
-            fresh[rel] = (stamp[0], stamp[1], note)
+            fresh[rel] = stamp if len(stamp) == 3 else (stamp[0], stamp[1], note)  # (3: the cached entry)
         yield note
 
 

@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import sys
+from array import array
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -82,9 +83,19 @@ def _shared_strings(
         yield stamp, note
 
 
-def _stat_chunk(task: tuple[Path, list[str]]) -> list[tuple[int, int] | None]:
-    root, rels = task
-    return [file_stamp(note_file(root, rel)) for rel in rels]
+def stamp_array(root: Path, rels: list[str]) -> array:
+    """The files' stamps (scan.file_stamp) as one flat array: mtime in ns and size for each
+    file, size -1 for a file gone. (As tuples, 100,000 stamps cost ~12 MB in the server,
+    and arrived while it read its cache, at its peak.)"""
+    out = array("q")
+    for rel in rels:
+        stamp = file_stamp(note_file(root, rel))
+        out.extend(stamp if stamp is not None else (0, -1))
+    return out
+
+
+def _stat_chunk(task: tuple[Path, list[str]]) -> array:
+    return stamp_array(*task)
 
 
 class ParsePool:
@@ -129,18 +140,21 @@ class ParsePool:
                     if self._pool is None:
                         return
 
-    def stamps(self, root: Path, rels: list[str]) -> Callable[[], list[tuple[int, int] | None] | None]:
-        """Start stamping the notes' files (cache.file_stamp) in the workers, in parallel with
-        whatever this process does meanwhile; the returned function waits for the list (None
-        if the pool is terminated meanwhile)."""
+    def stamps(self, root: Path, rels: list[str]) -> Callable[[], array | None]:
+        """Start stamping the notes' files (stamp_array) in the workers, in parallel with
+        whatever this process does meanwhile; the returned function waits for the array
+        (None if the pool is terminated meanwhile)."""
         if self._pool is None:
             self._pool = self._fork()
         size = max(1000, len(rels) // (self.workers * 4))
         pending = self._pool.map_async(_stat_chunk, [(root, rels[i : i + size]) for i in range(0, len(rels), size)])
 
-        def wait() -> list[tuple[int, int] | None] | None:
+        def wait() -> array | None:
             for parts in self._while_alive(pending.get, 1):
-                return [stamp for part in parts for stamp in part]
+                out = array("q")
+                for part in parts:
+                    out.extend(part)
+                return out
             return None  # (terminated meanwhile)
 
         return wait

@@ -59,13 +59,23 @@ def test_a_vault_parsed_by_workers_equals_one_parsed_in_process(root, monkeypatc
 
 
 def test_stamps_taken_by_workers_are_the_files_stamps(root):
-    rels = list(walk_notes(root, Config()))
+    rels = list(walk_notes(root, Config())) + ["gone meanwhile.md"]
     pool = workers.ParsePool(2)
     try:
         got = pool.stamps(root, rels)()
     finally:
         pool.close()
-    assert got == [file_stamp(root / rel) for rel in rels]
+    expected = [file_stamp(root / rel) for rel in rels]
+    assert expected[-1] is None and len(got) == 2 * len(rels)
+    assert [(got[2 * i], got[2 * i + 1]) if got[2 * i + 1] >= 0 else None for i in range(len(rels))] == expected
+    # the cache's comparison reads them as it reads the stamps it takes itself
+    cached = {rel: (*stamp, object()) for rel, stamp in zip(rels[:-1:2], expected[:-1:2])}
+    cached[rels[1]] = (expected[1][0] + 1, expected[1][1], object())  # changed since
+    cached[rels[-1]] = (1, 2, object())  # deleted since
+    items = cache.stat_notes(root, rels, cached, got)
+    assert items == cache.stat_notes(root, rels, cached)
+    assert [note is not None for _, _, note in items] == [rel in rels[:-1:2] for rel in rels]
+    assert items[1][1] == expected[1] and items[-1][1] is None
 
 
 def test_checks_in_workers_give_the_same_problems_in_the_same_order(root, monkeypatch):
