@@ -243,7 +243,8 @@ class ClaimLanguageServer(LanguageServer):
                     cache.restore_tables(vault, tables, items)
                     self.state.refile_open(vault)  # the editor's text over the saved notes
                 # completions between two batches search the titles filed so far as one text,
-                # rather than rebuild the word index each time; it is built once, below
+                # rather than rebuild the word index each time; it is built once, by the first
+                # query after them (built here, it held up the indexing by ~0.3 s at 100,000)
                 vault.ranker.deferred = True
                 for start in range(0, len(items), FILE_BATCH):
                     batch = items[start : start + FILE_BATCH]
@@ -257,7 +258,7 @@ class ClaimLanguageServer(LanguageServer):
                     await asyncio.sleep(0)  # requests are answered meanwhile
                     if vault not in self.state.vaults or self.shutting_down:
                         return
-                vault.ranker.prepare()
+                vault.ranker.deferred = False
                 log.info(
                     "%s: titles filed at %.2f s (%d notes from the cache)",
                     root,
