@@ -38,7 +38,7 @@ from .workers import MIN_NOTES, ParsePool, detach
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields
+FORMAT = 4  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields; 4: popularity in the ranker's entries
 Entry = tuple[int, int, Note]  # mtime_ns, size, note
 
 _ALLOWED = (

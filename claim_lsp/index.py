@@ -362,8 +362,8 @@ class Vault:
 
     def refresh_popularity(self) -> None:
         """Backlink estimates for ranking ties (cheap: sizes of the inbound sets)."""
-        self.ranker.popularity = {n.path: self.inbound_estimate(n) for n in self.notes.values()}
-        self.ranker.generation += 1  # answers cached by the ranker may order differently now
+        notes = self.notes
+        self.ranker.set_popularity(lambda path: self.inbound_estimate(notes[path]) if path in notes else 0)
 
 
 Paths = str | tuple[str, ...] | set[str]

@@ -18,6 +18,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -75,6 +76,9 @@ class Entry:
     path: str  # the note
     norm: str
     alias: bool = False
+    # the note's backlink estimate, for ties (kept here: a dict of paths cost ~4 MB at
+    # 100,000 notes, and twice that while it was replaced, at the end of indexing)
+    pop: int = 0
 
     @property
     def words(self) -> list[str]:
@@ -83,7 +87,7 @@ class Entry:
         return self.norm.split()
 
     def __reduce__(self):  # pickled as plain values (see cache.py)
-        return (Entry, (self.text, self.path, self.norm, self.alias))
+        return (Entry, (self.text, self.path, self.norm, self.alias, self.pop))
 
 
 @dataclass(slots=True)
@@ -106,7 +110,6 @@ class TitleRanker:
         self._norms_key = -1
         self._indexed = 0  # entries [0, _indexed) are in the word index; the rest is overlay
         self._dead_in_index = 0
-        self.popularity: dict[str, int] = {}  # path -> backlink estimate, for ties
         self.generation = 0  # bumped on every add and remove: lets callers cache answers
         self._popular: list[Entry] = []
         self._popular_key: tuple = ()
@@ -139,8 +142,10 @@ class TitleRanker:
         for (text, path), norm in zip(items, norms):
             if norm == text:
                 norm = text  # one string, not two
+            found = by_path.get(path)  # (an alias, or a title renamed: the note's popularity)
+            pop = 0 if found is None else entries[found if isinstance(found, int) else found[0]].pop
             _file_id(by_path, path, len(entries))
-            entries.append(Entry(text, path, norm, alias))
+            entries.append(Entry(text, path, norm, alias, pop))
         self._alive += [True] * len(items)
         self._live += len(items)
         self.generation += 1
@@ -174,7 +179,6 @@ class TitleRanker:
         "_sorted_ids",
         "_indexed",
         "_dead_in_index",
-        "popularity",
     )
 
     def snapshot(self) -> tuple:
@@ -457,10 +461,21 @@ class TitleRanker:
             chosen += sorted(i for i in self._starting_with(fixed) if i in among)[:cap]
         return chosen if len(chosen) >= limit else chosen + ids[:MAX_CANDIDATES]
 
+    def set_popularity(self, of: Callable[[str], int]) -> None:
+        """Each entry's backlink estimate, from its note's path (for ties)."""
+        for e in self._entries:
+            e.pop = of(e.path)
+        self.generation += 1  # answers cached here may order differently now
+
+    def popularity_of(self, path: str) -> int:
+        found = self._by_path.get(path)
+        if found is None:
+            return 0
+        return self._entries[found if isinstance(found, int) else found[0]].pop
+
     def _tiebreak(self, e: Entry) -> float:
         """Between equal scores: popular notes, then shorter titles, then titles before aliases."""
-        pop = self.popularity.get(e.path, 0)
-        return min(math.log1p(pop), 5) * 0.2 - len(e.norm) / 1000 - (0.5 if e.alias else 0.0)
+        return min(math.log1p(e.pop), 5) * 0.2 - len(e.norm) / 1000 - (0.5 if e.alias else 0.0)
 
     def rank(self, query: str, limit: int = 50, exclude: str | None = None) -> list[Ranked]:
         """Best matches for what was typed, best first."""
@@ -470,9 +485,7 @@ class TitleRanker:
             key = (self.generation, limit + 1)
             if self._popular_key != key:
                 pool = [e for e in self.entries() if not e.alias]
-                self._popular = heapq.nsmallest(
-                    limit + 1, pool, key=lambda e: (-self.popularity.get(e.path, 0), e.norm)
-                )
+                self._popular = heapq.nsmallest(limit + 1, pool, key=lambda e: (-e.pop, e.norm))
                 self._popular_key = key
             return [Ranked(e, 0.0) for e in self._popular if e.path != exclude][:limit]
         # titles that start with the query outscore all others: when there are enough of

@@ -93,11 +93,10 @@ def workspace_symbols(vaults: list[Vault], query: str, limit: int = 100) -> list
     if not query.strip():
         # nothing typed yet: the most linked notes (a partial sort; a vault can be huge)
         for vault in vaults:
-            pop = vault.ranker.popularity
             for ranked in vault.ranker.rank("", limit):  # the ranker keeps this list between requests
                 note = vault.notes.get(ranked.entry.path)
                 if note is not None:
-                    found.append(Found(vault, note, note.title, False, float(pop.get(note.path, 0))))
+                    found.append(Found(vault, note, note.title, False, float(ranked.entry.pop)))
         found.sort(key=lambda f: (-f.score, f.name))
         return found[:limit]
     for vault in vaults:

@@ -91,7 +91,7 @@ def test_short_title_inside_a_longer_query_is_not_preferred():
 
 def test_empty_query_lists_popular_titles_first():
     r = ranker_of()
-    r.popularity = {"n/8.md": 10}
+    r.set_popularity(lambda path: 10 if path == "n/8.md" else 0)
     got = r.rank("", limit=3)
     assert got[0].entry.text == "market" and len(got) == 3
 
@@ -114,7 +114,8 @@ def test_popularity_breaks_ties():
     r = TitleRanker()
     r.add("twin note", "a.md")
     r.add("twin note", "b.md")
-    r.popularity = {"b.md": 5}
+    r.set_popularity(lambda path: 5 if path == "b.md" else 0)
+    assert r.popularity_of("b.md") == 5 and r.popularity_of("a.md") == r.popularity_of("nowhere.md") == 0
     assert r.rank("twin")[0].entry.path == "b.md"
 
 
@@ -217,7 +218,7 @@ def crowded(n: int = 3000) -> TitleRanker:
     r.add("reputation markets price what the crowd believes", "rep.md")
     r.add("zebra stripes confuse the flies", "zebra.md")
     r.add("the critical path runs through permits", "crit.md")
-    r.popularity = {"c/2999.md": 40, "c/1500.md": 20}
+    r.set_popularity(lambda path: {"c/2999.md": 40, "c/1500.md": 20}.get(path, 0))
     return r
 
 

@@ -187,7 +187,7 @@ def test_build_vault_reads_config_and_indexes_everything(tmp_path):
     assert vault.config.ignore == ["maps"]
     assert len(vault) == len(SMALL_VAULT) - 1
     assert vault.resolve(SPEC, "x.md").status == "ok"
-    assert sum(vault.ranker.popularity.values()) > 0
+    assert sum(vault.ranker.popularity_of(path) for path in vault.notes) > 0
 
 
 def test_rel_path_in(tmp_path):
