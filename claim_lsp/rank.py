@@ -208,7 +208,7 @@ class TitleRanker:
 
     def prepare(self) -> None:
         """Build the word index now rather than at the first query (before forking workers
-        that would each build their own; after a bulk filing, see `deferred`)."""
+        that would each build their own); ends `deferred`."""
         self.deferred = False
         self._maybe_rebuild()
 
@@ -274,8 +274,8 @@ class TitleRanker:
         """The overlay's normalised titles as texts, a line each, every word after a space
         ("\\n title words\\n title words"), with the first entry id of each and where each
         line starts. One text for each stretch of titles added between two queries (a batch),
-        made once and kept until the index is rebuilt: remaking one text of 100,000 titles
-        at each query left the process ~5 MB larger (malloc's heap, not live objects)."""
+        made once and kept until the index is rebuilt (not a text of every title, up to
+        10 MB, made again at each query)."""
         texts = self._scan_texts
         end = texts[-1][0] + len(texts[-1][2]) - 1 if texts else self._indexed
         if end < len(self._entries):
