@@ -94,10 +94,6 @@ def stamp_array(root: Path, rels: list[str]) -> array:
     return out
 
 
-def _stat_chunk(task: tuple[Path, list[str]]) -> array:
-    return stamp_array(*task)
-
-
 class ParsePool:
     """Worker processes that read and parse notes; results come back in order."""
 
@@ -147,7 +143,7 @@ class ParsePool:
         if self._pool is None:
             self._pool = self._fork()
         size = max(1000, len(rels) // (self.workers * 4))
-        pending = self._pool.map_async(_stat_chunk, [(root, rels[i : i + size]) for i in range(0, len(rels), size)])
+        pending = self._pool.starmap_async(stamp_array, [(root, rels[i : i + size]) for i in range(0, len(rels), size)])
 
         def wait() -> array | None:
             for parts in self._while_alive(pending.get, 1):

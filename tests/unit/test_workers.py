@@ -132,7 +132,7 @@ def test_notes_parsed_by_workers_hold_the_listing_s_path_and_the_interned_title(
         pool.close()
 
 
-def _never_done(task):  # a worker busy for longer than any test
+def _never_done(*task):  # a worker busy for longer than any test
     import time
 
     time.sleep(60)
@@ -144,7 +144,7 @@ def test_a_wait_for_results_ends_when_the_pool_is_terminated(root, monkeypatch):
     import threading
 
     monkeypatch.setattr(workers, "_parse_chunk", _never_done)  # (the workers are forked after this)
-    monkeypatch.setattr(workers, "_stat_chunk", _never_done)
+    monkeypatch.setattr(workers, "stamp_array", _never_done)
     pool = workers.ParsePool(2, lazy=True)
     results = pool.parse(root, list(walk_notes(root, Config())), Config())
     stamps = pool.stamps(root, list(walk_notes(root, Config())))
