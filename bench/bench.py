@@ -236,7 +236,7 @@ def cache_env(cache_home: Path) -> dict[str, str]:
     """The environment of a claim-lsp process whose disk cache lives in cache_home. Python's
     bytecode cache is on, as for an installed package (pip compiles it; an editable install
     writes it at the first import): a machine that sets PYTHONDONTWRITEBYTECODE would have
-    every process compile claim_lsp first (~0.08 s measured here), see bytecode_note()."""
+    every process compile claim_lsp first, see bytecode_note()."""
     env = dict(os.environ, XDG_CACHE_HOME=str(cache_home), CLAIM_LSP_CACHE_DIR=str(cache_home / "claim-lsp"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env

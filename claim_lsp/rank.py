@@ -113,7 +113,7 @@ class TitleRanker:
         self.generation = 0  # bumped on every add and remove: lets callers cache answers
         self._popular: list[Entry] = []
         self._popular_key: tuple = ()
-        # while True, queries search the overlay (one text of its titles) rather than fold it
+        # while True, queries search the overlay as text (_overlay_texts) rather than fold it
         # into the word index: set while a vault's titles are filed in batches, so that a query
         # between two batches does not rebuild the index (at 100,000 notes, ~1 s of rebuilds)
         self.deferred = False
@@ -215,7 +215,7 @@ class TitleRanker:
     def _maybe_rebuild(self, deferrable: bool = False) -> None:
         """Fold the overlay into the word index once it has grown. Done at query time, so a
         bulk load of 100,000 notes builds the index once, not every few hundred notes;
-        queries (deferrable) leave it to `prepare` while `deferred`."""
+        while `deferred`, queries (deferrable) leave it to the first query after."""
         if deferrable and self.deferred:
             return
         overlay = len(self._entries) - self._indexed
