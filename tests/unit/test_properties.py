@@ -8,6 +8,7 @@ are in tests/fuzz/ (scripts/fuzz.sh).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,7 @@ from claim_lsp.frontmatter import find_frontmatter, parse_frontmatter
 from claim_lsp.index import BROKEN, EMPTY, Vault
 from claim_lsp.model import Note, Span
 from claim_lsp.parse import parse_note
-from claim_lsp.rank import normalize, normalize_many
+from claim_lsp.rank import most_shared, normalize, normalize_many
 from claim_lsp.text import astral_map, from_utf16, split_lines, to_utf16, utf16_len
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -218,10 +219,28 @@ def test_link_context_never_raises_and_stays_on_the_line(line, col):
 
 
 # ASCII controls and the separators' edge cases (\x1c-\x1f are whitespace to str.split and re's \s)
-TITLE_PIECES = st.sampled_from(list("aZ9 -_/.,;:!?()[]{}\"'`*+=|\\<>~^&%$#@\t\r\x0b\x0c\x1c\x1f\x7f\n") + ["É", "ß", "K", "ﬀ", "🚀"])
+TITLE_PIECES = st.sampled_from(
+    list("aZ9 -_/.,;:!?()[]{}\"'`*+=|\\<>~^&%$#@\t\r\x0b\x0c\x1c\x1f\x7f\n") + ["É", "ß", "K", "ﬀ", "🚀"]
+)
 
 
 @FAST
 @given(st.lists(st.lists(TITLE_PIECES, max_size=12).map("".join) | st.text(max_size=8), max_size=12))
 def test_normalize_many_is_normalize_of_each(texts):
     assert normalize_many(texts) == [normalize(t) for t in texts]
+
+
+# a few ids, so that groups share many of them; extra ids lie above every group's
+id_groups = st.lists(st.sets(st.integers(0, 40), max_size=25).map(sorted), max_size=5)
+overlay = st.dictionaries(st.integers(41, 60), st.integers(1, 4), max_size=6)
+
+
+@FAST
+@given(id_groups, overlay, st.integers(1, 40))
+def test_most_shared_is_counter_most_common(groups, extra, k):
+    counts: Counter[int] = Counter()
+    for g in groups:
+        counts.update(g)
+    for i in sorted(extra):
+        counts[i] += extra[i]
+    assert most_shared(groups, k, extra) == [i for i, _ in counts.most_common(k)]
