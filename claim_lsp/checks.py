@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from .index import AMBIGUOUS, BROKEN, CASE_MISMATCH, EMPTY, Vault, find_heading
-from .model import Link, Note, Problem, Span
+from .model import LINK_FIELDS, Link, Note, Problem, Span, unpack_links
 from .schema import GENERIC_DATE_FIELDS, Config, TypeSchema
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -45,7 +45,12 @@ def check_note(note: Note, vault: Vault) -> list[Problem]:
 
 def check_links(note: Note, vault: Vault) -> list[Problem]:
     out: list[Problem] = []
-    for link in note.links:
+    data = note.link_data
+    for i in range(0, len(data), LINK_FIELDS):
+        raw = data[i]
+        if vault.names_one_note(raw.split("|", 1)[0] if "|" in raw else raw):
+            continue  # most links: nothing to report, and no Link object built for them
+        link = unpack_links(data[i : i + LINK_FIELDS])[0]
         if not link.target and link.heading:  # [[#heading]]: a heading of this note
             if find_heading(note, link.heading) is None:
                 out.append(_missing_heading(link, note))
@@ -172,10 +177,13 @@ def check_frontmatter(note: Note, config: Config) -> list[Problem]:
                     _key_span(note, "type"),
                 )
             )
-    date_fields = set(GENERIC_DATE_FIELDS)
     if schema is not None:
         missing = []
         for entry in schema.required:
+            if "|" not in entry and entry == entry.strip():  # (most entries: one plain name)
+                if not _present(data.get(entry)):
+                    missing.append(entry)
+                continue
             options = [o.strip() for o in entry.split("|") if o.strip()]
             if not any(_present(data.get(o)) for o in options):
                 missing.append(options[0] if len(options) == 1 else " or ".join(options))
@@ -208,8 +216,7 @@ def check_frontmatter(note: Note, config: Config) -> list[Problem]:
                         )
                     )
                     break
-        date_fields.update(schema.dates)
-    for name in sorted(date_fields):
+    for name in _date_fields(schema.dates if schema is not None else ()):
         value = data.get(name)
         if value is None or value == "":
             continue
@@ -225,6 +232,18 @@ def check_frontmatter(note: Note, config: Config) -> list[Problem]:
                 )
             )
     return out
+
+
+_DATE_FIELDS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _date_fields(schema_dates) -> tuple[str, ...]:
+    """The generic date fields and a schema's, sorted (made once for each schema's list)."""
+    key = tuple(schema_dates)
+    found = _DATE_FIELDS.get(key)
+    if found is None:
+        found = _DATE_FIELDS[key] = tuple(sorted({*GENERIC_DATE_FIELDS, *key}))
+    return found
 
 
 def date_problem(value: Any) -> str | None:

@@ -204,6 +204,17 @@ class Vault:
         return {note.title.lower(), *(a.lower() for a in note.aliases)}
 
     # ---- resolution --------------------------------------------------------------
+    def names_one_note(self, target: str) -> bool:
+        """Does a link's target, as written (before any | or #), name exactly one note by
+        its title in its own spelling? resolve() would say OK with nothing to report: the
+        common [[title]], told without splitting the link or building a Resolution."""
+        if not target or "#" in target or "/" in target or "\\" in target or target != target.strip():
+            return False
+        if target[-3:].lower() == ".md":
+            return False
+        found = self._by_stem.get(target.lower())
+        return type(found) is str and self.notes[found].title == target
+
     def resolve(self, target: str, from_path: str) -> Resolution:
         target = target.strip()
         if not target:
@@ -269,13 +280,15 @@ class Vault:
     def _pick(self, notes: list[Note], from_path: str, status: str) -> Resolution:
         if len(notes) == 1:
             return Resolution(status, notes)
-        here = _folder_parts(from_path)
-        same = [n for n in notes if _folder_parts(n.path) == here]
+        folder = from_path.rpartition("/")[0]
+        same = [n for n in notes if n.path.rpartition("/")[0] == folder]  # (paths are relative)
         if len(same) == 1:
             return Resolution(status, same)
         pool = same or notes
-        best = max(_shared_prefix(here, _folder_parts(n.path)) for n in pool)
-        top = [n for n in pool if _shared_prefix(here, _folder_parts(n.path)) == best]
+        here = _folder_parts(from_path)
+        shared = [_shared_prefix(here, _folder_parts(n.path)) for n in pool]
+        best = max(shared)
+        top = [n for n, k in zip(pool, shared) if k == best]
         if len(top) == 1:
             return Resolution(status, top)
         top.sort(key=lambda n: n.path)

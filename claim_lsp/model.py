@@ -186,10 +186,7 @@ class Fields(Mapping[str, Any]):
 
     def get(self, key: str, default: Any = None) -> Any:
         keys = self._keys
-        for i in range(len(keys)):
-            if keys[i] == key:
-                return self._values[i]
-        return default
+        return self._values[keys.index(key)] if key in keys else default  # (two scans in C)
 
     def __contains__(self, key: object) -> bool:
         return key in self._keys

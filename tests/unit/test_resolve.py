@@ -246,3 +246,34 @@ def test_titles_filed_before_the_notes_are_read_resolve_and_give_way_to_the_note
     for path, text in BASIC.items():
         early.put(parse_note(path, text))
     assert tables(early) == tables(vault_of(BASIC))
+
+
+TRICKY = {
+    "a/Same.md": "# Same\n",
+    "b/Same.md": "# Same\n",
+    "Case.md": "# Case\n",
+    "sub/case.md": "# case\n",
+    "Plain note.md": "---\naliases: [Other name]\n---\n# Plain note\n",
+    "Other name.md": "# Other name\n",
+    "x/Émoji 🚀 title.md": "# Émoji 🚀 title\n",
+    "Note.md.md": "# Note.md\n",
+}
+TARGETS = [
+    "Same", "same", "a/Same", "Case", "case", "CASE", "Plain note", "plain note", " Plain note", "Plain note ",
+    "Other name", "other name", "Émoji 🚀 title", "émoji 🚀 title", "Note.md", "Note", "Note.md.md", "Missing",
+    "Plain note#h", "", "x\\Émoji 🚀 title", "Plain note.md", "Plain note.MD",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("source", ["top.md", "a/src.md", "sub/src.md"])
+def test_names_one_note_only_where_resolve_finds_that_note_with_nothing_to_report(target, source):
+    """The checks' shortcut for plain links says yes only where resolve() finds that one
+    note by its own title (nothing to report); it may say no where resolve() agrees too
+    (several notes under the name: resolve() picks by folder)."""
+    vault = vault_of(TRICKY)
+    res = vault.resolve(target, source)
+    if vault.names_one_note(target):
+        assert res.status == OK and len(res.notes) == 1 and res.notes[0].title == target and not res.via_alias
+    if target in ("Plain note", "Other name", "Émoji 🚀 title"):  # one note each, in its own spelling
+        assert vault.names_one_note(target)
