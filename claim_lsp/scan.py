@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+import operator
 import os
 import stat
 from collections.abc import Iterator
@@ -122,6 +123,7 @@ def walk_notes(root: Path, config: Config, attachments: set[str] | None = None) 
     except OSError as exc:
         log.error("%s: cannot open the vault: %s", root, exc)
         return
+    ignore = config.ignore
     seen_dirs: set[tuple[int, int]] = set()
     stack: list[tuple[Path, str]] = [(root, "")]
     while stack:
@@ -138,37 +140,43 @@ def walk_notes(root: Path, config: Config, attachments: set[str] | None = None) 
         seen_dirs.add(ident)
         try:
             with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = sorted(it, key=_NAME)
         except OSError as exc:
             log.warning("%s: cannot list folder: %s", folder, exc)
             continue
         subfolders = []
+        prefix = rel + "/" if rel else ""
         for entry in entries:
             name = entry.name
-            rel_path = f"{rel}/{name}" if rel else name
+            if name[0] == ".":
+                continue  # hidden: no note, folder or attachment of the vault
+            rel_path = prefix + name
+            if ignore and is_ignored(rel_path, ignore):
+                continue
             try:
                 is_dir = entry.is_dir()
                 is_link = entry.is_symlink()
             except OSError:
                 continue
             if is_dir:
-                if name.startswith(".") or name in SKIP_DIRS or is_ignored(rel_path, config.ignore):
+                if name in SKIP_DIRS:
                     continue
                 path = Path(entry.path)
                 if is_link and not _inside(path, real_root):
                     log.info("%s: symlink leads out of the vault; not followed", rel_path)
                     continue
                 subfolders.append((path, rel_path))
-            elif name.lower().endswith(".md") and not name.startswith("."):
-                if is_ignored(rel_path, config.ignore):
-                    continue
+            elif name.endswith(".md") or name.lower().endswith(".md"):
                 if is_link and not _inside(Path(entry.path), real_root):
                     log.info("%s: symlink leads out of the vault; not followed", rel_path)
                     continue
                 yield rel_path
-            elif attachments is not None and not name.startswith(".") and not is_ignored(rel_path, config.ignore):
+            elif attachments is not None:
                 attachments.add(rel_path)
         stack.extend(reversed(subfolders))
+
+
+_NAME = operator.attrgetter("name")
 
 
 def note_file(root: Path | str, rel: str) -> str:
