@@ -17,10 +17,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from .model import NO_PROBLEMS, Frontmatter, Heading, Link, Note, lowered
-from .parse import intro_of
+from .parse import intro_of, title_of
 from .rank import TitleRanker
 from .scan import read_text
 from .schema import Config
@@ -158,17 +159,17 @@ class Vault:
         completion offers them at once; the parsed notes replace them later. (Vault.put for
         notes with a title and nothing else, in bulk: a third of the time at 100,000 notes.)"""
         notes, by_stem = self.notes, self._by_stem
-        titles: list[tuple[str, str]] = []
-        for path in paths:
-            if path in notes:
-                continue
-            name = path.rsplit("/", 1)[-1]
-            # interned, as parsed notes' titles are: one string for the placeholder and the note
-            title = sys.intern(name[:-3] if name.lower().endswith(".md") else name)
-            notes[path] = Note(path, title, 0, _UNREAD)
-            _add(by_stem, lowered(title), path)
-            titles.append((title, path))
-        self.ranker.add_titles(titles)
+        new = list(dict.fromkeys(path for path in paths if path not in notes))
+        # interned, as parsed notes' titles are: one string for the placeholder and the note
+        titles = list(map(sys.intern, map(title_of, new)))
+        notes.update(zip(new, map(Note, new, titles, repeat(0), repeat(_UNREAD))))
+        keys = list(map(lowered, titles))
+        if by_stem.keys().isdisjoint(keys) and len(set(keys)) == len(keys):
+            by_stem.update(zip(keys, new))  # (each key new, with one path: what _add would file)
+        else:
+            for key, path in zip(keys, new):
+                _add(by_stem, key, path)
+        self.ranker.add_titles(list(zip(titles, new)))
 
     def remove(self, path: str) -> Note | None:
         old = self.notes.pop(path, None)

@@ -62,11 +62,13 @@ def normalize_many(texts: list[str]) -> list[str]:
         if t.isascii() and "\n" not in t:
             plain.append(i)
         else:
-            out[i] = normalize(t)
+            norm = normalize(t)
+            out[i] = t if norm == t else norm
     if plain:
         joined = "\n".join([texts[i] for i in plain]).encode().lower().translate(_PUNCT_TO_SPACE).decode()
         for i, line in zip(plain, joined.split("\n")):
-            out[i] = " ".join(line.split())
+            norm = " ".join(line.split())
+            out[i] = texts[i] if norm == texts[i] else norm  # (one string, not two, when equal)
     return out
 
 
@@ -134,14 +136,25 @@ class TitleRanker:
 
     def add_titles(self, titles: list[tuple[str, str]]) -> None:
         """add() for many (title, path) of notes that have no entry yet, at once."""
-        self._append(titles, False)
+        if not titles:
+            return
+        texts, paths = map(list, zip(*titles))
+        by_path = self._by_path
+        if len(set(paths)) != len(paths) or not by_path.keys().isdisjoint(paths):
+            self._append(titles, False)  # (not what this is for: one at a time)
+            return
+        # every path new and once: entries and their ids made in bulk (what _append does)
+        start = len(self._entries)
+        self._entries += map(Entry, texts, paths, normalize_many(texts))
+        by_path.update(zip(paths, range(start, start + len(paths))))
+        self._alive += [True] * len(paths)
+        self._live += len(paths)
+        self.generation += 1
 
     def _append(self, items: list[tuple[str, str]], alias: bool) -> None:
         entries, by_path = self._entries, self._by_path
         norms = normalize_many([text for text, _ in items])
         for (text, path), norm in zip(items, norms):
-            if norm == text:
-                norm = text  # one string, not two
             found = by_path.get(path)  # (an alias, or a title renamed: the note's popularity)
             pop = 0 if found is None else entries[found if isinstance(found, int) else found[0]].pop
             _file_id(by_path, path, len(entries))

@@ -285,3 +285,23 @@ def test_titles_filed_in_bulk_are_found_before_the_index_is_built():
     bulk.prepare()  # the index is built once, at the end
     assert bulk._indexed == len(titles) - 1 and not bulk.deferred  # (the removed one left out)
     assert top(bulk, "living capital") == ["living capital"]
+
+
+def test_titles_added_in_bulk_are_entries_as_added_one_by_one():
+    def state(r: TitleRanker) -> tuple:
+        return [(e.text, e.path, e.norm, e.alias) for e in r.entries()], sorted(
+            (p, [r._entries[i].text for i in ([ids] if isinstance(ids, int) else ids)]) for p, ids in r._by_path.items()
+        )
+
+    batches = [
+        [("Alpha claim", "a.md"), ("Émigré café", "é.md")],
+        [("Beta", "b.md"), ("Beta again", "b.md")],  # a path twice: one at a time
+        [("Alpha renamed", "a.md"), ("Gamma", "g.md")],  # a path that has an entry already
+    ]
+    bulk, single = TitleRanker(), TitleRanker()
+    for batch in batches:
+        bulk.add_titles(batch)
+        for text, path in batch:
+            single.add(text, path)
+    assert state(bulk) == state(single)
+    assert [r.entry.path for r in bulk.rank("emigre")] == ["é.md"]

@@ -247,6 +247,20 @@ def test_titles_filed_before_the_notes_are_read_resolve_and_give_way_to_the_note
         early.put(parse_note(path, text))
     assert tables(early) == tables(vault_of(BASIC))
 
+    # filed in bulk where it can be (every title new), one by one where titles meet: within a
+    # batch (Case, case), across batches (a/Same, b/Same), a path given twice
+    tricky = list(TRICKY)
+    bulk = Vault()
+    bulk.put_placeholders(["a/Same.md", "Plain note.md", "Plain note.md"])
+    bulk.put_placeholders(["b/Same.md", "Case.md", "sub/case.md"])
+    bulk.put_placeholders(tricky)
+    assert sorted(bulk.titled("same")) == ["a/Same.md", "b/Same.md"]
+    assert sorted(bulk.titled("case")) == ["Case.md", "sub/case.md"]
+    assert sorted(e.path for e in bulk.ranker.entries()) == sorted(tricky)
+    for path, text in TRICKY.items():
+        bulk.put(parse_note(path, text))
+    assert tables(bulk) == tables(vault_of(TRICKY))
+
 
 TRICKY = {
     "a/Same.md": "# Same\n",
