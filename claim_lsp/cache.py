@@ -313,7 +313,11 @@ def build_vault(
         items = stat_notes(root, walk_notes(root, config, attachments), cached)
         if tables is not None:
             restore_tables(vault, tables, items)
-        for note in notes_of(root, items, config, fresh, pool):
+        reader = notes_of(root, items, config, fresh, pool)  # (the workers start now)
+        # titles first, in bulk, as the server files them: put() then leaves the ranker alone
+        # for every note whose title and aliases it already holds
+        vault.put_placeholders([rel for rel, _, note in items if note is None])
+        for note in reader:
             if vault.notes.get(note.path) is not note:
                 vault.put(note)
         vault.set_attachments(attachments)
