@@ -10,7 +10,9 @@ fresh, empty cache folder (XDG_CACHE_HOME and CLAIM_LSP_CACHE_DIR point into a t
 - `claim-lsp check VAULT --format json > /dev/null`: wall time, CPU time and peak RSS, once with
   the empty cache folder (cold index + checks, whole process) and once more with the cache the
   first run left (warm);
-- the server, cold: process start -> `claim-lsp/status` reports `indexing: false`;
+- the server, cold: process start -> `claim-lsp/status` reports `indexing: false`; then, its
+  cache written and 1 s later, one completion (a note opened with `[[` + the first words of
+  its title), the first request the server gets;
 - the server, warm: the same again, with the cache the cold run wrote (waited for, untimed);
 - a third server, cache empty: didOpen + `[[query` completion sent right after `initialized`,
   without waiting for indexing (the query: another note's title's first two words, a word
@@ -501,7 +503,14 @@ def run_check(vault: Path, figs: Figures, cache_home: Path, warm: bool) -> None:
             f.fail(exc)
 
 
-async def run_index(vault: Path, cache_home: Path, fig: Figure, timeout: float, figs: Figures, warm: bool) -> None:
+AFTER_INDEX_LABEL = (
+    "completion asked 1 s after a cold indexing ended, none asked before (`[[` + the first words of a title)"
+)
+
+
+async def run_index(
+    vault: Path, cache_home: Path, fig: Figure, timeout: float, figs: Figures, warm: bool, sample: dict | None = None
+) -> None:
     session = Session(vault, cache_home)
     try:
         await session.start()
@@ -528,10 +537,37 @@ async def run_index(vault: Path, cache_home: Path, fig: Figure, timeout: float, 
         fig.note(f"{status['notes']} notes indexed")
         if not warm:
             await wait_cache_written(cache_home)
+            if sample is not None:
+                await asyncio.sleep(1.0)
+                after = figs("after_index_completion", AFTER_INDEX_LABEL, "ms")
+                try:
+                    after.add(await one_completion(session, vault, sample) * 1000)
+                except Exception as exc:
+                    after.fail(f"{type(exc).__name__}: {exc}")
     except Exception as exc:
         fig.fail(f"{type(exc).__name__}: {exc} {session.client.stderr_tail[-200:]!r}")
     finally:
         await session.close()
+
+
+async def one_completion(session: Session, vault: Path, sample: dict) -> float:
+    """Seconds from a completion request to its answer, in the sample note opened with
+    `See [[` + the first words of its own title (first_query) appended."""
+    path = vault / sample["path"]
+    text = path.read_text(encoding="utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    line = f"See [[{first_query(sample['title'], vault_titles(vault))}"
+    uri = session.open(path, text + line)
+    params = lsp.CompletionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri),
+        position=lsp.Position(line=text.count("\n"), character=utf16_len(line)),
+    )
+    start = time.perf_counter()
+    await asyncio.wait_for(session.client.text_document_completion_async(params), 60)
+    elapsed = time.perf_counter() - start
+    session.client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri=uri)))
+    return elapsed
 
 
 async def run_interactive(vault: Path, meta: dict, cache_home: Path, figs: Figures, args, run: int) -> None:
@@ -913,6 +949,7 @@ async def bench_size(notes: int, args) -> str:
         "server cold full index: CPU time (user + sys) of the server and its workers until indexed",
         "s",
     )
+    figs("after_index_completion", AFTER_INDEX_LABEL, "ms")
     figs("warm_index", "server warm start: the same, second start with the cache the cold run wrote", "s")
     figs("warm_index_rss", "peak RSS of the server right after a warm start (nothing opened)", "MB")
     global BYTECODE
@@ -929,7 +966,9 @@ async def bench_size(notes: int, args) -> str:
             shutil.rmtree(cache_home, ignore_errors=True)
         cache_home = Path(tempfile.mkdtemp(prefix="claim-bench-xdg-"))
         try:
-            await run_index(vault, cache_home, figs.get("cold_index"), args.timeout, figs, warm=False)
+            claims = [x for x in meta["samples"] if x.get("type") == "claim"] or meta["samples"]
+            sample = claims[(run + 3) % len(claims)]
+            await run_index(vault, cache_home, figs.get("cold_index"), args.timeout, figs, warm=False, sample=sample)
             await run_index(vault, cache_home, figs.get("warm_index"), args.timeout, figs, warm=True)
         finally:
             shutil.rmtree(cache_home, ignore_errors=True)
