@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .checks import check_note
 from .index import Vault
-from .model import Note, Problem, shared
+from .model import HEADING_FIELDS, LINK_FIELDS, Note, Problem, shared
 from .parse import SHARED_HEADING, Limits
 from .scan import file_stamp, note_file, note_from_text, read_text
 from .schema import Config
@@ -72,14 +72,18 @@ def _shared_strings(
     intern = sys.intern
     for stamp, note in parsed:
         d = note.link_data
-        if d:
-            note.link_data = tuple(intern(x) if type(x) is str else x for x in d)
+        if d:  # (the targets as written: the first of each link's LINK_FIELDS values)
+            data = list(d)
+            data[::LINK_FIELDS] = map(intern, data[::LINK_FIELDS])
+            note.link_data = tuple(data)
         title = note.title = intern(note.title)
         h = note.heading_data
         if h:  # the H1 that repeats the title and the short headings, shared as the parser shares them
-            note.heading_data = tuple(
-                title if x == title else shared(x) if type(x) is str and len(x) <= SHARED_HEADING else x for x in h
-            )
+            data = list(h)
+            data[1::HEADING_FIELDS] = [
+                title if x == title else shared(x) if len(x) <= SHARED_HEADING else x for x in h[1::HEADING_FIELDS]
+            ]
+            note.heading_data = tuple(data)
         yield stamp, note
 
 
