@@ -572,7 +572,8 @@ class TitleRanker:
         n_q = len(qwords)
         q_set = set(qwords)
         scored = []
-        # each scorer over all the candidates in one call (~40% less than a call a title)
+        # each scorer over all the candidates in one call rather than one call a title (the
+        # same scores; ~10% less a suggestion at 100,000 notes)
         norms = [e.norm for e in choices]
         by_ratio, by_sort, by_set = (_scores(q, norms, scorer) for scorer in _SUGGEST_SCORERS)
         for k, e in enumerate(choices):
@@ -650,14 +651,15 @@ def most_shared(groups: list[Sequence[int]], k: int, extra: dict[int, int] | Non
     by level; the rest count 1 and are taken in order until k are found."""
     extra = extra or {}
     sets = [set(g) for g in groups]
-    at_least: list[set[int]] = [set(), set(), set()]  # [c]: the ids in c groups or more (c >= 2)
-    for c in range(2, len(sets) + 1):
-        at_least[c] = set().union(*(set.intersection(*combo) for combo in itertools.combinations(sets, c)))
-        at_least.append(set())
+    at_least: dict[int, set[int]] = {  # c -> the ids in c groups or more (c >= 2)
+        c: set().union(*(set.intersection(*combo) for combo in itertools.combinations(sets, c)))
+        for c in range(2, len(sets) + 1)
+    }
+    none: set[int] = set()
     out: list[int] = []
     for c in range(max(len(sets), *extra.values(), 0), 0, -1):
         if c >= 2:
-            left = at_least[c] - at_least[c + 1] if c < len(at_least) - 1 else set()
+            left = at_least.get(c, none) - at_least.get(c + 1, none)
             for s in sets:  # in order of first appearance: by first group, then ascending
                 if not left:
                     break
@@ -665,7 +667,7 @@ def most_shared(groups: list[Sequence[int]], k: int, extra: dict[int, int] | Non
                 left -= part
                 out += sorted(part)
         else:
-            several = at_least[2]
+            several = at_least.get(2, none)
             for g in groups:
                 for i in g:
                     if i not in several:

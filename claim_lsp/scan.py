@@ -113,6 +113,9 @@ def note_from_text(rel_path: str, loaded: FileText, limits: Limits) -> Note:
     return note
 
 
+_NAME = operator.attrgetter("name")  # (sorts a folder's entries by name)
+
+
 def walk_notes(root: Path, config: Config, attachments: set[str] | None = None) -> Iterator[str]:
     """The vault-relative path of every note, in a stable order (note_file gives its file).
     Other files (images, PDFs, ...) go into attachments, when given, so embeds of them
@@ -174,9 +177,6 @@ def walk_notes(root: Path, config: Config, attachments: set[str] | None = None) 
             elif attachments is not None:
                 attachments.add(rel_path)
         stack.extend(reversed(subfolders))
-
-
-_NAME = operator.attrgetter("name")
 
 
 def note_file(root: Path | str, rel: str) -> str:
