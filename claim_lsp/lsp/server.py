@@ -294,6 +294,7 @@ class ClaimLanguageServer(LanguageServer):
                 )
                 self.refresh_all_open()
                 done = 0
+                reported = 0  # the percentage last reported (begin reported 0)
                 misses = [i for i, item in enumerate(items) if item[2] is None]
                 if tables is not None and not misses and len(items) == len(cached):
                     fresh = cached  # nothing changed since the cache: nothing to read or save
@@ -313,7 +314,10 @@ class ClaimLanguageServer(LanguageServer):
                         if vault.notes.get(note.path) is not note and note.path not in open_now:
                             vault.put(note)  # (a cached note was filed above)
                     done += len(notes)
-                    self._progress_report(token, f"{done}/{total} notes", done * 100 // max(total, 1))
+                    percentage = done * 100 // max(total, 1)
+                    if percentage != reported:  # (one a batch: 500 messages at 100,000 notes)
+                        reported = percentage
+                        self._progress_report(token, f"{done}/{total} notes", percentage)
             vault.indexed = True
             is_stale = cache.stale(cached, fresh, tables)
             if is_stale:

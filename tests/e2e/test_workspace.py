@@ -106,3 +106,32 @@ async def test_embedded_attachments_are_not_broken_links(bare_client: LanguageCl
     uri = open_doc(bare_client, vault / "a.md")
     diags = await wait_diagnostics(bare_client, uri)
     assert [d.data["target"] for d in diags if d.code == "broken-link"] == ["nope"]
+
+
+async def test_indexing_progress_is_reported_once_a_percent(bare_client: LanguageClient, tmp_path):
+    """$/progress while indexing: begin, a report each time the percentage moves (not one a
+    batch: more batches than percents here), end."""
+    from claim_lsp.lsp.server import BATCH
+
+    notes = 101 * BATCH + 7  # more batches of notes read than there are percents
+    files = {f"n{i // 1000}/note {i}.md": f"# note {i}\n" for i in range(notes)}
+    vault = write_vault(tmp_path / "vault", files)
+
+    @bare_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
+    def register(params):  # (the file watchers this profile lets the server register)
+        return None
+
+    await bare_client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),  # (workDoneProgress)
+            workspace_folders=[lsp.WorkspaceFolder(uri=vault.as_uri(), name="vault")],
+        )
+    )
+    status = await wait_indexed(bare_client)
+    assert status["notes"] == notes
+    [reports] = bare_client.progress_reports.values()
+    assert isinstance(reports[0], lsp.WorkDoneProgressBegin) and isinstance(reports[-1], lsp.WorkDoneProgressEnd)
+    percentages = [r.percentage for r in reports[1:-1]]
+    assert percentages and percentages[-1] == 100
+    assert all(a < b for a, b in zip(percentages, percentages[1:])), percentages
+    assert 0 < percentages[0] and len(percentages) <= 100
