@@ -34,7 +34,7 @@ from .parse import Limits
 from .rank import TitleRanker
 from .scan import file_stamp, note_file, note_from_file, walk_notes
 from .schema import Config, load_config
-from .workers import MIN_NOTES, ParsePool, detach
+from .workers import BACKGROUND_NICENESS, MIN_NOTES, ParsePool, detach
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ def save_in_child(
         return pid
     code = 1
     try:  # the child: no protocol stream, nothing but the file, then out without clean-up
-        detach()
+        detach(BACKGROUND_NICENESS)  # (behind the server, which answers requests meanwhile)
         save(root, limits, entries, tables)
         code = 0
     finally:

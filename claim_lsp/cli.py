@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 1
     # forked now, before pygls is imported and before any thread starts: small, and safe
-    pool = ParsePool.start()
+    pool = ParsePool.start(background=True)
     from .lsp.server import serve  # imported here: pygls is slow to import and check needs none of it
 
     tcp = getattr(args, "tcp", False)

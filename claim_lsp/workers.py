@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 MIN_NOTES = 1000  # fewer notes to parse than this: workers cost more than they save
 CHUNK = 100  # notes a worker parses per task
+BACKGROUND_NICENESS = 19  # the server's workers: the lowest priority (ParsePool.start)
 WAIT = 0.1  # seconds between looks at whether the pool was terminated, while waiting for it
 
 
@@ -44,13 +45,19 @@ def worker_count() -> int:
     return 0 if cores < 2 else min(cores, 4)
 
 
-def detach() -> None:
+def detach(niceness: int = 0) -> None:
     """In a forked process: standard input and output may be the LSP stream, and open
-    copies of them would also keep the client from seeing the server's end."""
+    copies of them would also keep the client from seeing the server's end. A niceness
+    lowers the process's priority (see ParsePool.start)."""
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
     os.close(devnull)
+    if niceness:
+        try:
+            os.nice(niceness)
+        except OSError as exc:  # (not on this system)
+            log.debug("worker priority unchanged: %s", exc)
 
 
 def _parse_chunk(task: tuple[Path, list[str], int, Limits]) -> list[tuple[tuple[int, int] | None, Note]]:
@@ -101,19 +108,25 @@ def stamp_array(root: Path, rels: list[str]) -> array:
 class ParsePool:
     """Worker processes that read and parse notes; results come back in order."""
 
-    def __init__(self, workers: int, lazy: bool = False) -> None:
+    def __init__(self, workers: int, lazy: bool = False, niceness: int = 0) -> None:
         self.workers = workers
+        self.niceness = niceness
         self._pool = None if lazy else self._fork()
 
     @classmethod
-    def start(cls, lazy: bool = False) -> ParsePool | None:
+    def start(cls, lazy: bool = False, background: bool = False) -> ParsePool | None:
         """A pool when this machine has cores to spare; None otherwise or on failure. A lazy
-        pool forks its workers on first use: only for a process without threads (the CLI)."""
+        pool forks its workers on first use: only for a process without threads (the CLI).
+        A background pool's workers run at the lowest priority (the server's): the process
+        that answers requests and files what they parse then gets a core whenever it needs
+        one, and they take what is left (at 100,000 notes the titles are filed and the
+        vault indexed sooner, and completions asked meanwhile answered sooner);
+        `claim-lsp check` keeps its workers at the usual priority."""
         n = worker_count()
         if not n:
             return None
         try:
-            return cls(n, lazy)
+            return cls(n, lazy, BACKGROUND_NICENESS if background else 0)
         except (OSError, ValueError) as exc:
             log.warning("no worker processes (%s); notes are parsed in-process", exc)
             return None
@@ -160,7 +173,7 @@ class ParsePool:
         return wait
 
     def _fork(self):
-        return multiprocessing.get_context("fork").Pool(self.workers, initializer=detach)
+        return multiprocessing.get_context("fork").Pool(self.workers, initializer=detach, initargs=(self.niceness,))
 
     def close(self) -> None:
         """Let the workers finish and exit (frees their memory)."""

@@ -115,6 +115,24 @@ def test_workers_cannot_write_to_the_protocol_stream():
         pool.close()
 
 
+def _niceness() -> int:
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def test_the_server_s_workers_run_behind_it_and_check_s_do_not(monkeypatch):
+    """The server's pool (background) runs at the lowest priority; `claim-lsp check`'s at
+    the priority of the process that started it."""
+    monkeypatch.setattr(workers, "worker_count", lambda: 2)  # (whatever this machine's cores)
+    own = _niceness()
+    for background, expected in ((True, max(own, workers.BACKGROUND_NICENESS)), (False, own)):
+        pool = workers.ParsePool.start(background=background)
+        assert pool is not None
+        try:
+            assert pool._pool.apply(_niceness) == expected
+        finally:
+            pool.close()
+
+
 def test_notes_parsed_by_workers_hold_the_listing_s_path_and_the_interned_title(root, monkeypatch):
     """The vault's tables are filed from the listing before the notes arrive: a note from a
     worker takes the listing's path string, and its title is the placeholder's (memory)."""
