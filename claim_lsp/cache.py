@@ -9,6 +9,14 @@
 - Never trusted: the file is unpickled with an allow-list of the model's classes (nothing
   else can be constructed), and anything unreadable, corrupt or of the wrong shape is
   logged and ignored. Writes go to a temporary file renamed into place.
+- Layout: the stamp; the strings many notes and the tables share (paths, titles, aliases,
+  link targets, short headings); the entries in chunks; the vault's tables. Entries are
+  written in segments whose pickles share a memo, and each segment is read by its own
+  unpickler: what a segment leaves behind (every note's constructor arguments, which the
+  memo holds until it is freed) is freed a segment at a time and its room reused, where one
+  memo for the whole file held it to the end (at 100,000 notes ~36 MB of memo and ~26 MB of
+  holes left in the heap). The shared strings, written once, are referred to by their
+  number in the list (pickle's persistent ids), so every segment gets the same objects.
 """
 
 from __future__ import annotations
@@ -16,7 +24,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import operator
 import os
 import pickle
 import sys
@@ -29,8 +36,8 @@ from pathlib import Path
 
 from . import __version__
 from .index import Vault
-from .model import Note
-from .parse import Limits
+from .model import HEADING_FIELDS, LINK_FIELDS, Note
+from .parse import SHARED_HEADING, Limits
 from .rank import TitleRanker
 from .scan import file_stamp, note_file, note_from_file, walk_notes
 from .schema import Config, load_config
@@ -38,7 +45,8 @@ from .workers import BACKGROUND_NICENESS, MIN_NOTES, ParsePool, detach
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields; 4: popularity in the ranker's entries
+FORMAT = 5  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields; 4: popularity in the
+# ranker's entries; 5: shared strings first, entries in segments, the tables' notes as their paths
 Entry = tuple[int, int, Note]  # mtime_ns, size, note
 
 _ALLOWED = (
@@ -101,8 +109,15 @@ def load_with_tables(root: Path, limits: Limits) -> tuple[dict[str, Entry], tupl
         if unpickler.load() != _stamp(limits):
             log.info("cache %s is from another version; ignored", path)
             return {}, None
+        strings = unpickler.load()
+        if type(strings) is not list:
+            raise pickle.UnpicklingError("no shared strings")
+        unpickler = _segment_reader(stream, strings)
         while stream.tell() < size:  # the entries come in chunks (see save_steps)
             chunk = unpickler.load()
+            if type(chunk) is str and chunk == SEGMENT_END:
+                unpickler = _segment_reader(stream, strings)
+                continue
             if isinstance(chunk, tuple) and len(chunk) == 2 and chunk[0] == "vault":
                 tables = chunk[1]  # the last object
                 continue
@@ -122,28 +137,42 @@ def load_with_tables(root: Path, limits: Limits) -> tuple[dict[str, Entry], tupl
         return {}, None
     finally:
         stream.close()
-    if tables is not None and not _tables_match(tables, good):
-        log.warning("cache %s: its tables do not match its notes; rebuilt instead", path)
-        tables = None
+    if tables is not None:
+        tables = _with_notes(tables, good)
+        if tables is None:
+            log.warning("cache %s: its tables do not match its notes; rebuilt instead", path)
     return good, tables
 
 
-_NOTE_OF = operator.itemgetter(2)  # an entry's note
+def _segment_reader(stream, strings: list) -> _SafeUnpickler:
+    """An unpickler for the next segment: a memo of its own, the shared strings by number."""
+    unpickler = _SafeUnpickler(stream)
+    unpickler.persistent_load = strings.__getitem__  # (a bad number: IndexError, the file ignored)
+    return unpickler
 
 
-def _tables_match(tables, entries: dict[str, Entry]) -> bool:
-    """Do the saved tables hold exactly the saved notes, and only name paths among them?"""
+def _with_notes(tables, entries: dict[str, Entry]) -> tuple | None:
+    """The saved tables (Vault.snapshot) with their notes taken from the entries, as saved
+    (their paths, in the vault's order); None when they do not hold exactly the saved notes
+    or name paths that are not among them."""
+    try:
+        order, by_stem, by_alias, inbound, ranker = tables
+        if type(order) is not tuple or len(order) != len(entries):
+            return None
+        notes = {rel: entries[rel][2] for rel in order}  # (KeyError: a path not among them)
+    except (TypeError, ValueError, KeyError):
+        return None
+    tables = (notes, by_stem, by_alias, inbound, ranker)
+    return tables if len(notes) == len(entries) and _tables_match(tables) else None
+
+
+def _tables_match(tables) -> bool:
+    """Do the saved tables only name paths among the notes?"""
     try:
         notes, by_stem, by_alias, inbound, ranker = tables
         TitleRanker.check_snapshot(ranker)
-        if not isinstance(notes, dict) or len(notes) != len(entries):
-            return False
         # (map and set operations run in C: ~0.05 s less than loops at 100,000 notes)
         known = set(notes)
-        if not known.issuperset(entries):
-            return False
-        if not all(map(operator.is_, map(notes.__getitem__, entries), map(_NOTE_OF, entries.values()))):
-            return False
         for table in (by_stem, by_alias, inbound):
             values = table.values()
             if {v for v in values if type(v) is str} - known:
@@ -151,11 +180,29 @@ def _tables_match(tables, entries: dict[str, Entry]) -> bool:
             if set().union(*[v for v in values if type(v) is not str]) - known:
                 return False
         return True
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, AttributeError):  # (AttributeError: a table that is not a dict)
         return False
 
 
 CHUNK = 500  # entries pickled at a time: the server yields to requests between chunks
+SEGMENT_CHUNKS = 20  # chunks pickled with one memo (a segment), then it is cleared
+SEGMENT_END = "end of segment"  # written after each segment: the reader starts a new unpickler
+
+
+def shared_strings(entries: dict[str, Entry]) -> list[str]:
+    """The strings that notes in different segments, and the tables, hold as one object:
+    paths, titles, aliases, link targets (interned as notes are parsed) and short headings.
+    (Other values shared across notes are few: a copy a segment costs little.)"""
+    found: dict[int, str] = {}
+    for rel, entry in entries.items():
+        note = entry[2]
+        found[id(rel)] = rel
+        for s in (note.path, note.title, *note.aliases, *note.link_data[::LINK_FIELDS]):
+            found[id(s)] = s
+        for s in note.heading_data[1::HEADING_FIELDS]:
+            if len(s) <= SHARED_HEADING:
+                found[id(s)] = s
+    return list(found.values())
 
 
 def save_steps(
@@ -175,12 +222,22 @@ def save_steps(
         with os.fdopen(fd, "wb") as fh:
             pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
             pickler.dump(_stamp(limits))
+            strings = shared_strings(entries)
+            pickler.dump(strings)
+            pickler.clear_memo()
+            number = {id(s): n for n, s in enumerate(strings)}.get  # (the strings stay alive meanwhile)
+            pickler.persistent_id = lambda obj: number(id(obj))
             items = list(entries.items())
-            for start in range(0, len(items), CHUNK):
+            chunks = range(0, len(items), CHUNK)
+            for n, start in enumerate(chunks):
                 pickler.dump(dict(items[start : start + CHUNK]))
+                if (n + 1) % SEGMENT_CHUNKS == 0 or n + 1 == len(chunks):
+                    pickler.dump(SEGMENT_END)
+                    pickler.clear_memo()
                 yield
-            if tables is not None:  # the same note objects: the memo writes each once
-                pickler.dump(("vault", tables()))
+            if tables is not None:  # the notes as their paths: the reader takes them from the entries
+                notes, *rest = tables()
+                pickler.dump(("vault", (tuple(notes), *rest)))
         os.replace(tmp, path)
     except Exception as exc:
         log.warning("cache %s not written (%s)", path, exc)

@@ -76,9 +76,28 @@ def test_a_cache_that_would_run_code_is_refused(tmp_path):
 
     path = cache.cache_file(root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps(cache._stamp(Config().limits)) + pickle.dumps({"a.md": (1, 1, Evil())}))
-    assert cache.load_with_tables(root, Config().limits)[0] == {}
-    assert not marker.exists()
+    stamp = pickle.dumps(cache._stamp(Config().limits))
+    for layout in (stamp + pickle.dumps({"a.md": (1, 1, Evil())}), stamp + pickle.dumps([]) + pickle.dumps([Evil()])):
+        path.write_bytes(layout)  # (in place of the shared strings, or of a chunk)
+        assert cache.load_with_tables(root, Config().limits)[0] == {}
+        assert not marker.exists()
+
+
+def test_a_shared_string_number_out_of_range_makes_the_cache_ignored(tmp_path, caplog):
+    root = write_vault(tmp_path / "v", {"a.md": "# a\n"})
+    cache.build_vault(root, Config(), use_cache=True)
+    entries, _ = cache.load_with_tables(root, Config().limits)
+    assert entries
+    path = cache.cache_file(root)
+    with open(path, "wb") as fh:
+        pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dump(cache._stamp(Config().limits))
+        pickler.dump(["a.md"])
+        pickler.clear_memo()
+        pickler.persistent_id = lambda obj: 7 if obj == "a.md" else None  # (the list holds one)
+        pickler.dump(entries)
+    assert cache.load_with_tables(root, Config().limits) == ({}, None)
+    assert "not usable" in caplog.text
 
 
 def test_another_version_is_ignored(tmp_path):
@@ -99,6 +118,65 @@ def test_a_large_cache_is_written_and_read_in_chunks(tmp_path):
     loaded = cache.load_with_tables(root, Config().limits)[0]
     assert sorted(loaded) == sorted(files)
     assert [lk.target for lk in loaded["n3.md"][2].links] == ["n4"]
+
+
+def string_objects(entries: dict) -> tuple[list[str], int]:
+    """The paths, titles, link targets and headings of the entries' notes, and how many
+    distinct objects they are."""
+    strings = []
+    for rel, (_, _, note) in sorted(entries.items()):
+        strings += [rel, note.path, note.title, *note.aliases, *note.link_data[::4], *note.heading_data[1::4]]
+    return strings, len({id(s) for s in strings})
+
+
+def test_a_cache_written_in_segments_keeps_the_notes_and_the_strings_they_share(tmp_path, monkeypatch):
+    """Each segment is read with a memo of its own: the notes still hold one object for a
+    title, a path or a link target that notes in other segments hold too."""
+    monkeypatch.setattr(cache, "CHUNK", 7)
+    monkeypatch.setattr(cache, "SEGMENT_CHUNKS", 3)  # 21 notes a segment
+    files = {
+        f"f{i % 4}/n{i}.md": f"---\naliases: [alias {i}]\n---\n# n{i}\n\n## Evidence\n\n[[n{(i * 7) % 80}]] [[n{i + 1}|next]] [[hub]]\n"
+        for i in range(80)
+    }
+    files["hub.md"] = "# hub\n"
+    root = write_vault(tmp_path / "v", files)
+    built = cache.build_vault(root, Config(), use_cache=True)
+    saved = {rel: (0, 0, note) for rel, note in built.notes.items()}
+    entries, saved_tables = cache.load_with_tables(root, Config().limits)
+    assert list(entries) == list(saved)  # the vault's order
+    assert all(entries[rel][2] == saved[rel][2] for rel in saved)  # the same values
+    before, after = string_objects(saved), string_objects(entries)
+    assert after == before and before[1] < len(before[0]) // 2  # as many objects: none copied
+    assert entries["f1/n1.md"][2].link_data[0] is entries["f3/n7.md"][2].title  # across segments
+    assert saved_tables is not None and list(saved_tables[0]) == list(built.notes)
+    assert all(saved_tables[0][rel] is entries[rel][2] for rel in entries)
+    again = cache.build_vault(root, Config(), use_cache=True)  # from the tables
+    assert tables(again) == tables(built) and answers(again) == answers(built)
+
+
+def test_tables_whose_notes_are_not_the_saved_ones_are_not_trusted(tmp_path, caplog):
+    root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
+    cache.build_vault(root, Config(), use_cache=True)
+    entries, saved = cache.load_with_tables(root, Config().limits)
+    assert saved is not None
+    notes, *rest = saved
+    paths = list(notes)
+    cache.save(root, Config().limits, entries, lambda: ({p: None for p in reversed(paths)}, *rest))
+    assert cache.load_with_tables(root, Config().limits)[1] is not None  # (another order: trusted)
+    for wrong in (paths[:-1], [*paths[:-1], paths[0]], [*paths[:-1], "elsewhere.md"], [*paths, "elsewhere.md"]):
+        caplog.clear()
+        cache.save(root, Config().limits, entries, lambda wrong=wrong: (list(wrong), *rest))
+        loaded, tables_read = cache.load_with_tables(root, Config().limits)
+        assert tables_read is None and loaded.keys() == entries.keys()  # the notes used, the tables not
+        assert "do not match" in caplog.text
+
+    # a note left out of every table, another named twice: as many paths as notes, one missing
+    def without(table: dict) -> dict:
+        return {k: v for k, v in table.items() if v != paths[-1] and (isinstance(v, str) or paths[-1] not in v)}
+
+    left_out = [without(table) for table in rest[:3]]
+    cache.save(root, Config().limits, entries, lambda: ([*paths[:-1], paths[0]], *left_out, rest[3]))
+    assert cache.load_with_tables(root, Config().limits)[1] is None
 
 
 def test_without_cache_nothing_is_written(tmp_path, cache_home):
