@@ -302,7 +302,9 @@ def stat_notes(
             stamp = file_stamp(note_file(root, rel))
         hit = cached.get(rel)
         if hit is not None and stamp is not None and hit[0] == stamp[0] and hit[1] == stamp[1]:
-            items.append((rel, hit, hit[2]))  # (the cached entry stands for the stamp: no copy of it)
+            # the cached entry stands for the stamp, and the cached note's path for the listing's
+            # (an equal string: with the listing gone, ~17 MB less at 100,000 notes)
+            items.append((hit[2].path, hit, hit[2]))
         else:
             items.append((rel, stamp, None))
     return items

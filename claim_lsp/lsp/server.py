@@ -262,6 +262,7 @@ class ClaimLanguageServer(LanguageServer):
                 )
                 stamps = await loop.run_in_executor(None, stamping) if stamping is not None and cached else None
                 items = await loop.run_in_executor(None, cache.stat_notes, root, paths, cached, stamps)
+                del paths  # (the notes from the cache hold their own path strings: see stat_notes)
                 reader = cache.notes_of(root, items, config, fresh, self.pool)  # the workers start now
                 # what is known at once is filed first: the notes unchanged since the cache
                 # (with the tables built from them, when saved), and the titles of the rest;

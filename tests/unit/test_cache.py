@@ -55,6 +55,17 @@ def test_the_cache_gives_the_same_problems_as_a_fresh_read(tmp_path):
         assert check_note(note, first) == check_note(again.notes[path], again)
 
 
+def test_a_note_from_the_cache_is_listed_with_its_own_path_string(tmp_path):
+    """The listing's copy of a cached note's path is not kept (one string, not two)."""
+    root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
+    cache.build_vault(root, Config(), use_cache=True)
+    cached, _ = cache.load_with_tables(root, Config().limits)
+    listed = list(walk_notes(root, Config()))
+    items = cache.stat_notes(root, listed, cached)
+    assert [item[0] for item in items] == listed and all(item[2] is not None for item in items)
+    assert all(item[0] is item[2].path and item[0] is not rel for item, rel in zip(items, listed))
+
+
 def test_a_corrupt_cache_is_ignored(tmp_path, cache_home):
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
     cache.build_vault(root, Config(), use_cache=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from types import SimpleNamespace
 
 import pytest
 
@@ -69,9 +70,9 @@ def test_stamps_taken_by_workers_are_the_files_stamps(root):
     assert expected[-1] is None and len(got) == 2 * len(rels)
     assert [(got[2 * i], got[2 * i + 1]) if got[2 * i + 1] >= 0 else None for i in range(len(rels))] == expected
     # the cache's comparison reads them as it reads the stamps it takes itself
-    cached = {rel: (*stamp, object()) for rel, stamp in zip(rels[:-1:2], expected[:-1:2])}
-    cached[rels[1]] = (expected[1][0] + 1, expected[1][1], object())  # changed since
-    cached[rels[-1]] = (1, 2, object())  # deleted since
+    cached = {rel: (*stamp, SimpleNamespace(path=rel)) for rel, stamp in zip(rels[:-1:2], expected[:-1:2])}
+    cached[rels[1]] = (expected[1][0] + 1, expected[1][1], SimpleNamespace(path=rels[1]))  # changed since
+    cached[rels[-1]] = (1, 2, SimpleNamespace(path=rels[-1]))  # deleted since
     items = cache.stat_notes(root, rels, cached, got)
     assert items == cache.stat_notes(root, rels, cached)
     assert [note is not None for _, _, note in items] == [rel in rels[:-1:2] for rel in rels]
