@@ -88,8 +88,8 @@ def test_a_cache_that_would_run_code_is_refused(tmp_path):
     path = cache.cache_file(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     stamp = pickle.dumps(cache._stamp(Config().limits))
-    for layout in (stamp + pickle.dumps({"a.md": (1, 1, Evil())}), stamp + pickle.dumps([]) + pickle.dumps([Evil()])):
-        path.write_bytes(layout)  # (in place of the shared strings, or of a chunk)
+    for layout in (stamp + pickle.dumps(([Evil()], None)), stamp + pickle.dumps(([], None)) + pickle.dumps([Evil()])):
+        path.write_bytes(layout)  # (among the shared strings, or in a chunk)
         assert cache.load_with_tables(root, Config().limits)[0] == {}
         assert not marker.exists()
 
@@ -103,10 +103,10 @@ def test_a_shared_string_number_out_of_range_makes_the_cache_ignored(tmp_path, c
     with open(path, "wb") as fh:
         pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.dump(cache._stamp(Config().limits))
-        pickler.dump(["a.md"])
+        pickler.dump((["a.md"], None))
         pickler.clear_memo()
         pickler.persistent_id = lambda obj: 7 if obj == "a.md" else None  # (the list holds one)
-        pickler.dump(entries)
+        pickler.dump(list(entries.values()))
     assert cache.load_with_tables(root, Config().limits) == ({}, None)
     assert "not usable" in caplog.text
 
