@@ -19,14 +19,14 @@ import multiprocessing
 import os
 import sys
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .checks import check_note
 from .index import Vault
 from .model import HEADING_FIELDS, LINK_FIELDS, Note, Problem, shared
 from .parse import SHARED_HEADING, Limits
-from .scan import file_stamp, note_file, note_from_text, read_text
+from .scan import file_stamp, note_file, note_from_text, read_text, walk_notes
 from .schema import Config
 
 log = logging.getLogger(__name__)
@@ -105,6 +105,24 @@ def stamp_array(root: Path, rels: list[str]) -> array:
     return out
 
 
+def list_and_stamp(root: Path, config: Config) -> tuple[int, int, set[str], array]:
+    """In a worker: the folder listed (scan.walk_notes) and each note's file stamped
+    (stamp_array), summed up as (how many notes, the hash of their paths in order, the other
+    files, the stamps). The process that forked the worker compares the count and the hash
+    with those of the paths it holds already (its disk cache's) and, when they agree, takes
+    those as the listing: the same strings, in the same order (a forked process hashes
+    strings as its parent does), and no copy of 100,000 paths beside them."""
+    attachments: set[str] = set()
+    rels = list(walk_notes(root, config, attachments))
+    return len(rels), hash(tuple(rels)), attachments, stamp_array(root, rels)
+
+
+def listed_as(paths: Iterable[str], found: tuple[int, int, set[str], array]) -> bool:
+    """Are these paths, in this order, the listing that list_and_stamp summed up?"""
+    held = tuple(paths)
+    return len(held) == found[0] and hash(held) == found[1]
+
+
 class ParsePool:
     """Worker processes that read and parse notes; results come back in order."""
 
@@ -168,6 +186,21 @@ class ParsePool:
                 for part in parts:
                     out.extend(part)
                 return out
+            return None  # (terminated meanwhile)
+
+        return wait
+
+    def listing(self, root: Path, config: Config) -> Callable[[], tuple[int, int, set[str], array] | None]:
+        """Start listing and stamping the folder in a worker (list_and_stamp), in parallel
+        with whatever this process does meanwhile; the returned function waits for the
+        summary (None if the pool is terminated meanwhile)."""
+        if self._pool is None:
+            self._pool = self._fork()
+        pending = self._pool.apply_async(list_and_stamp, (root, config))
+
+        def wait() -> tuple[int, int, set[str], array] | None:
+            for found in self._while_alive(pending.get, 1):
+                return found
             return None  # (terminated meanwhile)
 
         return wait

@@ -31,7 +31,7 @@ from ..index import Vault
 from ..model import Note
 from ..scan import walk_notes
 from ..schema import CONFIG_FILE, load_config
-from ..workers import MIN_NOTES, ParsePool
+from ..workers import MIN_NOTES, ParsePool, listed_as
 from ..workspace import Change, Workspace
 from .convert import path_to_uri, to_diagnostic, uri_to_path
 from .stdio import MessageReader
@@ -246,21 +246,31 @@ class ClaimLanguageServer(LanguageServer):
             attachments: set[str] = set()
             fresh: dict[str, cache.Entry] = {}
             with cache.bulk_load():
-                # the folder is listed before the cache is read, not beside it: unpickling holds
-                # the interpreter for long stretches, and a listing in another thread finished
-                # with it (at 100,000 notes ~1.5 s instead of ~0.3 s), holding up the stamps
-                paths = await loop.run_in_executor(None, lambda: list(walk_notes(root, config, attachments)))
-                stamping = None
-                if self.pool is not None and len(paths) >= MIN_NOTES and cache.cache_file(root).exists():
-                    # the files are stamped in the workers while this process reads the cache
-                    stamping = self.pool.stamps(root, paths)
+                paths: list[str] | None = None
+                stamps = None
+                listing = None
+                if self.pool is not None and cache.cache_file(root).exists():
+                    # a worker lists the folder and stamps the files while this process reads
+                    # the cache (a listing in a thread here would wait on the unpickling, which
+                    # holds the interpreter); when the folder holds just the cached notes, the
+                    # cache's own paths are the listing (at 100,000 notes ~0.15 s sooner, and
+                    # no copy of the paths beside the notes while they are read)
+                    listing = self.pool.listing(root, config)
                 cached, tables = await loop.run_in_executor(None, cache.load_with_tables, root, config.limits)
+                found = await loop.run_in_executor(None, listing) if listing is not None else None
+                if found is not None and cached and listed_as(cached, found):
+                    paths, stamps = list(cached), found[3]
+                    attachments = found[2]
+                    log.info("%s: listed by a worker, as cached", root)
+                if paths is None:  # (no cache, or notes added, removed or renamed since)
+                    paths = await loop.run_in_executor(None, lambda: list(walk_notes(root, config, attachments)))
+                    if cached and self.pool is not None and len(paths) >= MIN_NOTES:
+                        stamps = await loop.run_in_executor(None, self.pool.stamps(root, paths))
                 vault.set_attachments(attachments)
                 total = len(paths)
                 log.info(
                     "%s: %d notes listed, %d cached, in %.2f s", root, total, len(cached), time.perf_counter() - began
                 )
-                stamps = await loop.run_in_executor(None, stamping) if stamping is not None and cached else None
                 items = await loop.run_in_executor(None, cache.stat_notes, root, paths, cached, stamps)
                 del paths  # (the notes from the cache hold their own path strings: see stat_notes)
                 reader = cache.notes_of(root, items, config, fresh, self.pool)  # the workers start now

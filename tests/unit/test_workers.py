@@ -79,6 +79,24 @@ def test_stamps_taken_by_workers_are_the_files_stamps(root):
     assert items[1][1] == expected[1] and items[-1][1] is None
 
 
+def test_a_worker_lists_and_stamps_the_folder_as_this_process_would(root):
+    attachments: set[str] = set()
+    rels = list(walk_notes(root, Config(), attachments))
+    pool = workers.ParsePool(2)
+    try:
+        found = pool.listing(root, Config())()
+    finally:
+        pool.close()
+    count, _, found_attachments, stamps = found
+    assert count == len(rels) and found_attachments == attachments == {"pic.png"}
+    assert stamps == workers.stamp_array(root, rels)
+    # the listing is recognised in the paths this process holds, in order and no other
+    assert workers.listed_as(rels, found)  # (hashed in the worker, and here again)
+    assert not workers.listed_as(rels[:-1], found)
+    assert not workers.listed_as([*rels[:-1], "another.md"], found)
+    assert not workers.listed_as([rels[1], rels[0], *rels[2:]], found)
+
+
 def test_checks_in_workers_give_the_same_problems_in_the_same_order(root, monkeypatch):
     vault = cache.build_vault(root, Config())
     monkeypatch.setattr(workers, "MIN_NOTES", 1)
