@@ -181,12 +181,13 @@ class ParsePool:
         pending = self._pool.starmap_async(stamp_array, [(root, rels[i : i + size]) for i in range(0, len(rels), size)])
 
         def wait() -> array | None:
-            for parts in self._while_alive(pending.get, 1):
-                out = array("q")
-                for part in parts:
-                    out.extend(part)
-                return out
-            return None  # (terminated meanwhile)
+            parts = self._result(pending)
+            if parts is None:
+                return None
+            out = array("q")
+            for part in parts:
+                out.extend(part)
+            return out
 
         return wait
 
@@ -197,13 +198,13 @@ class ParsePool:
         if self._pool is None:
             self._pool = self._fork()
         pending = self._pool.apply_async(list_and_stamp, (root, config))
+        return lambda: self._result(pending)
 
-        def wait() -> tuple[int, int, set[str], array] | None:
-            for found in self._while_alive(pending.get, 1):
-                return found
-            return None  # (terminated meanwhile)
-
-        return wait
+    def _result(self, pending):
+        """A pending task's result, waited for; None if the pool is terminated meanwhile."""
+        for result in self._while_alive(pending.get, 1):
+            return result
+        return None
 
     def _fork(self):
         return multiprocessing.get_context("fork").Pool(self.workers, initializer=detach, initargs=(self.niceness,))
