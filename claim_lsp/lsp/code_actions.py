@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..actions import FIX_ALL, actions_for
 from ..checks import check_note
+from ..code_actions import FIX_ALL, actions_for
 from ..model import Span
 from .convert import from_position, to_diagnostic, to_range
 from .edits import supports_file_ops, to_workspace_edit

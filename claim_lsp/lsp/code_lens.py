@@ -14,7 +14,7 @@ from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
 
 from ..model import Span
-from ..navigate import references
+from ..references import references
 from .convert import from_position, location, to_range
 
 if TYPE_CHECKING:

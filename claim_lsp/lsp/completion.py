@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..complete import complete
+from ..completion import complete
 from .convert import completion_item, from_position, to_position
 from .frontmatter_edit import frontmatter_completion
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..navigate import definition
+from ..definition import definition
 from .convert import from_position, location
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ import datetime as dt
 
 from lsprotocol import types as lsp
 
-from ..fmedit import complete_frontmatter, hover_key, in_frontmatter, key_at
+from ..frontmatter_edit import complete_frontmatter, hover_key, in_frontmatter, key_at
 from ..index import Vault
 from ..model import Note
 from .convert import completion_item, from_position, markup, takes_markdown, to_position, to_range

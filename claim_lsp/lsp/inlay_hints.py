@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..inlay import confidence_hints
+from ..inlay_hints import confidence_hints
 from .convert import to_position
 
 if TYPE_CHECKING:

@@ -97,7 +97,7 @@ def test_empty_link(text):
 
 
 def test_heading_only_link_is_not_empty():
-    # BUG (checks.py): [[#Part]] links to a heading of the same note (navigate and complete
+    # BUG (checks.py): [[#Part]] links to a heading of the same note (definition and completion
     # support it) but check_links resolves the empty target and reports empty-link.
     assert problems("# T\n## Part\n[[#Part]]", path="n/T.md") == []
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claim_lsp.checks import check_note
-from claim_lsp.complete import link_context
+from claim_lsp.completion import link_context
 from claim_lsp.frontmatter import find_frontmatter, parse_frontmatter
 from claim_lsp.index import BROKEN, EMPTY, Vault
 from claim_lsp.model import Note, Span

@@ -1,10 +1,10 @@
-"""complete.py: what is being typed inside [[...]], and the items offered."""
+"""completion.py: what is being typed inside [[...]], and the items offered."""
 
 from __future__ import annotations
 
 import pytest
 
-from claim_lsp.complete import LIMIT, complete, link_context
+from claim_lsp.completion import LIMIT, complete, link_context
 from claim_lsp.index import Vault
 from claim_lsp.parse import parse_note
 from tests.helpers import SMALL_VAULT, SPEC, claim
@@ -177,7 +177,7 @@ def test_complete_headings_of_the_same_note():
 
 
 def test_complete_headings_when_the_target_is_written_with_md():
-    # BUG (complete.py): rule 1 says an optional `.md` is ignored, and [[Alpha claim.md#Evidence]]
+    # BUG (completion.py): rule 1 says an optional `.md` is ignored, and [[Alpha claim.md#Evidence]]
     # resolves as a link, but heading completion passes the raw "Alpha claim.md" to resolve().
     vault = make_vault(FILES)
     _, items = complete(vault, "n/x.md", "[[Alpha claim.md#Evi", 20)

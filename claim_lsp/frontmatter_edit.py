@@ -1,6 +1,6 @@
 """Editing frontmatter: completion of the keys a note's type allows but lacks, of allowed
 values (type, enums such as confidence, domain, dates as today), and what the schema
-says about a key (for hover). Titles inside link values are completed by complete.py."""
+says about a key (for hover). Titles inside link values are completed by completion.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Go-to-definition and references (backlinks)."""
+"""textDocument/definition: where a link leads."""
 
 from __future__ import annotations
 
@@ -24,20 +24,3 @@ def definition(vault: Vault, note: Note, link: Link) -> list[tuple[Note, Span]]:
             span = Span(target.h1.span.line, 0, target.h1.span.line, target.h1.span.end_col)
         out.append((target, span))
     return out
-
-
-def references(vault: Vault, note: Note, line: int, col: int) -> list[tuple[Note, Link]]:
-    """Links to what is under the cursor: a link's target (and heading), a heading of this
-    note, or else this note itself."""
-    link = note.link_at(line, col)
-    if link is not None:
-        if not link.target and link.heading:
-            return vault.backlinks(note, link.heading)
-        res = vault.resolve(link.target, note.path)
-        if res.note is None:
-            return []
-        return vault.backlinks(res.note, link.heading or None)
-    for h in note.headings:
-        if h.span.line == line and h != note.h1:
-            return vault.backlinks(note, h.text)
-    return vault.backlinks(note)

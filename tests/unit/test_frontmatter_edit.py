@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from claim_lsp.fmedit import complete_frontmatter, describe_key, hover_key, key_at
+from claim_lsp.frontmatter_edit import complete_frontmatter, describe_key, hover_key, key_at
 from claim_lsp.schema import Config
 from tests.unit.vaults import make_vault
 

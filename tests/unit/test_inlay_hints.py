@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from claim_lsp.inlay import confidence_hints
+from claim_lsp.inlay_hints import confidence_hints
 from tests.unit.vaults import make_vault
 
 
