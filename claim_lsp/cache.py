@@ -38,12 +38,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
+from .config import Config, Limits, load_config
 from .index import Vault
 from .model import HEADING_FIELDS, LINK_FIELDS, Note
-from .parse import SHARED_HEADING, Limits
+from .parse import SHARED_HEADING
 from .rank import TitleRanker
 from .scan import file_stamp, note_file, note_from_file, walk_notes
-from .schema import Config, load_config
 from .workers import BACKGROUND_NICENESS, MIN_NOTES, ParsePool, detach
 
 log = logging.getLogger(__name__)

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 
+from .config import Config
 from .model import NO_PROBLEMS, Frontmatter, Heading, Link, Note, lowered
 from .parse import intro_of, title_of
 from .rank import TitleRanker
 from .scan import read_text
-from .schema import Config
 
 _UNREAD = Frontmatter(None, None, problems=NO_PROBLEMS)  # of every note filed before it is read
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 
-from .frontmatter import DEFAULT_MAX_YAML_BYTES, DEFAULT_MAX_YAML_VALUES, key_line_of, parse_frontmatter
+from .config import DEFAULT_LIMITS, Limits
+from .frontmatter import key_line_of, parse_frontmatter
 from .model import (  # noqa: F401 - split_target re-exported
     HEADING_FIELDS,
     LINK_FIELDS,
@@ -33,16 +33,6 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*)$")
 _BACKTICKS = re.compile(r"`+")
 INTRO_CHARS = 700
 SHARED_HEADING = 40  # headings this short are often the same in many notes
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    max_links: int = 20_000
-    max_yaml_bytes: int = DEFAULT_MAX_YAML_BYTES
-    max_yaml_values: int = DEFAULT_MAX_YAML_VALUES
-
-
-DEFAULT_LIMITS = Limits()
 
 
 def title_of(path: str) -> str:

@@ -17,13 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import SKIP_DIRS, VAULT_MARKERS, Config, Limits, is_ignored
 from .model import ERROR, Note, Problem, Span
-from .parse import Limits, parse_note
-from .schema import CONFIG_FILE, Config, is_ignored
+from .parse import parse_note
 
 log = logging.getLogger(__name__)
-
-SKIP_DIRS = {"node_modules", "__pycache__"}
 
 
 @dataclass(slots=True)
@@ -204,19 +202,6 @@ def rel_path_in(root: Path, path: Path) -> str | None:
     if not parts or any(p == ".." for p in parts):
         return None
     return "/".join(parts)
-
-
-def is_note_path(rel_path: str, config: Config) -> bool:
-    """Would the walk index this path?"""
-    parts = rel_path.split("/")
-    if not parts[-1].lower().endswith(".md"):
-        return False
-    if any(p.startswith(".") or p in SKIP_DIRS for p in parts):
-        return False
-    return not is_ignored(rel_path, config.ignore)
-
-
-VAULT_MARKERS = (CONFIG_FILE, ".obsidian", ".git")
 
 
 def find_vault_root(path: Path) -> Path:

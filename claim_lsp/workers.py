@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .checks import check_note
+from .config import Config, Limits
 from .index import Vault
 from .model import HEADING_FIELDS, LINK_FIELDS, Note, Problem, shared
-from .parse import SHARED_HEADING, Limits
+from .parse import SHARED_HEADING
 from .scan import file_stamp, note_file, note_from_text, read_text, walk_notes
-from .schema import Config
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import Config, is_note_path
 from .index import Vault
 from .model import HEADING_FIELDS, Note
-from .scan import FileText, is_note_path, note_from_file, note_from_text, rel_path_in
-from .schema import Config
+from .scan import FileText, note_from_file, note_from_text, rel_path_in
 
 log = logging.getLogger(__name__)
 

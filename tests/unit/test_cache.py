@@ -8,9 +8,9 @@ import pickle
 import pytest
 
 from claim_lsp import cache
+from claim_lsp.config import Config
 from claim_lsp.rank import TitleRanker
 from claim_lsp.scan import walk_notes
-from claim_lsp.schema import Config
 from tests.helpers import SMALL_VAULT, write_vault
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from claim_lsp.checks import CODES, check_note, date_problem
+from claim_lsp.config import Config, Limits
 from claim_lsp.index import Vault
 from claim_lsp.model import Span
-from claim_lsp.parse import Limits, parse_note
+from claim_lsp.parse import parse_note
 from claim_lsp.scan import FileText, note_from_text
-from claim_lsp.schema import Config
 from tests.helpers import claim
 
 GOOD = claim("A description", "Body.", title="Good claim")

@@ -16,9 +16,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from claim_lsp.cache import build_vault, notes_of, stat_notes
 from claim_lsp.checks import check_note
+from claim_lsp.config import Config
 from claim_lsp.index import Vault
 from claim_lsp.scan import FileText, note_from_text, walk_notes
-from claim_lsp.schema import Config
 from claim_lsp.workspace import Workspace
 
 NAMES = ["alpha", "Alpha", "beta note", "gamma", "d/alpha", "d/delta", "e/f/beta note", "é 🚀", "_map", "d/_map"]

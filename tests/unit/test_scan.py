@@ -8,16 +8,15 @@ import pytest
 
 from claim_lsp import scan
 from claim_lsp.cache import build_vault
+from claim_lsp.config import Config
 from claim_lsp.scan import (
     FileText,
     decode,
-    is_note_path,
     note_from_file,
     read_text,
     rel_path_in,
     walk_notes,
 )
-from claim_lsp.schema import Config
 from tests.helpers import SMALL_VAULT, SPEC, write_vault
 
 
@@ -194,18 +193,3 @@ def test_rel_path_in(tmp_path):
     assert rel_path_in(tmp_path, tmp_path / "a" / "b.md") == "a/b.md"
     assert rel_path_in(tmp_path, tmp_path.parent / "x.md") is None
     assert rel_path_in(tmp_path, tmp_path) is None
-
-
-@pytest.mark.parametrize(
-    ("rel", "expected"),
-    [
-        ("a.md", True),
-        ("a/B.MD", True),
-        ("a.txt", False),
-        (".obsidian/a.md", False),
-        ("node_modules/a.md", False),
-        ("drafts/a.md", False),
-    ],
-)
-def test_is_note_path(rel, expected):
-    assert is_note_path(rel, Config(ignore=["drafts"])) is expected
