@@ -1,4 +1,4 @@
-"""All file I/O: walk a vault, read and decode notes, turn failures into Problems.
+"""All file I/O: walk a vault, read and decode notes, say why a file could not be read.
 
 - Hidden folders (.git, .obsidian, ...), node_modules and the configured ignore globs are
   skipped. Symlinked folders are followed only while they stay inside the vault, and a
@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import SKIP_DIRS, VAULT_MARKERS, Config, Limits, is_ignored
-from .model import ERROR, Note, Problem, Span
-from .parse import parse_note
+from .config import SKIP_DIRS, VAULT_MARKERS, Config, is_ignored
+from .model import Note
+from .parse import note_from_text
 
 log = logging.getLogger(__name__)
 
@@ -93,22 +93,7 @@ def file_stamp(path: str | Path) -> tuple[int, int] | None:
 
 def note_from_file(rel_path: str, abs_path: str | Path, config: Config) -> Note:
     loaded = read_text(abs_path, config.max_file_bytes)
-    return note_from_text(rel_path, loaded, config.limits)
-
-
-def note_from_text(rel_path: str, loaded: FileText, limits: Limits) -> Note:
-    try:
-        note = parse_note(rel_path, loaded.text, limits)
-    except RecursionError:  # pathological nesting the parser could not take
-        note = parse_note(rel_path, "", limits)
-        loaded = FileText("", "is nested too deeply to parse")
-    if loaded.problem:
-        note.problems = [
-            Problem("unreadable-file", ERROR, f"This file {loaded.problem}", Span(0, 0, 0, 0)),
-            *note.problems,
-        ]
-        log.warning("%s: %s", rel_path, loaded.problem)
-    return note
+    return note_from_text(rel_path, loaded.text, config.limits, loaded.problem)
 
 
 _NAME = operator.attrgetter("name")  # (sorts a folder's entries by name)
