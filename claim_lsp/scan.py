@@ -91,6 +91,12 @@ def file_stamp(path: str | Path) -> tuple[int, int] | None:
     return (st.st_mtime_ns, st.st_size)
 
 
+def file_text(path: str | Path, max_bytes: int) -> str:
+    """The text read_text gives, without why it is empty or partial (the index's reader:
+    hovers show a note's opening from it)."""
+    return read_text(path, max_bytes).text
+
+
 def note_from_file(rel_path: str, abs_path: str | Path, config: Config) -> Note:
     loaded = read_text(abs_path, config.max_file_bytes)
     return note_from_text(rel_path, loaded.text, config.limits, loaded.problem)

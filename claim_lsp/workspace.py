@@ -15,7 +15,7 @@ from .config import Config, is_note_path
 from .index import Vault
 from .model import HEADING_FIELDS, Note
 from .parse import note_from_text
-from .scan import note_from_file, rel_path_in
+from .scan import file_text, note_from_file, rel_path_in
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class Workspace:
             if v.root == root:
                 v.config = config
                 return v
-        vault = Vault(root, config)
+        vault = Vault(root, config, read_file=file_text)
         vault.open_text = lambda rel: self.open_docs.get(root / rel)
         self.vaults.append(vault)
         self.vaults.sort(key=lambda v: len(str(v.root)), reverse=True)

@@ -9,6 +9,7 @@ import pytest
 from claim_lsp import scan
 from claim_lsp.cache import build_vault
 from claim_lsp.config import Config
+from claim_lsp.index import Vault
 from claim_lsp.scan import (
     FileText,
     decode,
@@ -187,6 +188,14 @@ def test_build_vault_reads_config_and_indexes_everything(tmp_path):
     assert len(vault) == len(SMALL_VAULT) - 1
     assert vault.resolve(SPEC, "x.md").status == "ok"
     assert sum(vault.ranker.popularity_of(path) for path in vault.notes) > 0
+
+
+def test_hovers_read_a_notes_opening_through_the_disk_layer(tmp_path):
+    write_vault(tmp_path, {"a.md": "# A\n\nThe opening.\n"})
+    vault = build_vault(tmp_path, Config())
+    note = vault.notes["a.md"]
+    assert vault.intro_of(note) == "The opening."
+    assert Vault(tmp_path, Config()).intro_of(note) == ""  # the index alone reads no files
 
 
 def test_rel_path_in(tmp_path):
