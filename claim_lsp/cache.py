@@ -38,12 +38,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
+from .config import Config, Limits, load_config
 from .index import Vault
 from .model import HEADING_FIELDS, LINK_FIELDS, Note
-from .parse import SHARED_HEADING, Limits
+from .parse import SHARED_HEADING
 from .rank import TitleRanker
-from .scan import file_stamp, note_file, note_from_file, walk_notes
-from .schema import Config, load_config
+from .scan import file_stamp, file_text, note_file, note_from_file, walk_notes
 from .workers import BACKGROUND_NICENESS, MIN_NOTES, ParsePool, detach
 
 log = logging.getLogger(__name__)
@@ -365,7 +365,7 @@ def build_vault(
     """Index a whole folder the way the server does (CLI, tests, benchmarks); with
     use_cache, reuse and refresh the disk cache; with a pool, parse in its workers."""
     config = config or load_config(root)
-    vault = Vault(root, config)
+    vault = Vault(root, config, read_file=file_text)
     fresh: dict[str, Entry] = {}
     with bulk_load():
         cached, tables = load_with_tables(root, config.limits) if use_cache else ({}, None)

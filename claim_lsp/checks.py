@@ -8,9 +8,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from .config import Config
 from .index import AMBIGUOUS, BROKEN, CASE_MISMATCH, EMPTY, Vault, find_heading
 from .model import LINK_FIELDS, Link, Note, Problem, Span, unpack_links
-from .schema import GENERIC_DATE_FIELDS, Config, TypeSchema
+from .schema import GENERIC_DATE_FIELDS, TypeSchema, schemas_of
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -166,9 +167,9 @@ def check_frontmatter(note: Note, config: Config) -> list[Problem]:
     elif not isinstance(type_name, str):
         out.append(Problem("invalid-value", "error", "'type' must be a single name", _key_span(note, "type")))
     else:
-        schema = config.types.get(type_name)
+        schema = schemas_of(config).get(type_name)
         if schema is None:
-            known = ", ".join(sorted(config.types))
+            known = ", ".join(sorted(schemas_of(config)))
             out.append(
                 Problem(
                     "unknown-type",

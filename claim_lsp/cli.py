@@ -12,9 +12,9 @@ from pathlib import Path
 from . import __version__
 from .cache import build_vault
 from .checks import CODES
+from .config import load_config
 from .model import ERROR
 from .scan import find_vault_root, rel_path_in
-from .schema import load_config
 from .text import to_utf16
 from .workers import ParsePool, check_notes
 

@@ -14,11 +14,12 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .config import Config
 from .edits import VaultChange, as_written_in
 from .index import Vault
 from .model import Link, Note, Problem, Span
 from .rename import FILE_NAME_CHARS, LINK_CHARS
-from .schema import Config, TypeSchema
+from .schema import TypeSchema, schemas_of
 
 QUICKFIX = "quickfix"
 FIX_ALL = "source.fixAll"
@@ -146,7 +147,7 @@ def new_note_path(vault: Vault, note: Note, target: str, exists: Exists | None =
             return None
         parts = joined.split("/")
     else:
-        schema = vault.config.types.get(vault.config.default_type)
+        schema = schemas_of(vault.config).get(vault.config.default_type)
         folder = schema.folder.strip("/") if schema else ""
         folder = folder or note.folder
         parts = [*(folder.split("/") if folder else []), target]
@@ -165,7 +166,7 @@ def new_note_path(vault: Vault, note: Note, target: str, exists: Exists | None =
 
 def note_template(config: Config, title: str, today: dt.date, like: Note | None = None, eol: str = "\n") -> str:
     """A new note of the default type: its required fields (created = today), H1 = title."""
-    schema = config.types.get(config.default_type)
+    schema = schemas_of(config).get(config.default_type)
     lines = ["---"]
     if schema is None:
         lines.append(f"type: {config.default_type}")
@@ -224,8 +225,9 @@ def add_missing_fields(config: Config, note: Note, p: Problem, today: dt.date, e
     if not wanted:
         return None
     type_name = note.meta.get("type")
-    schema = config.types.get(type_name) if isinstance(type_name, str) else None
-    schema = schema or config.types.get(config.default_type) or TypeSchema(config.default_type, required=["type"])
+    types = schemas_of(config)
+    schema = types.get(type_name) if isinstance(type_name, str) else None
+    schema = schema or types.get(config.default_type) or TypeSchema(config.default_type, required=["type"])
     order = schema.fields()
     rank = {name: i for i, name in enumerate(order)}
     existing = sorted(((rank[k], span.line) for k, span in fm.keys.items() if k in rank))

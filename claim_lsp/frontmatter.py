@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .config import DEFAULT_LIMITS
 from .fastyaml import load_flat
 from .model import ERROR, KEY_FIELDS, WARNING, Fields, Frontmatter, Problem, Span, shared
 
@@ -36,9 +37,6 @@ _Loader.yaml_implicit_resolvers = {
 # The unquoted forms are possessive (`*+`): the key runs to the first colon anyway, and the
 # lazy `*?` they replace took quadratic time on a long line of spaces.
 _TOP_KEY = re.compile(r"""^("[^"\n]*"|'[^'\n]*'|[^\s#:'"\-?][^:\n]*+|-[^\s:][^:\n]*+)[ \t]*:(?:[ \t]|$)""")
-
-DEFAULT_MAX_YAML_BYTES = 256 * 1024
-DEFAULT_MAX_YAML_VALUES = 100_000
 
 
 def find_frontmatter(lines: list[str]) -> tuple[int, int] | None | str:
@@ -73,8 +71,8 @@ def count_values(value: Any, budget: int) -> int:
 
 def parse_frontmatter(
     lines: list[str],
-    max_bytes: int = DEFAULT_MAX_YAML_BYTES,
-    max_values: int = DEFAULT_MAX_YAML_VALUES,
+    max_bytes: int = DEFAULT_LIMITS.max_yaml_bytes,
+    max_values: int = DEFAULT_LIMITS.max_yaml_values,
 ) -> Frontmatter:
     found = find_frontmatter(lines)
     if found is None:

@@ -8,10 +8,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .config import Config
 from .frontmatter import key_line_of
 from .index import Vault
 from .model import Note
-from .schema import GENERIC_DATE_FIELDS, Config, TypeSchema
+from .schema import GENERIC_DATE_FIELDS, TypeSchema, schemas_of
 
 _KEY_TYPED = re.compile(r"^[A-Za-z_][\w-]*$|^$")
 _KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*")
@@ -40,8 +41,8 @@ def schema_of(config: Config, note: Note) -> TypeSchema | None:
     """The note's type schema; the default type's when the note names no type yet."""
     type_name = note.meta.get("type")
     if isinstance(type_name, str) and type_name.strip():
-        return config.types.get(type_name.strip())
-    return config.types.get(config.default_type)
+        return schemas_of(config).get(type_name.strip())
+    return schemas_of(config).get(config.default_type)
 
 
 def _required(schema: TypeSchema) -> set[str]:
@@ -119,7 +120,7 @@ def vault_domains(vault: Vault) -> list[str]:
 def allowed_values(vault: Vault, schema: TypeSchema | None, key: str, today: dt.date) -> list[str]:
     config = vault.config
     if key == "type":
-        return sorted(config.types)
+        return sorted(schemas_of(config))
     if schema is not None and schema.allowed.get(key):
         return list(schema.allowed[key])
     if key in DOMAIN_FIELDS:
@@ -157,7 +158,7 @@ def _values(
 def describe_key(config: Config, schema: TypeSchema | None, key: str) -> str | None:
     """What the schema says of a frontmatter key, as Markdown."""
     if key == "type":
-        known = ", ".join(f"`{t}`" for t in sorted(config.types))
+        known = ", ".join(f"`{t}`" for t in sorted(schemas_of(config)))
         head = "**type** · required"
         return f"{head}\n\nThe note's kind; it chooses the schema its other fields are checked against.\n\nKnown types: {known}"
     if schema is None:

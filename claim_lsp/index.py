@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 
+from .config import Config
 from .model import NO_PROBLEMS, Frontmatter, Heading, Link, Note, lowered
 from .parse import intro_of, title_of
 from .rank import TitleRanker
-from .scan import read_text
-from .schema import Config
 
 _UNREAD = Frontmatter(None, None, problems=NO_PROBLEMS)  # of every note filed before it is read
 
@@ -74,9 +73,17 @@ def find_heading(note: Note, heading: str) -> Heading | None:
 class Vault:
     """One workspace folder's notes."""
 
-    def __init__(self, root: Path | None = None, config: Config | None = None) -> None:
+    def __init__(
+        self,
+        root: Path | None = None,
+        config: Config | None = None,
+        read_file: Callable[[Path, int], str] | None = None,
+    ) -> None:
         self.root = root
         self.config = config or Config()
+        # a file's text, read up to so many bytes ('' when it cannot be): the disk layer's
+        # (scan.file_text), for hovers; without one the index reads no files
+        self.read_file = read_file
         self.notes: dict[str, Note] = {}
         self._by_stem: dict[str, Paths] = {}  # lower-cased title -> paths (see _add)
         self._by_alias: dict[str, Paths] = {}
@@ -144,8 +151,8 @@ class Vault:
     def text_of(self, note: Note) -> str | None:
         """The note's text: the editor's, when it is open, else the file's."""
         text = self.open_text(note.path)
-        if text is None and self.root is not None:
-            text = read_text(self.root / note.path, self.config.max_file_bytes).text or None
+        if text is None and self.root is not None and self.read_file is not None:
+            text = self.read_file(self.root / note.path, self.config.max_file_bytes) or None
         return text
 
     def intro_of(self, note: Note) -> str:

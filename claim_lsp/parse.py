@@ -5,12 +5,14 @@ Nothing inside a fenced code block or an inline code span is a link or a heading
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
-from dataclasses import dataclass
 
-from .frontmatter import DEFAULT_MAX_YAML_BYTES, DEFAULT_MAX_YAML_VALUES, key_line_of, parse_frontmatter
+from .config import DEFAULT_LIMITS, Limits
+from .frontmatter import key_line_of, parse_frontmatter
 from .model import (  # noqa: F401 - split_target re-exported
+    ERROR,
     HEADING_FIELDS,
     LINK_FIELDS,
     NO_PROBLEMS,
@@ -34,15 +36,7 @@ _BACKTICKS = re.compile(r"`+")
 INTRO_CHARS = 700
 SHARED_HEADING = 40  # headings this short are often the same in many notes
 
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    max_links: int = 20_000
-    max_yaml_bytes: int = DEFAULT_MAX_YAML_BYTES
-    max_yaml_values: int = DEFAULT_MAX_YAML_VALUES
-
-
-DEFAULT_LIMITS = Limits()
+log = logging.getLogger(__name__)
 
 
 def title_of(path: str) -> str:
@@ -210,6 +204,23 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
         astral_data=pack_astral(astral_map(lines)) if has_astral(text) else (),
         problems=problems or NO_PROBLEMS,
     )
+
+
+def note_from_text(rel_path: str, text: str, limits: Limits, problem: str | None = None) -> Note:
+    """A file's note, whatever its text: what made the text empty or partial (problem, from
+    reading it) or left it unparsed becomes an `unreadable-file` problem."""
+    try:
+        note = parse_note(rel_path, text, limits)
+    except RecursionError:  # pathological nesting the parser could not take
+        note = parse_note(rel_path, "", limits)
+        problem = "is nested too deeply to parse"
+    if problem:
+        note.problems = [
+            Problem("unreadable-file", ERROR, f"This file {problem}", Span(0, 0, 0, 0)),
+            *note.problems,
+        ]
+        log.warning("%s: %s", rel_path, problem)
+    return note
 
 
 def _aliases(data: dict | None) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""All file I/O: walk a vault, read and decode notes, turn failures into Problems.
+"""All file I/O: walk a vault, read and decode notes, say why a file could not be read.
 
 - Hidden folders (.git, .obsidian, ...), node_modules and the configured ignore globs are
   skipped. Symlinked folders are followed only while they stay inside the vault, and a
@@ -17,13 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import ERROR, Note, Problem, Span
-from .parse import Limits, parse_note
-from .schema import CONFIG_FILE, Config, is_ignored
+from .config import SKIP_DIRS, VAULT_MARKERS, Config, is_ignored
+from .model import Note
+from .parse import note_from_text
 
 log = logging.getLogger(__name__)
-
-SKIP_DIRS = {"node_modules", "__pycache__"}
 
 
 @dataclass(slots=True)
@@ -93,24 +91,15 @@ def file_stamp(path: str | Path) -> tuple[int, int] | None:
     return (st.st_mtime_ns, st.st_size)
 
 
+def file_text(path: str | Path, max_bytes: int) -> str:
+    """The text read_text gives, without why it is empty or partial (the index's reader:
+    hovers show a note's opening from it)."""
+    return read_text(path, max_bytes).text
+
+
 def note_from_file(rel_path: str, abs_path: str | Path, config: Config) -> Note:
     loaded = read_text(abs_path, config.max_file_bytes)
-    return note_from_text(rel_path, loaded, config.limits)
-
-
-def note_from_text(rel_path: str, loaded: FileText, limits: Limits) -> Note:
-    try:
-        note = parse_note(rel_path, loaded.text, limits)
-    except RecursionError:  # pathological nesting the parser could not take
-        note = parse_note(rel_path, "", limits)
-        loaded = FileText("", "is nested too deeply to parse")
-    if loaded.problem:
-        note.problems = [
-            Problem("unreadable-file", ERROR, f"This file {loaded.problem}", Span(0, 0, 0, 0)),
-            *note.problems,
-        ]
-        log.warning("%s: %s", rel_path, loaded.problem)
-    return note
+    return note_from_text(rel_path, loaded.text, config.limits, loaded.problem)
 
 
 _NAME = operator.attrgetter("name")  # (sorts a folder's entries by name)
@@ -204,19 +193,6 @@ def rel_path_in(root: Path, path: Path) -> str | None:
     if not parts or any(p == ".." for p in parts):
         return None
     return "/".join(parts)
-
-
-def is_note_path(rel_path: str, config: Config) -> bool:
-    """Would the walk index this path?"""
-    parts = rel_path.split("/")
-    if not parts[-1].lower().endswith(".md"):
-        return False
-    if any(p.startswith(".") or p in SKIP_DIRS for p in parts):
-        return False
-    return not is_ignored(rel_path, config.ignore)
-
-
-VAULT_MARKERS = (CONFIG_FILE, ".obsidian", ".git")
 
 
 def find_vault_root(path: Path) -> Path:

@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .checks import check_note
+from .config import Config, Limits
 from .index import Vault
 from .model import HEADING_FIELDS, LINK_FIELDS, Note, Problem, shared
-from .parse import SHARED_HEADING, Limits
-from .scan import file_stamp, note_file, note_from_text, read_text, walk_notes
-from .schema import Config
+from .parse import SHARED_HEADING, note_from_text
+from .scan import file_stamp, note_file, read_text, walk_notes
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,9 @@ def _parse_chunk(task: tuple[Path, list[str], int, Limits]) -> list[tuple[tuple[
 
 
 def _parse_one(rel: str, path: str, max_file_bytes: int, limits: Limits) -> tuple[tuple[int, int] | None, Note]:
-    return file_stamp(path), note_from_text(rel, read_text(path, max_file_bytes), limits)
+    stamp = file_stamp(path)
+    loaded = read_text(path, max_file_bytes)
+    return stamp, note_from_text(rel, loaded.text, limits, loaded.problem)
 
 
 def _shared_strings(

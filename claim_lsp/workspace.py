@@ -11,10 +11,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import Config, is_note_path
 from .index import Vault
 from .model import HEADING_FIELDS, Note
-from .scan import FileText, is_note_path, note_from_file, note_from_text, rel_path_in
-from .schema import Config
+from .parse import note_from_text
+from .scan import file_text, note_from_file, rel_path_in
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class Workspace:
             if v.root == root:
                 v.config = config
                 return v
-        vault = Vault(root, config)
+        vault = Vault(root, config, read_file=file_text)
         vault.open_text = lambda rel: self.open_docs.get(root / rel)
         self.vaults.append(vault)
         self.vaults.sort(key=lambda v: len(str(v.root)), reverse=True)
@@ -95,7 +96,7 @@ class Workspace:
         vault, rel = found
         if not rel.lower().endswith(".md"):
             return None
-        note = note_from_text(rel, FileText(text), vault.config.limits)
+        note = note_from_text(rel, text, vault.config.limits)
         return self._put(vault, rel, note)
 
     def close(self, path: Path) -> Change | None:
@@ -125,7 +126,7 @@ class Workspace:
         for path, text in list(self.open_docs.items()):
             found = self.locate(path)
             if found is not None and found[0] is vault and found[1].lower().endswith(".md"):
-                self._put(vault, found[1], note_from_text(found[1], FileText(text), vault.config.limits))
+                self._put(vault, found[1], note_from_text(found[1], text, vault.config.limits))
 
     def open_in(self, vault: Vault) -> set[str]:
         """Vault-relative paths of the vault's open documents (a set to test 100,000 notes

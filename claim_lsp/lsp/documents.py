@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
+from ..config import CONFIG_FILE, load_config
 from ..scan import find_vault_root
-from ..schema import CONFIG_FILE, load_config
 from .convert import uri_to_path
 
 if TYPE_CHECKING:

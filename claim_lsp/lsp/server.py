@@ -27,10 +27,10 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from .. import __version__, cache
 from ..checks import check_note
+from ..config import CONFIG_FILE, load_config
 from ..index import Vault
 from ..model import Note
 from ..scan import walk_notes
-from ..schema import CONFIG_FILE, load_config
 from ..workers import MIN_NOTES, ParsePool, listed_as
 from ..workspace import Change, Workspace
 from .convert import path_to_uri, to_diagnostic, uri_to_path

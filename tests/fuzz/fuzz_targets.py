@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from claim_lsp.cache import build_vault
 from claim_lsp.checks import check_note
+from claim_lsp.config import Config
 from claim_lsp.parse import parse_note
 from claim_lsp.scan import decode
-from claim_lsp.schema import Config
 from tests.unit.test_properties import assert_inside, assert_note_inside, frontmatter_text, lines_of, note_text
 
 pytestmark = pytest.mark.fuzz

@@ -8,9 +8,9 @@ import pickle
 import pytest
 
 from claim_lsp import cache
+from claim_lsp.config import Config
 from claim_lsp.rank import TitleRanker
 from claim_lsp.scan import walk_notes
-from claim_lsp.schema import Config
 from tests.helpers import SMALL_VAULT, write_vault
 
 
@@ -255,7 +255,7 @@ def test_tables_naming_unknown_notes_are_not_trusted(tmp_path, caplog):
 def test_tables_are_saved_with_an_open_note_that_names_and_links_as_its_file(tmp_path):
     """An editor has a note open while the vault is indexed: the vault holds the editor's
     version. Its tables are still those of the files when the two name and link alike."""
-    from claim_lsp.scan import FileText, note_from_text
+    from claim_lsp.parse import note_from_text
 
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
     config = Config()
@@ -267,7 +267,7 @@ def test_tables_are_saved_with_an_open_note_that_names_and_links_as_its_file(tmp
         vault = cache.build_vault(root, config)
         fresh = {n: (1, 1, note) for n, note in vault.notes.items()}
         disk_note = vault.notes[rel]
-        vault.put(note_from_text(rel, FileText(edited), config.limits))  # the editor's text
+        vault.put(note_from_text(rel, edited, config.limits))  # the editor's text
         saved = cache.tables_of(vault, fresh)
         assert (saved is not None) is fits
         if fits:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from claim_lsp.checks import CODES, check_note, date_problem
+from claim_lsp.config import Config, Limits
 from claim_lsp.index import Vault
 from claim_lsp.model import Span
-from claim_lsp.parse import Limits, parse_note
-from claim_lsp.scan import FileText, note_from_text
-from claim_lsp.schema import Config
+from claim_lsp.parse import note_from_text, parse_note
 from tests.helpers import claim
 
 GOOD = claim("A description", "Body.", title="Good claim")
@@ -211,7 +210,7 @@ def test_title_match_ignores_spacing_only():
 
 def test_unreadable_file():
     vault = vault_of({})
-    note = note_from_text("x.md", FileText("", "cannot be read: permission denied"), Limits())
+    note = note_from_text("x.md", "", Limits(), "cannot be read: permission denied")
     vault.put(note)
     [p] = check_note(note, vault)
     assert p.code == "unreadable-file" and p.severity == "error" and "permission denied" in p.message

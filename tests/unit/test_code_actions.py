@@ -4,7 +4,7 @@ import datetime as dt
 
 from claim_lsp.checks import check_note
 from claim_lsp.code_actions import FIX_ALL, actions_for, add_missing_fields, new_note_path, note_template
-from claim_lsp.schema import Config, apply_settings
+from claim_lsp.config import Config, apply_settings
 from tests.unit.vaults import apply_change, make_vault
 
 TODAY = dt.date(2026, 3, 4)

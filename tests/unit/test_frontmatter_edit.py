@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from claim_lsp.config import Config
 from claim_lsp.frontmatter_edit import complete_frontmatter, describe_key, hover_key, key_at
-from claim_lsp.schema import Config
+from claim_lsp.schema import schemas_of
 from tests.unit.vaults import make_vault
 
 TODAY = dt.date(2026, 3, 4)
@@ -51,5 +52,5 @@ def test_key_hover():
     assert "optional" in hover_key(config, note, "depends_on")
     assert "not part of" in hover_key(config, note, "tags")
     assert "Known types" in describe_key(config, None, "type")
-    src = describe_key(config, config.types["source"], "url")
+    src = describe_key(config, schemas_of(config)["source"], "url")
     assert "or source" in src

@@ -20,11 +20,11 @@ from claim_lsp import cache, scan
 from claim_lsp.cache import build_vault
 from claim_lsp.checks import check_note
 from claim_lsp.cli import main as cli_main
+from claim_lsp.config import Config, Limits, load_config
 from claim_lsp.index import Vault
 from claim_lsp.model import Problem
-from claim_lsp.parse import Limits, parse_note
+from claim_lsp.parse import parse_note
 from claim_lsp.scan import note_from_file, walk_notes
-from claim_lsp.schema import Config, load_config
 from claim_lsp.text import split_lines
 
 MB = 1024 * 1024

@@ -16,9 +16,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from claim_lsp.cache import build_vault, notes_of, stat_notes
 from claim_lsp.checks import check_note
+from claim_lsp.config import Config
 from claim_lsp.index import Vault
-from claim_lsp.scan import FileText, note_from_text, walk_notes
-from claim_lsp.schema import Config
+from claim_lsp.parse import note_from_text
+from claim_lsp.scan import walk_notes
 from claim_lsp.workspace import Workspace
 
 NAMES = ["alpha", "Alpha", "beta note", "gamma", "d/alpha", "d/delta", "e/f/beta note", "é 🚀", "_map", "d/_map"]
@@ -148,7 +149,7 @@ class WorkspaceMachine(RuleBasedStateMachine):
         rebuilt = build_vault(self.root, self.config)
         for path, text in self.ws.open_docs.items():
             rel = path.relative_to(self.root).as_posix()
-            rebuilt.put(note_from_text(rel, FileText(text), self.config.limits))
+            rebuilt.put(note_from_text(rel, text, self.config.limits))
         assert snapshot(self.vault) == snapshot(rebuilt)
 
 

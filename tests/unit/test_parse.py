@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from claim_lsp.config import Limits
 from claim_lsp.model import Span
-from claim_lsp.parse import Limits, code_spans, intro_of, parse_note, plain_text, split_target, title_of
+from claim_lsp.parse import code_spans, intro_of, parse_note, plain_text, split_target, title_of
 from claim_lsp.text import astral_map, to_utf16
 
 

@@ -8,16 +8,16 @@ import pytest
 
 from claim_lsp import scan
 from claim_lsp.cache import build_vault
+from claim_lsp.config import Config
+from claim_lsp.index import Vault
 from claim_lsp.scan import (
     FileText,
     decode,
-    is_note_path,
     note_from_file,
     read_text,
     rel_path_in,
     walk_notes,
 )
-from claim_lsp.schema import Config
 from tests.helpers import SMALL_VAULT, SPEC, write_vault
 
 
@@ -190,22 +190,15 @@ def test_build_vault_reads_config_and_indexes_everything(tmp_path):
     assert sum(vault.ranker.popularity_of(path) for path in vault.notes) > 0
 
 
+def test_hovers_read_a_notes_opening_through_the_disk_layer(tmp_path):
+    write_vault(tmp_path, {"a.md": "# A\n\nThe opening.\n"})
+    vault = build_vault(tmp_path, Config())
+    note = vault.notes["a.md"]
+    assert vault.intro_of(note) == "The opening."
+    assert Vault(tmp_path, Config()).intro_of(note) == ""  # the index alone reads no files
+
+
 def test_rel_path_in(tmp_path):
     assert rel_path_in(tmp_path, tmp_path / "a" / "b.md") == "a/b.md"
     assert rel_path_in(tmp_path, tmp_path.parent / "x.md") is None
     assert rel_path_in(tmp_path, tmp_path) is None
-
-
-@pytest.mark.parametrize(
-    ("rel", "expected"),
-    [
-        ("a.md", True),
-        ("a/B.MD", True),
-        ("a.txt", False),
-        (".obsidian/a.md", False),
-        ("node_modules/a.md", False),
-        ("drafts/a.md", False),
-    ],
-)
-def test_is_note_path(rel, expected):
-    assert is_note_path(rel, Config(ignore=["drafts"])) is expected

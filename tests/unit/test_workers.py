@@ -14,8 +14,8 @@ import pytest
 
 from claim_lsp import cache, workers
 from claim_lsp.checks import check_note
+from claim_lsp.config import Config
 from claim_lsp.scan import file_stamp, walk_notes
-from claim_lsp.schema import Config
 from tests.helpers import SMALL_VAULT, write_vault
 
 FILES = {
