@@ -48,14 +48,14 @@ from .workers import BACKGROUND_NICENESS, MIN_NOTES, ParsePool, detach
 
 log = logging.getLogger(__name__)
 
-FORMAT = 6  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields; 4: popularity in the
+FORMAT = 7  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields; 4: popularity in the
 # ranker's entries; 5: shared strings first, entries in segments, the tables' notes as their paths; 6: the
-# tables first, with the shared strings; chunks as lists
+# tables first, with the shared strings; chunks as lists; 7: Entry moved to claim_lsp.rank.words
 Entry = tuple[int, int, Note]  # mtime_ns, size, note
 
 _ALLOWED = (
     {("claim_lsp.model", name) for name in ("Note", "Link", "Heading", "Frontmatter", "Fields", "Problem", "Span")}
-    | {("claim_lsp.rank", "Entry"), ("array", "_array_reconstructor"), ("array", "array")}
+    | {("claim_lsp.rank.words", "Entry"), ("array", "_array_reconstructor"), ("array", "array")}
     | {("builtins", name) for name in ("set", "frozenset", "bytes", "bytearray", "complex")}
 )
 
