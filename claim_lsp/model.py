@@ -218,6 +218,16 @@ class Frontmatter:
         d = self.key_data
         return {d[i]: Span(d[i + 1], 0, d[i + 1], d[i + 2]) for i in range(0, len(d), KEY_FIELDS)}
 
+    def key_of_line(self, line: int) -> str | None:
+        """The top-level key whose value contains the given line."""
+        best: str | None = None
+        d = self.key_data
+        for i in range(0, len(d), KEY_FIELDS):  # in file order
+            if d[i + 1] > line:
+                break
+            best = d[i]
+        return best
+
     def key_span(self, key: str) -> Span | None:
         d = self.key_data
         for i in range(len(d) - KEY_FIELDS, -1, -KEY_FIELDS):
@@ -290,10 +300,8 @@ class Note:
 
     def link_keys(self) -> set[str]:
         """The index keys of every link (link_key), without building Link objects."""
-        d = self.link_data
         out = set()
-        for i in range(0, len(d), LINK_FIELDS):
-            raw = d[i]
+        for raw in self.raw_links():
             if "|" in raw or "#" in raw or "/" in raw or raw[-3:].lower() == ".md" or raw != raw.strip():
                 out.add(link_key(raw))
             else:  # the common plain [[title]]: the key is the text lower-cased
@@ -301,12 +309,25 @@ class Note:
         return out
 
     def link_targets(self) -> list[str]:
-        d = self.link_data
-        return [split_target(d[i])[0] for i in range(0, len(d), LINK_FIELDS)]
+        return [split_target(raw)[0] for raw in self.raw_links()]
+
+    def raw_links(self) -> tuple[str, ...]:
+        """What each link holds between its brackets, as written, in file order: enough for
+        most questions about links, without building Link objects (see link)."""
+        return self.link_data[::LINK_FIELDS]
+
+    def link(self, n: int) -> Link:
+        """The n-th link, counted as raw_links counts them."""
+        i = n * LINK_FIELDS
+        return unpack_links(self.link_data[i : i + LINK_FIELDS])[0]
 
     @property
     def headings(self) -> list[Heading]:
         return unpack_headings(self.heading_data)
+
+    def heading_texts(self) -> tuple[str, ...]:
+        """The text of each heading, in file order, without building Heading objects."""
+        return self.heading_data[1::HEADING_FIELDS]
 
     @property
     def h1(self) -> Heading | None:

@@ -9,7 +9,7 @@ import re
 import sys
 from dataclasses import dataclass
 
-from .frontmatter import DEFAULT_MAX_YAML_BYTES, DEFAULT_MAX_YAML_VALUES, key_line_of, parse_frontmatter
+from .frontmatter import DEFAULT_MAX_YAML_BYTES, DEFAULT_MAX_YAML_VALUES, parse_frontmatter
 from .model import (  # noqa: F401 - split_target re-exported
     HEADING_FIELDS,
     LINK_FIELDS,
@@ -145,7 +145,7 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
         for n in range(1, fm.span.end_line):
             line = lines[n]
             if "[[" in line and len(links) < cap:
-                _links_on_line(line, n, links, key_line_of(fm, n), max_links + 1)
+                _links_on_line(line, n, links, fm.key_of_line(n), max_links + 1)
     fence: tuple[str, int] | None = None
     for n in range(fm.body_line, len(lines)):
         line = lines[n]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .index import Vault
-from .model import HEADING_FIELDS, Note
+from .model import Note
 from .scan import FileText, is_note_path, note_from_file, note_from_text, rel_path_in
 from .schema import Config
 
@@ -78,7 +78,7 @@ class Workspace:
     def _put(self, vault: Vault, rel: str, note: Note) -> Change:
         old = vault.put(note)
         names = _names(vault, old) ^ _names(vault, note)
-        headings = old is None or old.heading_data[1::HEADING_FIELDS] != note.heading_data[1::HEADING_FIELDS]
+        headings = old is None or old.heading_texts() != note.heading_texts()
         shown = (
             old is None
             or old.meta.get("confidence") != note.meta.get("confidence")

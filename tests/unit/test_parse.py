@@ -261,6 +261,13 @@ def test_link_at():
     assert note.link_at(1, 4) is None
 
 
+def test_links_and_headings_read_without_objects_agree_with_the_objects():
+    note = parse_note("n.md", "---\nup: '[[a|A]]'\n---\n# T\n\n![[b#h]] [[c]]\n## Sub\n")
+    assert note.raw_links() == tuple(link.raw for link in note.links) == ("a|A", "b#h", "c")
+    assert [note.link(n) for n in range(3)] == note.links
+    assert note.heading_texts() == tuple(h.text for h in note.headings) == ("T", "Sub")
+
+
 def test_frontmatter_links_know_the_yaml_quote_they_sit_in():
     text = "---\na: ['[[one]]', \"[[two]]\", [[three]]]\nb: Bob's note [[four]]\nc: 'it''s [[five]]'\n---\n\n[[body]]\n"
     note = parse_note("n.md", text)
