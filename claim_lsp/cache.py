@@ -39,8 +39,8 @@ from pathlib import Path
 
 from . import __version__
 from .index import Vault
-from .model import HEADING_FIELDS, LINK_FIELDS, Note
-from .parse import SHARED_HEADING, Limits
+from .model import Note, shared_strings_of
+from .parse import Limits
 from .rank import TitleRanker
 from .scan import file_stamp, note_file, note_from_file, walk_notes
 from .schema import Config, load_config
@@ -189,17 +189,13 @@ SEGMENT_END = "end of segment"  # written after each segment: the reader starts 
 
 
 def shared_strings(entries: dict[str, Entry]) -> list[str]:
-    """The strings that notes in different segments, and the tables, hold as one object:
-    paths, titles, aliases, link targets (interned as notes are parsed) and short headings.
-    (Other values shared across notes are few: a copy a segment costs little.)"""
+    """The strings that notes in different segments, and the tables, hold as one object
+    (model.shared_strings_of), each once. (Other values shared across notes are few: a copy
+    a segment costs little.)"""
     found: dict[int, str] = {}
     for entry in entries.values():
-        note = entry[2]
-        for s in (note.path, note.title, *note.aliases, *note.link_data[::LINK_FIELDS]):
+        for s in shared_strings_of(entry[2]):
             found[id(s)] = s
-        for s in note.heading_data[1::HEADING_FIELDS]:
-            if len(s) <= SHARED_HEADING:
-                found[id(s)] = s
     return list(found.values())
 
 

@@ -14,13 +14,12 @@ never the rest of the vault. Resolution rules (the contract, also in the README)
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 
-from .model import NO_PROBLEMS, Frontmatter, Heading, Link, Note, lowered
+from .model import NO_PROBLEMS, Frontmatter, Heading, Link, Note, lowered, share_name
 from .parse import intro_of, title_of
 from .rank import TitleRanker
 from .scan import read_text
@@ -160,8 +159,8 @@ class Vault:
         notes with a title and nothing else, in bulk: a third of the time at 100,000 notes.)"""
         notes, by_stem = self.notes, self._by_stem
         new = list(dict.fromkeys(path for path in paths if path not in notes))
-        # interned, as parsed notes' titles are: one string for the placeholder and the note
-        titles = list(map(sys.intern, map(title_of, new)))
+        # shared as parsed notes' titles are: one string for the placeholder and the note
+        titles = list(map(share_name, map(title_of, new)))
         notes.update(zip(new, map(Note, new, titles, repeat(0), repeat(_UNREAD))))
         keys = list(map(lowered, titles))
         if by_stem.keys().isdisjoint(keys) and len(set(keys)) == len(keys):
