@@ -39,9 +39,8 @@ from pathlib import Path
 
 from . import __version__
 from .config import Config, Limits, load_config
-from .index import Vault
-from .model import HEADING_FIELDS, LINK_FIELDS, Note
-from .parse import SHARED_HEADING
+from .index import Vault, VaultSnapshot
+from .model import Note, shared_strings_of
 from .rank import TitleRanker
 from .scan import file_stamp, file_text, note_file, note_from_file, walk_notes
 from .workers import BACKGROUND_NICENESS, MIN_NOTES, ParsePool, detach
@@ -94,7 +93,7 @@ def _stamp(limits: Limits) -> tuple:
     return (FORMAT, __version__, _layout(), limits.max_links, limits.max_yaml_bytes, limits.max_yaml_values)
 
 
-def load_with_tables(root: Path, limits: Limits) -> tuple[dict[str, Entry], tuple | None]:
+def load_with_tables(root: Path, limits: Limits) -> tuple[dict[str, Entry], VaultSnapshot | None]:
     """The cached entries, and the vault's tables saved with them (Vault.snapshot) when
     the file has them and they hold exactly those notes."""
     path = cache_file(root)
@@ -149,30 +148,30 @@ def _segment_reader(stream, strings: list) -> _SafeUnpickler:
     return unpickler
 
 
-def _with_notes(tables, entries: dict[str, Entry]) -> tuple | None:
-    """The saved tables (Vault.snapshot) with their notes taken from the entries, as saved
-    (their paths, in the vault's order); None when they do not hold exactly the saved notes
-    or name paths that are not among them."""
+def _with_notes(tables, entries: dict[str, Entry]) -> VaultSnapshot | None:
+    """The saved tables (a VaultSnapshot as a plain tuple) with their notes taken from the
+    entries, as saved (their paths, in the vault's order); None when they do not hold exactly
+    the saved notes or name paths that are not among them."""
     try:
-        order, by_stem, by_alias, inbound, ranker = tables
+        saved = VaultSnapshot._make(tables)  # (TypeError: not five values)
+        order = saved.notes
         if type(order) is not tuple or len(order) != len(entries):
             return None
         notes = {rel: entries[rel][2] for rel in order}  # (KeyError: a path not among them)
     except (TypeError, ValueError, KeyError):
         return None
-    tables = (notes, by_stem, by_alias, inbound, ranker)
-    return tables if len(notes) == len(entries) and _tables_match(tables) else None
+    snapshot = saved._replace(notes=notes)
+    return snapshot if len(notes) == len(entries) and _tables_match(snapshot) else None
 
 
-def _tables_match(tables) -> bool:
+def _tables_match(tables: VaultSnapshot) -> bool:
     """Do the saved tables only name paths among the notes?"""
     try:
-        notes, by_stem, by_alias, inbound, ranker = tables
-        TitleRanker.check_snapshot(ranker)
+        TitleRanker.check_snapshot(tables.ranker)
         # (map and set operations run in C: ~0.05 s less than loops at 100,000 notes; the
         # keys' view, not a set of them: 4 MB less at the warm start's peak)
-        known = notes.keys()
-        for table in (by_stem, by_alias, inbound):
+        known = tables.notes.keys()
+        for table in (tables.by_stem, tables.by_alias, tables.inbound):
             values = table.values()
             if {v for v in values if type(v) is str} - known:
                 return False
@@ -189,22 +188,18 @@ SEGMENT_END = "end of segment"  # written after each segment: the reader starts 
 
 
 def shared_strings(entries: dict[str, Entry]) -> list[str]:
-    """The strings that notes in different segments, and the tables, hold as one object:
-    paths, titles, aliases, link targets (interned as notes are parsed) and short headings.
-    (Other values shared across notes are few: a copy a segment costs little.)"""
+    """The strings that notes in different segments, and the tables, hold as one object
+    (model.shared_strings_of), each once. (Other values shared across notes are few: a copy
+    a segment costs little.)"""
     found: dict[int, str] = {}
     for entry in entries.values():
-        note = entry[2]
-        for s in (note.path, note.title, *note.aliases, *note.link_data[::LINK_FIELDS]):
+        for s in shared_strings_of(entry[2]):
             found[id(s)] = s
-        for s in note.heading_data[1::HEADING_FIELDS]:
-            if len(s) <= SHARED_HEADING:
-                found[id(s)] = s
     return list(found.values())
 
 
 def save_steps(
-    root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable[[], tuple] | None = None
+    root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable[[], VaultSnapshot] | None = None
 ) -> Iterator[None]:
     """Write the cache a chunk at a time, yielding between chunks (the server answers
     requests meanwhile; pickling holds the interpreter). The file appears, renamed into
@@ -223,8 +218,8 @@ def save_steps(
             strings = shared_strings(entries)
             saved = None
             if tables is not None:  # the notes as their paths: the reader takes them from the entries
-                notes, *rest = tables()
-                saved = (tuple(notes), *rest)
+                snapshot = tables()
+                saved = tuple(snapshot._replace(notes=tuple(snapshot.notes)))  # (a plain tuple: see _ALLOWED)
             pickler.dump((strings, saved))
             pickler.clear_memo()
             number = {id(s): n for n, s in enumerate(strings)}.get  # (the strings stay alive meanwhile)
@@ -245,7 +240,7 @@ def save_steps(
 
 
 def save_in_child(
-    root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable[[], tuple] | None = None
+    root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable[[], VaultSnapshot] | None = None
 ) -> int | None:
     """Write the cache from a forked child and return its pid (the caller reaps it), or
     None where forking is not available. The child works on a copy-on-write snapshot:
@@ -271,7 +266,9 @@ def save_in_child(
         os._exit(code)
 
 
-def save(root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable[[], tuple] | None = None) -> None:
+def save(
+    root: Path, limits: Limits, entries: dict[str, Entry], tables: Callable[[], VaultSnapshot] | None = None
+) -> None:
     for _ in save_steps(root, limits, entries, tables):
         pass
 
@@ -419,9 +416,9 @@ def tables_of(vault: Vault, fresh: dict[str, Entry]) -> Callable[[], tuple] | No
     if not swapped:
         return vault.snapshot
 
-    def snapshot() -> tuple:
-        notes, *rest = vault.snapshot()
-        return ({**notes, **swapped}, *rest)
+    def snapshot() -> VaultSnapshot:
+        tables = vault.snapshot()
+        return tables._replace(notes={**tables.notes, **swapped})
 
     return snapshot
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from .config import Config
 from .index import AMBIGUOUS, BROKEN, CASE_MISMATCH, EMPTY, Vault, find_heading
-from .model import LINK_FIELDS, Link, Note, Problem, Span, unpack_links
+from .model import Link, Note, Problem, Span
 from .schema import GENERIC_DATE_FIELDS, TypeSchema, schemas_of
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -46,12 +46,10 @@ def check_note(note: Note, vault: Vault) -> list[Problem]:
 
 def check_links(note: Note, vault: Vault) -> list[Problem]:
     out: list[Problem] = []
-    data = note.link_data
-    for i in range(0, len(data), LINK_FIELDS):
-        raw = data[i]
+    for n, raw in enumerate(note.raw_links()):
         if vault.names_one_note(raw.split("|", 1)[0] if "|" in raw else raw):
             continue  # most links: nothing to report, and no Link object built for them
-        link = unpack_links(data[i : i + LINK_FIELDS])[0]
+        link = note.link(n)
         if not link.target and link.heading:  # [[#heading]]: a heading of this note
             if find_heading(note, link.heading) is None:
                 out.append(_missing_heading(link, note))

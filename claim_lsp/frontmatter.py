@@ -19,7 +19,7 @@ import yaml
 
 from .config import DEFAULT_LIMITS
 from .fastyaml import load_flat
-from .model import ERROR, KEY_FIELDS, WARNING, Fields, Frontmatter, Problem, Span, shared
+from .model import ERROR, WARNING, Fields, Frontmatter, Problem, Span, shared
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -187,14 +187,3 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, body: list[str]) -> Problem:
     parts = [p for p in (exc.context, exc.problem) if p]
     message = "Frontmatter does not parse: " + ("; ".join(parts) if parts else str(exc))
     return Problem("yaml-error", ERROR, message, Span(line + 1, col, line + 1, end))
-
-
-def key_line_of(fm: Frontmatter, line: int) -> str | None:
-    """The top-level key whose value contains the given line."""
-    best: str | None = None
-    d = fm.key_data
-    for i in range(0, len(d), KEY_FIELDS):  # in file order
-        if d[i + 1] > line:
-            break
-        best = d[i]
-    return best

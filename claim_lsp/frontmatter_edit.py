@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 
 from .config import Config
-from .frontmatter import key_line_of
 from .index import Vault
 from .model import Note
 from .schema import GENERIC_DATE_FIELDS, TypeSchema, schemas_of
@@ -70,7 +69,7 @@ def complete_frontmatter(vault: Vault, note: Note, line_no: int, line: str, col:
         return _values(vault, schema, key, m.end(), _value_end(line, m.end()), today)
     m = _LIST_ITEM.match(line)
     if m and col >= m.end():
-        key = key_line_of(note.frontmatter, line_no)
+        key = note.frontmatter.key_of_line(line_no)
         if key is not None and key not in ("type",):
             return _values(vault, schema, key, m.end(), _value_end(line, m.end()), today)
     return []

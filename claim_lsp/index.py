@@ -14,14 +14,14 @@ never the rest of the vault. Resolution rules (the contract, also in the README)
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import Config
-from .model import NO_PROBLEMS, Frontmatter, Heading, Link, Note, lowered
+from .model import NO_PROBLEMS, Frontmatter, Heading, Link, Note, lowered, share_name
 from .parse import intro_of, title_of
 from .rank import TitleRanker
 
@@ -100,18 +100,18 @@ class Vault:
         self.open_text: Callable[[str], str | None] = lambda rel: None
 
     # ---- saved with the disk cache ---------------------------------------------------
-    def snapshot(self) -> tuple:
+    def snapshot(self) -> VaultSnapshot:
         """The notes and every table built from them, as plain values: restored, they spare
         a restart filing each note again (~25 µs a note)."""
-        return (self.notes, self._by_stem, self._by_alias, self._inbound, self.ranker.snapshot())
+        return VaultSnapshot(self.notes, self._by_stem, self._by_alias, self._inbound, self.ranker.snapshot())
 
-    def restore(self, state: tuple) -> None:
+    def restore(self, state: VaultSnapshot) -> None:
         """Take the tables of a snapshot (of this vault's folder, from the disk cache)."""
-        notes, by_stem, by_alias, inbound, ranker = state
-        if not all(isinstance(t, dict) for t in (notes, by_stem, by_alias, inbound)):
+        tables = (state.notes, state.by_stem, state.by_alias, state.inbound)
+        if not all(isinstance(t, dict) for t in tables):
             raise ValueError("not a vault snapshot")
-        self.ranker.restore(ranker)
-        self.notes, self._by_stem, self._by_alias, self._inbound = notes, by_stem, by_alias, inbound
+        self.ranker.restore(state.ranker)
+        self.notes, self._by_stem, self._by_alias, self._inbound = tables
         self._suggest_cache.clear()
 
     # ---- maintenance -------------------------------------------------------------
@@ -167,8 +167,8 @@ class Vault:
         notes with a title and nothing else, in bulk: a third of the time at 100,000 notes.)"""
         notes, by_stem = self.notes, self._by_stem
         new = list(dict.fromkeys(path for path in paths if path not in notes))
-        # interned, as parsed notes' titles are: one string for the placeholder and the note
-        titles = list(map(sys.intern, map(title_of, new)))
+        # shared as parsed notes' titles are: one string for the placeholder and the note
+        titles = list(map(share_name, map(title_of, new)))
         notes.update(zip(new, map(Note, new, titles, repeat(0), repeat(_UNREAD))))
         keys = list(map(lowered, titles))
         if by_stem.keys().isdisjoint(keys) and len(set(keys)) == len(keys):
@@ -388,6 +388,17 @@ class Vault:
 
 
 Paths = str | tuple[str, ...] | set[str]
+
+
+class VaultSnapshot(NamedTuple):
+    """A vault's notes and the tables built from them (Vault.snapshot). The disk cache saves
+    it as a plain tuple, the notes as their paths (its unpickler builds only listed classes)."""
+
+    notes: dict[str, Note]  # by vault-relative path, in the vault's order
+    by_stem: dict[str, Paths]
+    by_alias: dict[str, Paths]
+    inbound: dict[str, Paths]
+    ranker: tuple  # TitleRanker.snapshot
 
 
 def _paths(table: dict[str, Paths], key: str) -> Sequence[str]:

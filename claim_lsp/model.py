@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -218,6 +219,16 @@ class Frontmatter:
         d = self.key_data
         return {d[i]: Span(d[i + 1], 0, d[i + 1], d[i + 2]) for i in range(0, len(d), KEY_FIELDS)}
 
+    def key_of_line(self, line: int) -> str | None:
+        """The top-level key whose value contains the given line."""
+        best: str | None = None
+        d = self.key_data
+        for i in range(0, len(d), KEY_FIELDS):  # in file order
+            if d[i + 1] > line:
+                break
+            best = d[i]
+        return best
+
     def key_span(self, key: str) -> Span | None:
         d = self.key_data
         for i in range(len(d) - KEY_FIELDS, -1, -KEY_FIELDS):
@@ -290,10 +301,8 @@ class Note:
 
     def link_keys(self) -> set[str]:
         """The index keys of every link (link_key), without building Link objects."""
-        d = self.link_data
         out = set()
-        for i in range(0, len(d), LINK_FIELDS):
-            raw = d[i]
+        for raw in self.raw_links():
             if "|" in raw or "#" in raw or "/" in raw or raw[-3:].lower() == ".md" or raw != raw.strip():
                 out.add(link_key(raw))
             else:  # the common plain [[title]]: the key is the text lower-cased
@@ -301,12 +310,25 @@ class Note:
         return out
 
     def link_targets(self) -> list[str]:
-        d = self.link_data
-        return [split_target(d[i])[0] for i in range(0, len(d), LINK_FIELDS)]
+        return [split_target(raw)[0] for raw in self.raw_links()]
+
+    def raw_links(self) -> tuple[str, ...]:
+        """What each link holds between its brackets, as written, in file order: enough for
+        most questions about links, without building Link objects (see link)."""
+        return self.link_data[::LINK_FIELDS]
+
+    def link(self, n: int) -> Link:
+        """The n-th link, counted as raw_links counts them."""
+        i = n * LINK_FIELDS
+        return unpack_links(self.link_data[i : i + LINK_FIELDS])[0]
 
     @property
     def headings(self) -> list[Heading]:
         return unpack_headings(self.heading_data)
+
+    def heading_texts(self) -> tuple[str, ...]:
+        """The text of each heading, in file order, without building Heading objects."""
+        return self.heading_data[1::HEADING_FIELDS]
 
     @property
     def h1(self) -> Heading | None:
@@ -338,3 +360,52 @@ class Note:
             if d[i + 1] == line and d[i + 2] <= col <= _link_end(d[i], d[i + 2], d[i + 3]):
                 return unpack_links(d[i : i + LINK_FIELDS])[0]
         return None
+
+
+# ---- strings shared between notes ------------------------------------------------------
+# A vault writes the same strings again and again: a link names another note's title, and
+# "Evidence" heads thousands of notes. Equal strings are kept as one object (as the index's
+# tables hold titles and link keys too), and which strings those are is said here, once:
+# the parser shares them as it reads (parse.py), a note parsed in another process arrives
+# with copies of its own and is shared again (workers.py: ~70 MB less at 100,000 notes),
+# and the disk cache writes each of them once for every note that holds it (cache.py).
+
+# Titles and link targets: interned in one table, so that [[a title]] and the title it
+# names (and the index's placeholder for it, Vault.put_placeholders) are one string.
+share_name = sys.intern
+SHARED_HEADING = 40  # headings this short are often the same in many notes
+
+
+def share_heading(text: str, title: str) -> str:
+    """The heading's text as one string with the other notes' equal ones: the (interned)
+    title when it repeats it (claim notes' H1 do), the shared copy when it is short."""
+    if text == title:
+        return title
+    return shared(text) if len(text) <= SHARED_HEADING else text
+
+
+def share_strings(note: Note) -> None:
+    """Replace the note's strings by the shared ones (see share_name, share_heading): for a
+    note that was pickled, whose strings are copies made as it was unpickled."""
+    title = note.title = share_name(note.title)
+    if note.link_data:  # (the targets as written: the first of each link's LINK_FIELDS values)
+        data = list(note.link_data)
+        data[::LINK_FIELDS] = map(share_name, data[::LINK_FIELDS])
+        note.link_data = tuple(data)
+    if note.heading_data:
+        data = list(note.heading_data)
+        data[1::HEADING_FIELDS] = [share_heading(text, title) for text in data[1::HEADING_FIELDS]]
+        note.heading_data = tuple(data)
+
+
+def shared_strings_of(note: Note) -> Iterator[str]:
+    """The note's strings that other notes, or the vault's tables, may hold as the same
+    object: those share_strings shares, and the path and aliases (the vault's tables hold
+    them too)."""
+    yield note.path
+    yield note.title
+    yield from note.aliases
+    yield from note.raw_links()
+    for text in note.heading_texts():
+        if len(text) <= SHARED_HEADING:
+            yield text

@@ -7,21 +7,20 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 
 from .config import DEFAULT_LIMITS, Limits
-from .frontmatter import key_line_of, parse_frontmatter
+from .frontmatter import parse_frontmatter
 from .model import (  # noqa: F401 - split_target re-exported
     ERROR,
-    HEADING_FIELDS,
-    LINK_FIELDS,
+    LINK_FIELDS,  # (the parser packs the links: model.LINK_FIELDS values each)
     NO_PROBLEMS,
     WARNING,
     Note,
     Problem,
     Span,
     pack_astral,
-    shared,
+    share_heading,
+    share_name,
     split_target,
 )
 from .text import astral_map, has_astral, split_lines
@@ -34,7 +33,6 @@ _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*)$")
 _BACKTICKS = re.compile(r"`+")
 INTRO_CHARS = 700
-SHARED_HEADING = 40  # headings this short are often the same in many notes
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +104,6 @@ def _links_on_line(line: str, n: int, out: list, fm_key: str | None = None, limi
     out, stopping once out holds limit links."""
     codes = code_spans(line) if "`" in line else ()
     in_code = 0  # index of the first code span that does not end before the current link
-    intern = sys.intern
     for m in LINK.finditer(line):
         if limit is not None and len(out) >= limit * LINK_FIELDS:
             break
@@ -119,7 +116,7 @@ def _links_on_line(line: str, n: int, out: list, fm_key: str | None = None, limi
                 in_code += 1
             if in_code < len(codes) and codes[in_code][0] <= start:
                 continue
-        raw = intern(m.group(1))  # the same targets recur across a vault
+        raw = share_name(m.group(1))  # the same targets recur across a vault
         if fm_key is None:
             out += (raw, n, start, True if embed else None)
         else:
@@ -131,6 +128,7 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
         text = text[1:]
     lines = split_lines(text)
     fm = parse_frontmatter(lines, limits.max_yaml_bytes, limits.max_yaml_values)
+    title = share_name(title_of(path))
     max_links = limits.max_links
     cap = (max_links + 1) * LINK_FIELDS
     links: list = []
@@ -139,7 +137,7 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
         for n in range(1, fm.span.end_line):
             line = lines[n]
             if "[[" in line and len(links) < cap:
-                _links_on_line(line, n, links, key_line_of(fm, n), max_links + 1)
+                _links_on_line(line, n, links, fm.key_of_line(n), max_links + 1)
     fence: tuple[str, int] | None = None
     for n in range(fm.body_line, len(lines)):
         line = lines[n]
@@ -169,9 +167,7 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
                 heading = body.strip()
                 if heading and heading[0] != body[0]:  # other leading white space (e.g. U+3000)
                     col += len(body) - len(body.lstrip())
-                if len(heading) <= SHARED_HEADING:
-                    heading = shared(heading)  # "Evidence", "Challenges": one string for every note
-                headings += (len(m.group(1)), heading, n, col)
+                headings += (len(m.group(1)), share_heading(heading, title), n, col)  # (model.HEADING_FIELDS)
         if "[[" in line and len(links) < cap:
             # past the limit no more links are collected: a note of a million links costs
             # no more than one of max_links + 1
@@ -189,10 +185,6 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
         del links[max_links * LINK_FIELDS :]
     if not fm.problems:
         fm.problems = NO_PROBLEMS
-    title = sys.intern(title_of(path))  # one string with the links that name it
-    for i in range(1, len(headings), HEADING_FIELDS):
-        if headings[i] == title:  # the H1 repeats the title (claim notes do): one string for both
-            headings[i] = title
     return Note(
         path=path,
         title=title,

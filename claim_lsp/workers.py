@@ -25,8 +25,8 @@ from pathlib import Path
 from .checks import check_note
 from .config import Config, Limits
 from .index import Vault
-from .model import HEADING_FIELDS, LINK_FIELDS, Note, Problem, shared
-from .parse import SHARED_HEADING, note_from_text
+from .model import Note, Problem, share_strings
+from .parse import note_from_text
 from .scan import file_stamp, note_file, read_text, walk_notes
 
 log = logging.getLogger(__name__)
@@ -76,23 +76,10 @@ def _shared_strings(
     parsed: Iterator[tuple[tuple[int, int] | None, Note]],
 ) -> Iterator[tuple[tuple[int, int] | None, Note]]:
     """Each chunk a worker sends is unpickled on its own, so a title linked from notes in
-    100 chunks would arrive as 100 strings: link targets are interned again here, as the
-    parser interned them (~70 MB less at 100,000 notes)."""
-    intern = sys.intern
+    100 chunks would arrive as 100 strings: each note's strings are shared again, as the
+    parser shares them (model.share_strings; ~70 MB less at 100,000 notes)."""
     for stamp, note in parsed:
-        d = note.link_data
-        if d:  # (the targets as written: the first of each link's LINK_FIELDS values)
-            data = list(d)
-            data[::LINK_FIELDS] = map(intern, data[::LINK_FIELDS])
-            note.link_data = tuple(data)
-        title = note.title = intern(note.title)
-        h = note.heading_data
-        if h:  # the H1 that repeats the title and the short headings, shared as the parser shares them
-            data = list(h)
-            data[1::HEADING_FIELDS] = [
-                title if x == title else shared(x) if len(x) <= SHARED_HEADING else x for x in h[1::HEADING_FIELDS]
-            ]
-            note.heading_data = tuple(data)
+        share_strings(note)
         yield stamp, note
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .config import Config, is_note_path
 from .index import Vault
-from .model import HEADING_FIELDS, Note
+from .model import Note
 from .parse import note_from_text
 from .scan import file_text, note_from_file, rel_path_in
 
@@ -79,7 +79,7 @@ class Workspace:
     def _put(self, vault: Vault, rel: str, note: Note) -> Change:
         old = vault.put(note)
         names = _names(vault, old) ^ _names(vault, note)
-        headings = old is None or old.heading_data[1::HEADING_FIELDS] != note.heading_data[1::HEADING_FIELDS]
+        headings = old is None or old.heading_texts() != note.heading_texts()
         shown = (
             old is None
             or old.meta.get("confidence") != note.meta.get("confidence")

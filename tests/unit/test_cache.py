@@ -9,6 +9,7 @@ import pytest
 
 from claim_lsp import cache
 from claim_lsp.config import Config
+from claim_lsp.index import VaultSnapshot
 from claim_lsp.rank import TitleRanker
 from claim_lsp.scan import walk_notes
 from tests.helpers import SMALL_VAULT, write_vault
@@ -172,11 +173,11 @@ def test_tables_whose_notes_are_not_the_saved_ones_are_not_trusted(tmp_path, cap
     assert saved is not None
     notes, *rest = saved
     paths = list(notes)
-    cache.save(root, Config().limits, entries, lambda: ({p: None for p in reversed(paths)}, *rest))
+    cache.save(root, Config().limits, entries, lambda: VaultSnapshot({p: None for p in reversed(paths)}, *rest))
     assert cache.load_with_tables(root, Config().limits)[1] is not None  # (another order: trusted)
     for wrong in (paths[:-1], [*paths[:-1], paths[0]], [*paths[:-1], "elsewhere.md"], [*paths, "elsewhere.md"]):
         caplog.clear()
-        cache.save(root, Config().limits, entries, lambda wrong=wrong: (list(wrong), *rest))
+        cache.save(root, Config().limits, entries, lambda wrong=wrong: VaultSnapshot(list(wrong), *rest))
         loaded, tables_read = cache.load_with_tables(root, Config().limits)
         assert tables_read is None and loaded.keys() == entries.keys()  # the notes used, the tables not
         assert "do not match" in caplog.text
@@ -186,7 +187,7 @@ def test_tables_whose_notes_are_not_the_saved_ones_are_not_trusted(tmp_path, cap
         return {k: v for k, v in table.items() if v != paths[-1] and (isinstance(v, str) or paths[-1] not in v)}
 
     left_out = [without(table) for table in rest[:3]]
-    cache.save(root, Config().limits, entries, lambda: ([*paths[:-1], paths[0]], *left_out, rest[3]))
+    cache.save(root, Config().limits, entries, lambda: VaultSnapshot([*paths[:-1], paths[0]], *left_out, rest[3]))
     assert cache.load_with_tables(root, Config().limits)[1] is None
 
 
@@ -244,9 +245,8 @@ def test_tables_naming_unknown_notes_are_not_trusted(tmp_path, caplog):
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
     vault = cache.build_vault(root, Config(), use_cache=True)
     entries, saved = cache.load_with_tables(root, Config().limits)
-    notes, by_stem, by_alias, inbound, ranker = saved
-    by_stem["intruder"] = "not/a/note.md"
-    cache.save(root, Config().limits, entries, lambda: (notes, by_stem, by_alias, inbound, ranker))
+    saved.by_stem["intruder"] = "not/a/note.md"
+    cache.save(root, Config().limits, entries, lambda: saved)
     entries, saved = cache.load_with_tables(root, Config().limits)
     assert saved is None and entries.keys() == vault.notes.keys()
     assert "do not match" in caplog.text
@@ -284,12 +284,11 @@ def test_a_word_index_naming_entries_it_does_not_hold_is_not_trusted(tmp_path, c
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
     cache.build_vault(root, Config(), use_cache=True)
     entries, saved = cache.load_with_tables(root, Config().limits)
-    notes, by_stem, by_alias, inbound, ranker = saved
-    ranker = list(ranker)
+    ranker = list(saved.ranker)
     postings = ranker[TitleRanker._STATE.index("_postings")]
     word = next(iter(postings))
     postings[word] = array("i", [*postings[word], 10_000])  # no such entry
-    cache.save(root, Config().limits, entries, lambda: (notes, by_stem, by_alias, inbound, tuple(ranker)))
+    cache.save(root, Config().limits, entries, lambda: saved._replace(ranker=tuple(ranker)))
     entries, saved = cache.load_with_tables(root, Config().limits)
     assert saved is None and entries  # the notes are used, the tables rebuilt
     assert "do not match" in caplog.text

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from claim_lsp.frontmatter import count_values, find_frontmatter, key_line_of, parse_frontmatter
+from claim_lsp.frontmatter import count_values, find_frontmatter, parse_frontmatter
 from claim_lsp.model import Span
 from claim_lsp.text import split_lines
 
@@ -75,9 +75,9 @@ def test_quoted_and_accented_keys_and_values():
 def test_nested_lines_are_not_top_level_keys():
     fm = fm_of("---\nattribution:\n  sourcer: x\n  extractor: y\nlist:\n  - a: b\n---\n")
     assert set(fm.keys) == {"attribution", "list"}
-    assert key_line_of(fm, 3) == "attribution"
-    assert key_line_of(fm, 5) == "list"
-    assert key_line_of(fm, 0) is None
+    assert fm.key_of_line(3) == "attribution"
+    assert fm.key_of_line(5) == "list"
+    assert fm.key_of_line(0) is None
 
 
 def test_yaml_error_at_its_own_line_and_column():

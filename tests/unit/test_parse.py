@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from claim_lsp.config import Limits
-from claim_lsp.model import Span
+from claim_lsp.model import Span, share_strings
 from claim_lsp.parse import code_spans, intro_of, parse_note, plain_text, split_target, title_of
 from claim_lsp.text import astral_map, to_utf16
 
@@ -262,6 +264,13 @@ def test_link_at():
     assert note.link_at(1, 4) is None
 
 
+def test_links_and_headings_read_without_objects_agree_with_the_objects():
+    note = parse_note("n.md", "---\nup: '[[a|A]]'\n---\n# T\n\n![[b#h]] [[c]]\n## Sub\n")
+    assert note.raw_links() == tuple(link.raw for link in note.links) == ("a|A", "b#h", "c")
+    assert [note.link(n) for n in range(3)] == note.links
+    assert note.heading_texts() == tuple(h.text for h in note.headings) == ("T", "Sub")
+
+
 def test_frontmatter_links_know_the_yaml_quote_they_sit_in():
     text = "---\na: ['[[one]]', \"[[two]]\", [[three]]]\nb: Bob's note [[four]]\nc: 'it''s [[five]]'\n---\n\n[[body]]\n"
     note = parse_note("n.md", text)
@@ -283,3 +292,16 @@ def test_an_h1_repeating_the_title_and_short_headings_are_one_string_in_every_no
     assert h1 == title and h1 is a.title
     assert evidence is b.headings[1].text
     assert long == "A longer heading that no other note is likely to have"
+
+
+def test_a_note_unpickled_shares_its_strings_again():
+    """A note from a worker process arrives with strings of its own (workers.py)."""
+    title = "".join(["a note ", "from elsewhere"])
+    here = parse_note("y/here.md", f"[[{title}]]\n## Evidence\n")
+    note = parse_note(f"x/{title}.md", f"# {title}\n\n## Evidence\n\n[[here]]\n")
+    copy = pickle.loads(pickle.dumps(note))
+    assert copy == note and copy.title is not note.title and copy.raw_links()[0] is not here.title
+    share_strings(copy)
+    h1, evidence = copy.heading_texts()
+    assert copy.title is note.title is here.raw_links()[0] and h1 is copy.title
+    assert evidence is here.heading_texts()[0] and copy.raw_links()[0] is here.title
