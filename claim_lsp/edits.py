@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import Link, Span
+from .model import Link, Span, target_bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,38 +56,45 @@ def _overlap(a: Span, b: Span) -> bool:
 
 
 def written_target(link: Link) -> str:
-    """The target as written in the brackets (what `target_span` covers): up to the first
-    `|` or `#`, trimmed; keeps an `.md` suffix and a table's `\\` before `|`."""
-    span = link.target_span
-    inner = link.span.col + (3 if link.embed else 2)
-    return link.raw[span.col - inner : span.end_col - inner]
+    """The target as the link writes it (what `target_span` covers, read as YAML reads it
+    inside quoted frontmatter): up to the first `|` or `#`, trimmed; keeps an `.md` suffix
+    and a table's `\\` before `|`."""
+    text = link.text
+    start, end = target_bounds(text)
+    return text[start:end]
 
 
 def heading_span(link: Link) -> Span | None:
     """Where the `#heading` part of a link is written (trimmed), if it has one."""
     if link.heading is None:
         return None
-    raw = link.raw
-    pipe = raw.find("|")
-    part = raw if pipe == -1 else raw[:pipe]
+    text = link.text
+    pipe = text.find("|")
+    part = text if pipe == -1 else text[:pipe]
     if pipe != -1 and part.endswith("\\"):
         part = part[:-1]
     hash_at = part.find("#")
     if hash_at == -1:
         return None
     seg = part[hash_at + 1 :]
-    inner = link.span.col + (3 if link.embed else 2)
-    start = inner + hash_at + 1 + (len(seg) - len(seg.lstrip()))
-    end = inner + hash_at + 1 + len(seg.rstrip())
-    line = link.span.line
-    return Span(line, start, line, max(start, end))
+    start = hash_at + 1 + (len(seg) - len(seg.lstrip()))
+    end = hash_at + 1 + len(seg.rstrip())
+    return link.text_span(start, max(start, end))
+
+
+# what cannot stand as itself inside "...": the quote, the backslash, and the characters YAML
+# does not print (a line break inside the quotes would be folded into a space)
+_DOUBLE_QUOTED = str.maketrans(
+    {c: f"\\x{ord(c):02x}" for c in map(chr, [*range(0x20), *range(0x7F, 0xA0)])}
+    | {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r", "\u2028": "\\L", "\u2029": "\\P"}
+)
 
 
 def as_written_in(link: Link, text: str) -> str:
     """Text to put inside a link, escaped for the YAML quotes the link sits in (a title with
-    an apostrophe inside '...' must be written with '')."""
+    an apostrophe inside '...' must be written with ''): what `read_quoted` reads back as text."""
     if link.quote == "'":
         return text.replace("'", "''")
     if link.quote == '"':
-        return text.replace("\\", "\\\\").replace('"', '\\"')
+        return text.translate(_DOUBLE_QUOTED)
     return text

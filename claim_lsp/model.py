@@ -84,10 +84,70 @@ def link_key(raw: str) -> str:
     return _key_of(split_target(raw)[0])
 
 
+# the escapes of a double-quoted YAML scalar, as the frontmatter's loader (libyaml or PyYAML) reads them
+_YAML_ESCAPES = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
+    "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
+}  # fmt: skip
+_YAML_HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def read_quoted(written: str, quote: str | None) -> tuple[str, list[int] | None]:
+    r"""Link text inside YAML quotes as YAML reads it: inside '...', '' is one '; inside
+    "...", the backslash escapes YAML defines (\" \\ \t \u00e9 ...). Also the column in
+    written where each character read starts, then len(written), so that ranges stay on
+    the characters in the file; None when the text reads as written (most links). An
+    escape YAML would refuse is kept as written."""
+    if quote == "'":
+        if "''" not in written:
+            return written, None
+    elif quote != '"' or "\\" not in written:
+        return written, None
+    out: list[str] = []
+    at: list[int] = []
+    i, n = 0, len(written)
+    while i < n:
+        at.append(i)
+        c = written[i]
+        i += 1
+        if quote == "'":
+            if c == "'" and i < n and written[i] == "'":
+                i += 1
+        elif c == "\\" and i < n:
+            e = written[i]
+            if e in _YAML_ESCAPES:
+                c = _YAML_ESCAPES[e]
+                i += 1
+            elif e in _YAML_HEX_DIGITS:
+                digits = written[i + 1 : i + 1 + _YAML_HEX_DIGITS[e]]
+                if len(digits) == _YAML_HEX_DIGITS[e] and _HEX.issuperset(digits):
+                    code = int(digits, 16)
+                    if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
+                        c = chr(code)
+                        i += 1 + len(digits)
+        out.append(c)
+    at.append(n)
+    return "".join(out), at
+
+
+def target_bounds(text: str) -> tuple[int, int]:
+    """Where the target part of a link's text is: up to the first | or #, without
+    surrounding white space (an empty range where the target is empty)."""
+    cut = len(text)
+    for sep in ("|", "#"):
+        pos = text.find(sep)
+        if pos != -1 and pos < cut:
+            cut = pos
+    written = text[:cut]
+    start = len(written) - len(written.lstrip())
+    return start, max(start, len(written.rstrip()))
+
+
 @dataclass(slots=True)
 class Link:
-    raw: str  # everything between the brackets, as written
-    target: str  # the note part: no |shown, no #heading, trimmed, no .md
+    raw: str  # everything between the brackets, as written in the file
+    target: str  # the note part of .text: no |shown, no #heading, trimmed, no .md
     heading: str | None  # the part after #, trimmed (None when there is no #)
     shown: str | None  # the part after |
     embed: bool  # ![[...]]
@@ -96,20 +156,24 @@ class Link:
     quote: str | None = None  # in frontmatter: the YAML quote (' or ") the link sits inside
 
     @property
-    def target_span(self) -> Span:
-        """Just the target as written inside the brackets: up to the first | or #, without
-        surrounding spaces. Derived rather than stored: a vault holds millions of links."""
-        raw = self.raw
-        cut = len(raw)
-        for sep in ("|", "#"):
-            pos = raw.find(sep)
-            if pos != -1 and pos < cut:
-                cut = pos
-        written = raw[:cut]
+    def text(self) -> str:
+        """Everything between the brackets as the note means it: as YAML reads it inside a
+        quoted frontmatter value (read_quoted), raw itself anywhere else."""
+        return read_quoted(self.raw, self.quote)[0]
+
+    def text_span(self, start: int, end: int) -> Span:
+        """The characters in the file that read as text[start:end]."""
+        at = read_quoted(self.raw, self.quote)[1]
+        if at is not None:
+            start, end = at[start], at[end]
         inner = self.span.col + (3 if self.embed else 2)
-        start = inner + len(written) - len(written.lstrip())
-        end = inner + len(written.rstrip())
-        return Span(self.span.line, start, self.span.line, max(start, end))
+        return Span(self.span.line, inner + start, self.span.line, inner + end)
+
+    @property
+    def target_span(self) -> Span:
+        """Just the target inside the brackets: up to the first | or #, without surrounding
+        spaces. Derived rather than stored: a vault holds millions of links."""
+        return self.text_span(*target_bounds(self.text))
 
     @property
     def key(self) -> str:
@@ -121,22 +185,33 @@ class Link:
 # plain values and builds the objects above only when asked: a vault holds millions of
 # links, and an object with a Span for each cost ~400 bytes a link and most of the time
 # spent indexing and loading the cache.
-LINK_FIELDS = 4  # raw, line, col, extra; the link ends at col + len(raw) + 4 (+1 for an embed's !)
-# extra: None for a body link, True for a body embed, (fm_key, quote, embed) in frontmatter
+LINK_FIELDS = 4  # text, line, col, extra; the link ends at col + len(raw) + 4 (+1 for an embed's !)
+# extra: None for a body link, True for a body embed, (fm_key, quote, embed) in frontmatter, and
+# (fm_key, quote, embed, raw) for a link in YAML quotes whose text (what the index files it under)
+# reads other than the characters in the file (raw): `'[[Bob''s claim]]'` is a link to Bob's claim
 
 
-def _link_end(raw: str, col: int, extra) -> int:
-    embed = extra is True or (isinstance(extra, tuple) and extra[2])
-    return col + len(raw) + (5 if embed else 4)
+def _link_end(text: str, col: int, extra) -> int:
+    if extra is None:
+        return col + len(text) + 4
+    if extra is True:
+        return col + len(text) + 5
+    return col + len(extra[3] if len(extra) > 3 else text) + (5 if extra[2] else 4)
 
 
 def unpack_links(data: tuple) -> list[Link]:
     out = []
     for i in range(0, len(data), LINK_FIELDS):
-        raw, line, col, extra = data[i : i + LINK_FIELDS]
-        target, heading, shown = split_target(raw)
-        fm_key, quote, embed = extra if isinstance(extra, tuple) else (None, None, extra is True)
-        span = Span(line, col, line, _link_end(raw, col, extra))
+        text, line, col, extra = data[i : i + LINK_FIELDS]
+        target, heading, shown = split_target(text)
+        raw = text
+        if type(extra) is tuple:
+            fm_key, quote, embed = extra[0], extra[1], extra[2]
+            if len(extra) > 3:
+                raw = extra[3]
+        else:
+            fm_key, quote, embed = None, None, extra is True
+        span = Span(line, col, line, _link_end(text, col, extra))
         out.append(Link(raw, target, heading, shown, embed, span, fm_key, quote))
     return out
 
@@ -313,8 +388,9 @@ class Note:
         return [split_target(raw)[0] for raw in self.raw_links()]
 
     def raw_links(self) -> tuple[str, ...]:
-        """What each link holds between its brackets, as written, in file order: enough for
-        most questions about links, without building Link objects (see link)."""
+        """What each link holds between its brackets, in file order (as YAML reads it, for a
+        link inside a quoted frontmatter value: see Link.text): enough for most questions
+        about links, without building Link objects (see link)."""
         return self.link_data[::LINK_FIELDS]
 
     def link(self, n: int) -> Link:

@@ -19,6 +19,7 @@ from .model import (  # noqa: F401 - split_target re-exported
     Problem,
     Span,
     pack_astral,
+    read_quoted,
     share_heading,
     share_name,
     split_target,
@@ -119,8 +120,13 @@ def _links_on_line(line: str, n: int, out: list, fm_key: str | None = None, limi
         raw = share_name(m.group(1))  # the same targets recur across a vault
         if fm_key is None:
             out += (raw, n, start, True if embed else None)
-        else:
-            out += (raw, n, start, (fm_key, yaml_quote_at(line, start), embed))
+            continue
+        quote = yaml_quote_at(line, start)
+        text = read_quoted(raw, quote)[0] if quote is not None else raw
+        if text == raw:
+            out += (raw, n, start, (fm_key, quote, embed))
+        else:  # `'[[Bob''s claim]]'` links to Bob's claim: the note's text is what YAML reads
+            out += (share_name(text), n, start, (fm_key, quote, embed, raw))
 
 
 def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:

@@ -288,3 +288,93 @@ async def test_will_rename_folder_rewrites_path_links(client: LanguageClient, va
         (n.path, p.message) for n in rebuilt.notes.values() for p in check_note(n, rebuilt) if p.code in LINK_PROBLEMS
     ]
     assert broken == []
+
+
+DISPLAY_H1 = {
+    "projects/metacorp-platform.md": "# MetaCorp\n\nThe platform.\n",
+    "projects/old name.md": "# Old Name\n\nBody.\n",
+    "linker.md": "# linker\n\n[[metacorp-platform]] and [[old name]].\n",
+}
+
+
+@pytest.mark.parametrize("vault_files", [DISPLAY_H1])
+async def test_rename_keeps_an_h1_that_is_not_the_title(client: LanguageClient, vault):
+    """(~45% of the notes in real vaults carry a display H1 that differs from the file name.)"""
+    if not renames_files(client):
+        return
+    linker = vault / "linker.md"
+    text = read_file(linker)
+    doc = lsp.TextDocumentIdentifier(uri=linker.as_uri())
+    # the last link on the line first: the edits of the second rename stay where the server saw them
+    for old, new in (("old name", "new name"), ("metacorp-platform", "metacorp")):
+        edit = await client.text_document_rename_async(
+            lsp.RenameParams(text_document=doc, position=pos_of(text, f"[[{old}]]", 3), new_name=new)
+        )
+        apply_workspace_edit(edit)
+    assert read_file(vault / "projects/metacorp.md") == DISPLAY_H1["projects/metacorp-platform.md"]
+    assert read_file(vault / "projects/new name.md") == "# new name\n\nBody.\n"  # it was the title: it follows
+    assert read_file(linker) == "# linker\n\n[[metacorp]] and [[new name]].\n"
+
+
+QUOTED = {
+    "claims/Bob's claim.md": "# Bob's claim\n\nBody.\n",
+    'claims/Say "hi".md': '# Say "hi"\n\nBody.\n',
+    "linker.md": (
+        "---\ndepends_on: ['[[Bob''s claim]]', '[[Bob''s claim|it''s]]']\nrelated: \"[[Say \\\"hi\\\"]]\"\n---\n"
+        "# linker\n\nBody [[Bob's claim]]; in the body '' is two characters: [[Bob''s claim]].\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("vault_files", [QUOTED])
+async def test_links_with_escaped_quotes_in_yaml_resolve_and_are_renamed(client: LanguageClient, vault):
+    linker = vault / "linker.md"
+    text = read_file(linker)
+    uri = open_doc(client, linker, text)
+    doc = lsp.TextDocumentIdentifier(uri=uri)
+    # the frontmatter links are not broken (only the body's literal one is)
+    report = await client.text_document_diagnostic_async(lsp.DocumentDiagnosticParams(text_document=doc))
+    broken = [d for d in report.items if d.code == "broken-link"]
+    assert [d.data["target"] for d in broken] == ["Bob''s claim"]
+    assert broken[0].range.start == pos_of(text, "[[Bob''s claim]].", 2)
+    # references count both quoted items, with ranges on the characters in the file
+    bob = vault / "claims/Bob's claim.md"
+    found = await client.text_document_references_async(
+        lsp.ReferenceParams(
+            text_document=lsp.TextDocumentIdentifier(uri=bob.as_uri()),
+            position=lsp.Position(line=0, character=3),
+            context=lsp.ReferenceContext(include_declaration=False),
+        )
+    )
+    starts = sorted((r.range.start.line, r.range.start.character, r.range.end.character) for r in found)
+    first, second = text.index("[[Bob''s claim]]'"), text.index("[[Bob''s claim|")
+    line1 = text.index("\n") + 1
+    body = pos_of(text, "[[Bob's claim]];", 0)
+    assert starts == [
+        (1, first - line1, first - line1 + len("[[Bob''s claim]]")),
+        (1, second - line1, second - line1 + len("[[Bob''s claim|it''s]]")),
+        (body.line, body.character, body.character + len("[[Bob's claim]]")),
+    ]
+    # completion inside a quoted item
+    scratch = "---\ndepends_on: ['[[Bob\n---\n# scratch\n"
+    scratch_uri = open_doc(client, vault / "scratch.md", scratch)
+    result = await client.text_document_completion_async(
+        lsp.CompletionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=scratch_uri), position=pos_of(scratch, "[[Bob", 5)
+        )
+    )
+    assert result.items[0].label == "Bob's claim"
+    if not renames_files(client):
+        return
+    # renamed from a link in the open note, whose buffer the edit changes (the editor tells the server)
+    for version, (needle, new) in enumerate((('"[[Say', "Say hello"), ("[[Bob''s", "Bob and Ann's claim")), start=2):
+        edit = await client.text_document_rename_async(
+            lsp.RenameParams(text_document=doc, position=pos_of(text, needle, 3), new_name=new)
+        )
+        apply_workspace_edit(edit, buffers := {uri: text})
+        text = buffers[uri]
+        change_doc(client, uri, text, version)
+    assert text == (
+        "---\ndepends_on: ['[[Bob and Ann''s claim]]', '[[Bob and Ann''s claim|it''s]]']\nrelated: \"[[Say hello]]\"\n"
+        "---\n# linker\n\nBody [[Bob and Ann's claim]]; in the body '' is two characters: [[Bob''s claim]].\n"
+    )

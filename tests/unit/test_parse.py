@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 
 import pytest
+import yaml
 
 from claim_lsp.config import Limits
 from claim_lsp.model import Span, share_strings
@@ -305,3 +306,41 @@ def test_a_note_unpickled_shares_its_strings_again():
     h1, evidence = copy.heading_texts()
     assert copy.title is note.title is here.raw_links()[0] and h1 is copy.title
     assert evidence is here.heading_texts()[0] and copy.raw_links()[0] is here.title
+
+
+QUOTED_ITEMS = [
+    "'[[Bob''s claim]]'",
+    '"[[Say \\"hi\\"]]"',
+    '"[[caf\\u00e9 \\\\ \\/ \\x41 \\U0001F680#\\u0048ead|sh\\"own\\t]]"',
+    '"[[a\\x23b]]"',  # an escaped # still starts the heading, as YAML reads it
+    '"[[\\x20a\\t|s]]"',  # escaped white space around the target is trimmed like any
+    "'[[it''s#Bob''s|''q'']]'",
+    '"[[a\'b]]"',  # ' is a plain character inside "..."
+    "'[[a\\\\\"b]]'",  # \ and " are plain characters inside '...'
+]
+
+
+@pytest.mark.parametrize("item", QUOTED_ITEMS)
+def test_links_in_quoted_frontmatter_read_as_yaml_reads_them(item):
+    text = f"---\ndepends_on: [{item}]\n---\n"
+    note = parse_note("n.md", text)
+    [link] = note.links
+    [value] = yaml.safe_load(text.split("---\n")[1])["depends_on"]
+    assert f"[[{link.text}]]" == value
+    assert (link.target, link.heading, link.shown) == split_target(link.text)
+    assert note.link_keys() == {link.key} and note.link_targets() == [link.target]
+    line = text.split("\n")[1]
+    assert line[link.span.col : link.span.end_col] == item[1:-1]  # the characters in the file
+    assert note.link_at(1, link.span.end_col) == link
+    t = link.target_span
+    assert yaml.safe_load(f"{item[0]}{line[t.col : t.end_col]}{item[0]}") == link.target
+
+
+def test_escapes_yaml_refuses_and_unquoted_links_are_read_as_written():
+    text = (
+        "---\na: \"[[x\\qy]]\"\nb: \"[[\\u00]]\"\nc: [[Bob''s]]\nd: Bob's [[it''s]]\n---\n"
+        'Body [[Bob\'\'s claim]] and "[[Say \\"hi\\"]]"\n'
+    )
+    note = parse_note("n.md", text)
+    assert targets(note) == ["x\\qy", "\\u00", "Bob''s", "it''s", "Bob''s claim", 'Say \\"hi\\"']
+    assert all(link.text == link.raw for link in note.links)

@@ -147,3 +147,105 @@ def test_rename_escapes_the_new_title_for_the_yaml_quotes_around_a_link():
         front = out[name].split("---\n")[1]
         assert yaml.safe_load(front) == {"depends_on": ["[[Bob's claim]]"]}, out[name]
     assert "'[[Bob''s claim]]'" in out["single.md"]
+
+
+H1_FILES = {
+    "metacorp-platform.md": "# MetaCorp\n\nThe platform.\n",
+    "old name.md": "#   OLD Name  \n\nBody.\n",
+    "spaced title.md": "# spaced   title\n\nBody.\n",
+    "linker.md": "# linker\n\n[[metacorp-platform]], [[old name]], [[spaced title]]\n",
+}
+
+
+def _renamed(path: str, title: str, how: str) -> dict[str, str]:
+    vault = make_vault(H1_FILES)
+    if how == "rename":
+        return apply_change(H1_FILES, rename_note(vault, vault.notes[path], title))
+    out = apply_change(H1_FILES, follow_moves(vault, expand_moves(vault, path, f"{title}.md")))
+    out[f"{title}.md"] = out.pop(path)  # the editor moves the file once the edit is applied
+    return out
+
+
+@pytest.mark.parametrize("how", ["rename", "move"])
+@pytest.mark.parametrize(
+    "path, title, h1",
+    [
+        ("metacorp-platform.md", "metacorp", "# MetaCorp\n"),  # a display name, not the title: kept
+        ("old name.md", "New Name", "#   New Name  \n"),  # the title in other case and spacing: follows
+        ("spaced title.md", "other", "# spaced   title\n"),  # other white space inside: not the title
+    ],
+)
+def test_the_h1_follows_a_rename_only_when_it_is_the_old_title(how, path, title, h1):
+    out = _renamed(path, title, how)
+    assert out[f"{title}.md"] == h1 + H1_FILES[path].split("\n", 1)[1]
+    assert f"[[{title}]]" in out["linker.md"]
+
+
+ESCAPED = {
+    "notes/Bob's claim.md": "# Bob's claim\n\n## It's here\n\nBody.\n",
+    'notes/Say "hi".md': '# Say "hi"\n\nBody.\n',
+    "single.md": (
+        "---\ndepends_on: ['[[Bob''s claim]]', '[[notes/Bob''s claim#It''s here|it''s]]']\n---\n"
+        "# single\n\nBody [[Bob's claim#It's here]], literal [[Bob''s claim]].\n"
+    ),
+    "double.md": '---\nrelated: ["[[Say \\"hi\\"]]", "[[Bob\\u0027s claim#It\\x27s here]]"]\n---\n# double\n',
+}
+
+
+def _front(text: str):
+    import yaml
+
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+def test_links_with_escaped_quotes_in_yaml_are_renamed():
+    vault = make_vault(ESCAPED)
+    bob = vault.notes["notes/Bob's claim.md"]
+    assert sorted(src.path for src, _ in vault.backlinks(bob)) == ["double.md", "single.md", "single.md", "single.md"]
+    out = apply_change(ESCAPED, rename_note(vault, bob, "Carol's claim"))
+    assert out["single.md"] == (
+        "---\ndepends_on: ['[[Carol''s claim]]', '[[notes/Carol''s claim#It''s here|it''s]]']\n---\n"
+        "# single\n\nBody [[Carol's claim#It's here]], literal [[Bob''s claim]].\n"
+    )
+    assert _front(out["double.md"]) == {"related": ['[[Say "hi"]]', "[[Carol's claim#It's here]]"]}
+    assert out["notes/Carol's claim.md"].startswith("# Carol's claim\n")
+    out = apply_change(ESCAPED, rename_note(vault, vault.notes['notes/Say "hi".md'], "Say hello"))
+    assert out["double.md"].startswith('---\nrelated: ["[[Say hello]]", ')
+
+
+def test_headings_in_links_with_escaped_quotes_are_renamed():
+    vault = make_vault(ESCAPED)
+    bob = vault.notes["notes/Bob's claim.md"]
+    out = apply_change(ESCAPED, rename_heading(vault, bob, bob.headings[1], 'The "it" place'))
+    assert _front(out["single.md"])["depends_on"][1] == "[[notes/Bob's claim#The \"it\" place|it's]]"
+    assert _front(out["double.md"])["related"][1] == '[[Bob\'s claim#The "it" place]]'
+    assert 'Body [[Bob\'s claim#The "it" place]]' in out["single.md"]
+
+
+def test_files_moved_keep_links_with_escaped_quotes():
+    vault = make_vault(ESCAPED)
+    out = apply_change(ESCAPED, follow_moves(vault, expand_moves(vault, "notes", "archive")))
+    assert _front(out["single.md"])["depends_on"] == ["[[Bob's claim]]", "[[archive/Bob's claim#It's here|it's]]"]
+
+
+def test_link_parts_in_quoted_yaml_are_the_characters_in_the_file():
+    line = "a: '[[ x/Bob''s.md #  It''s  | s]]'"
+    note = parse_note("n.md", f"---\n{line}\n---\n")
+    [link] = note.links
+    assert written_target(link) == "x/Bob's.md"
+    t, h = link.target_span, heading_span(link)
+    assert (line[t.col : t.end_col], line[h.col : h.end_col]) == ("x/Bob''s.md", "It''s")
+
+
+@pytest.mark.parametrize("quote", ["'", '"'])
+def test_text_written_in_yaml_quotes_reads_back_as_itself(quote):
+    import yaml
+
+    from claim_lsp.edits import as_written_in
+    from claim_lsp.model import read_quoted
+
+    [link] = parse_note("n.md", f"---\na: {quote}[[x]]{quote}\n---\n").links
+    for text in ['Bob\'s "hi" \\ claim', "café 🚀 ''", "tab\tand\x85next\u2028\x7f" if quote == '"' else "a"]:
+        written = as_written_in(link, text)
+        assert read_quoted(written, quote)[0] == text
+        assert yaml.safe_load(f"{quote}{written}{quote}") == text
