@@ -60,6 +60,7 @@ class TypeSettings:
     dates: list[str] | None = None
     allowed: dict[str, list[str]] = field(default_factory=dict)
     folder: str | None = None
+    relations: list[str] | None = None
 
 
 @dataclass
@@ -173,7 +174,7 @@ def _apply_type(config: Config, name: str, spec: Any, where: str) -> None:
         return
     settings = config.types.setdefault(name, TypeSettings())
     for key, value in spec.items():
-        if key in ("required", "dates", "optional"):
+        if key in ("required", "dates", "optional", "relations"):
             items = _str_list(value, f"{where}.{key}", errors)
             if items is not None:
                 setattr(settings, key, items)
@@ -191,7 +192,9 @@ def _apply_type(config: Config, name: str, spec: Any, where: str) -> None:
                 if items is not None:
                     settings.allowed[fname] = items
         else:
-            errors.append(f"{where}: unknown key '{key}' (known: required, optional, allowed, dates, folder); ignored")
+            errors.append(
+                f"{where}: unknown key '{key}' (known: required, optional, allowed, dates, folder, relations); ignored"
+            )
 
 
 def _apply_limits(config: Config, spec: Any, where: str) -> None:

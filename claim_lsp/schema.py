@@ -24,6 +24,20 @@ ENTITY_TYPES = [
 ]  # fmt: skip
 
 
+# The relation fields the vault's schemas define (claim.md: depends_on, challenged_by;
+# source.md: claims_extracted, enrichments; position.md and belief.md: depends_on), with
+# `challenges` (the other direction of challenged_by) and the legacy `enrichments_applied`.
+# Every type takes them unless `[types.NAME] relations` says otherwise.
+RELATION_FIELDS = (
+    "depends_on",
+    "challenged_by",
+    "challenges",
+    "claims_extracted",
+    "enrichments",
+    "enrichments_applied",
+)
+
+
 @dataclass
 class TypeSchema:
     name: str
@@ -33,6 +47,8 @@ class TypeSchema:
     optional: list[str] = field(default_factory=list)
     describe: dict[str, str] = field(default_factory=dict)  # field -> what the schema says
     folder: str = ""  # where "Create note" puts new notes of this type (vault-relative)
+    # frontmatter fields whose items name other notes (by wiki link or by plain title)
+    relations: list[str] = field(default_factory=lambda: list(RELATION_FIELDS))
 
     def fields(self) -> list[str]:
         """Every field the schema knows, required first, in schema order."""
@@ -193,9 +209,16 @@ def schemas_of(config: Config) -> dict[str, TypeSchema]:
     return schemas
 
 
+def relations_of(config: Config, type_name: object) -> frozenset[str]:
+    """The relation fields of a note of this type (any `type` value, None for none): its
+    schema's, else the built-in set."""
+    schema = schemas_of(config).get(type_name) if isinstance(type_name, str) else None
+    return frozenset(schema.relations if schema is not None else RELATION_FIELDS)
+
+
 def _with_settings(base: TypeSchema, settings: TypeSettings) -> TypeSchema:
     schema = replace(base, allowed={**base.allowed, **settings.allowed})
-    for key in ("required", "optional", "dates", "folder"):
+    for key in ("required", "optional", "dates", "folder", "relations"):
         value = getattr(settings, key)
         if value is not None:
             setattr(schema, key, value)

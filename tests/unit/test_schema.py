@@ -61,3 +61,17 @@ def test_schemas_are_made_once_and_again_after_new_settings():
     assert schemas_of(config) is first
     apply_settings(config, {"types": {"claim": {"folder": "claims/new"}}}, "test")
     assert schemas_of(config) is not first and schemas_of(config)["claim"].folder == "claims/new"
+
+
+def test_relation_fields_built_in_and_configured():
+    from claim_lsp.schema import RELATION_FIELDS, relations_of
+
+    config = Config()
+    assert relations_of(config, "claim") == frozenset(RELATION_FIELDS)
+    assert relations_of(config, "no such type") == relations_of(config, None) == frozenset(RELATION_FIELDS)
+    apply_settings(config, {"types": {"claim": {"relations": ["depends_on", "supports"]}}}, "test")
+    assert not config.errors
+    assert relations_of(config, "claim") == {"depends_on", "supports"}
+    assert relations_of(config, "source") == frozenset(RELATION_FIELDS)
+    apply_settings(config, {"types": {"claim": {"relations": 3}}}, "test")
+    assert config.errors and "relations" in config.errors[0]
