@@ -12,18 +12,11 @@ import bisect
 import itertools
 import logging
 import os
-import sys
-import threading
 import time
 from pathlib import Path
-from typing import Any, BinaryIO
-from urllib.parse import unquote
+from typing import Any
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException
-from pygls.io_ import StdoutWriter, run_async
-from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from .. import __version__, cache
 from ..checks import check_note
@@ -34,7 +27,7 @@ from ..schema import CONFIG_FILE, load_config
 from ..workers import MIN_NOTES, ParsePool, listed_as
 from ..workspace import Change, Workspace
 from .convert import path_to_uri, to_diagnostic, uri_to_path
-from .stdio import MessageReader
+from .protocol import BaseServer
 
 log = logging.getLogger(__name__)
 
@@ -43,94 +36,9 @@ BATCH = 200  # notes read (or received from the workers) per step
 FILE_BATCH = 5000  # notes filed between two looks at the requests
 
 
-class _Ignored:
-    """A message that could not be read; already answered with an error."""
-
-    jsonrpc = None
-
-
-class ClaimProtocol(LanguageServerProtocol):
-    """Fixes to pygls' protocol:
-
-    - didChange for a document that is not open is logged and ignored (pygls raised KeyError
-      and showed the user an error);
-    - after shutdown, indexing stops, and after exit nothing more is written;
-    - a request without a `params` member (allowed by JSON-RPC) is read as params = null;
-    - a request whose params fail to deserialize (a negative `character`, say) gets a
-      JSON-RPC InvalidParams error reply, instead of no reply at all;
-    - positions are UTF-16 whatever else the client offers (every client must support it,
-      and it is the one encoding the domain layer converts to).
-    """
-
-    def structure_message(self, data: dict[str, Any]):
-        if isinstance(data, dict) and "method" in data and "jsonrpc" in data and "params" not in data:
-            data["params"] = None  # JSON-RPC lets a request omit params; pygls 2.1 requires the member
-        try:
-            return super().structure_message(data)
-        except JsonRpcException as exc:
-            if isinstance(data, dict) and "id" in data and "method" in data:
-                detail = _leaf_errors(exc.__cause__)
-                log.warning("%s: params could not be read%s", data.get("method"), detail)
-                self._send_response(
-                    data["id"],
-                    error=lsp.ResponseError(code=exc.code, message=f"{exc.message} for {data.get('method')}{detail}"),
-                )
-            return _Ignored()
-
-    def handle_message(self, message):
-        if isinstance(message, _Ignored):
-            return
-        return super().handle_message(message)
-
-    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams):
-        if unquote(params.text_document.uri) not in self.workspace.text_documents:  # pygls' own keys
-            log.warning("didChange for a document that is not open: %s; ignored", params.text_document.uri)
-            return
-        yield from super().lsp_text_document__did_change(params)
-
-    def _send_data(self, data):
-        if self._server.stopping:
-            return  # the client has gone (exit, or stdout closed): nothing more to say
-        super()._send_data(data)
-
-    @lsp_method(lsp.SHUTDOWN)
-    def lsp_shutdown(self, *args):
-        self._server.stop_background_work()
-        return (yield from super().lsp_shutdown(*args))
-
-    @lsp_method(lsp.EXIT)
-    def lsp_exit(self, *args):
-        self._server.stop_background_work()
-        self._server.stopping = True
-        return (yield from super().lsp_exit(*args))
-
-    @lsp_method(lsp.INITIALIZE)
-    def lsp_initialize(self, params: lsp.InitializeParams):
-        if params.capabilities.general is not None:
-            params.capabilities.general.position_encodings = [lsp.PositionEncodingKind.Utf16]
-        return (yield from super().lsp_initialize(params))
-
-
-def _leaf_errors(exc: BaseException | None) -> str:
-    """The innermost messages of a cattrs validation error group."""
-    if exc is None:
-        return ""
-    leaves: list[str] = []
-    stack = [exc]
-    while stack:
-        item = stack.pop()
-        children = getattr(item, "exceptions", None)
-        if children:
-            stack.extend(children)
-        else:
-            leaves.append(str(item))
-    return ": " + "; ".join(dict.fromkeys(leaves))
-
-
-class ClaimLanguageServer(LanguageServer):
+class ClaimLanguageServer(BaseServer):
     def __init__(self) -> None:
-        super().__init__("claim-lsp", __version__, protocol_cls=ClaimProtocol)
+        super().__init__("claim-lsp", __version__)
         self.state = Workspace()
         self.options: dict[str, Any] = {}
         self.pull_diagnostics = False
@@ -141,31 +49,7 @@ class ClaimLanguageServer(LanguageServer):
         self._tasks: set[asyncio.Task] = set()
         self._view_timer: asyncio.TimerHandle | None = None
         self.shutting_down = False  # shutdown received: stop background work
-        self.stopping = False  # exit received: write nothing more
         self.pool: ParsePool | None = None  # worker processes, until the first indexing ends
-
-    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
-        """pygls' start_io (its _start_io_async), with a reader that takes one thread hop a
-        message instead of three (stdio.py): requests are read sooner while indexing."""
-        self._stop_event = threading.Event()  # (pygls' shutdown() sets it: run_async ends)
-        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
-        reader = MessageReader(stdin or sys.stdin.buffer, self.thread_pool)
-        try:
-            asyncio.run(
-                run_async(
-                    stop_event=self._stop_event,
-                    reader=reader,
-                    protocol=self.protocol,
-                    logger=log,
-                    error_handler=self.report_server_error,
-                )
-            )
-        except BrokenPipeError:
-            log.error("the connection to the client is lost; shutting down")
-        except (KeyboardInterrupt, SystemExit):
-            pass
-        finally:
-            self.shutdown()
 
     # ---- helpers used by the feature modules -----------------------------------------
     def note_for(self, uri: str) -> tuple[Vault, Note] | None:
