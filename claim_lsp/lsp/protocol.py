@@ -65,6 +65,21 @@ class ClaimProtocol(LanguageServerProtocol):
             return
         return super().handle_message(message)
 
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        # pygls 2.1.1 files the future of every coroutine, thread or generator handler in
+        # _request_futures, and only the reply to a request (_send_handler_result) takes it
+        # out: a notification run by a generator (didOpen, didChange, didClose: pygls' own
+        # handlers yield to ours), or an async one, and each step a generator yields to that
+        # is not a plain function, stayed there for good (~2 KB a didChange). (Cancelled
+        # futures are left: lsp_shutdown cancels them while iterating over the dict, and a
+        # request's $/cancelRequest has taken its own out already.)
+        def forget(future) -> None:
+            if not future.cancelled() and self._request_futures.get(msg_id) is future:
+                self._request_futures.pop(msg_id, None)
+            callback(future)
+
+        super()._execute_handler(msg_id, handler, forget, args, kwargs)
+
     @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams):
         if unquote(params.text_document.uri) not in self.workspace.text_documents:  # pygls' own keys
