@@ -69,9 +69,9 @@ def register(ls: ClaimLanguageServer) -> None:
         if path is None:
             return
         ensure_vault(path)
-        ls._versions[path] = params.text_document.version
+        ls.publisher.set_version(path, params.text_document.version)
         change = ls.state.set_text(path, params.text_document.text)
-        ls.after_change(change, path)
+        ls.publisher.after_change(change, path)
 
     @ls.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: ClaimLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
@@ -82,20 +82,19 @@ def register(ls: ClaimLanguageServer) -> None:
         if path not in ls.state.open_docs:
             log.warning("didChange for a document that is not open: %s", uri)
             return
-        ls._versions[path] = params.text_document.version
+        ls.publisher.set_version(path, params.text_document.version)
         text = ls.workspace.get_text_document(uri).source
         change = ls.state.set_text(path, text)
-        ls.after_change(change, path)
+        ls.publisher.after_change(change, path)
 
     @ls.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ClaimLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
         path = uri_to_path(params.text_document.uri)
         if path is None or path not in ls.state.open_docs:
             return
-        ls._versions.pop(path, None)
-        ls.clear_diagnostics(path)
+        ls.publisher.close(path)
         change = ls.state.close(path)
-        ls.after_change(change)
+        ls.publisher.after_change(change)
 
     @ls.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ClaimLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
@@ -117,7 +116,7 @@ def register(ls: ClaimLanguageServer) -> None:
                     ls.refresh_all_open()
                 continue
             change = ls.state.reload(path)
-            ls.after_change(change)
+            ls.publisher.after_change(change)
 
     @ls.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def did_change_folders(ls: ClaimLanguageServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:

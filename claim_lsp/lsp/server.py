@@ -19,19 +19,18 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from .. import __version__, cache
-from ..checks import check_note
 from ..index import Vault
 from ..model import Note
 from ..scan import walk_notes
 from ..schema import CONFIG_FILE, load_config
 from ..workers import MIN_NOTES, ParsePool, listed_as
-from ..workspace import Change, Workspace
-from .convert import path_to_uri, to_diagnostic, uri_to_path
+from ..workspace import Workspace
+from .convert import uri_to_path
+from .diagnostics import Publisher
 from .protocol import BaseServer
 
 log = logging.getLogger(__name__)
 
-DEBOUNCE_SECONDS = 0.03
 BATCH = 200  # notes read (or received from the workers) per step
 FILE_BATCH = 5000  # notes filed between two looks at the requests
 
@@ -43,11 +42,9 @@ class ClaimLanguageServer(BaseServer):
         self.options: dict[str, Any] = {}
         self.pull_diagnostics = False
         self.indexing = 0  # vaults being indexed
-        self._timers: dict[Path, asyncio.TimerHandle] = {}
-        self._published: dict[str, list[lsp.Diagnostic]] = {}
-        self._versions: dict[Path, int | None] = {}
+        self.publisher = Publisher(self)
         self._tasks: set[asyncio.Task] = set()
-        self._view_timer: asyncio.TimerHandle | None = None
+        self._indexed: dict[Vault, asyncio.Event] = {}  # set when the vault's indexing ends
         self.shutting_down = False  # shutdown received: stop background work
         self.pool: ParsePool | None = None  # worker processes, until the first indexing ends
 
@@ -90,8 +87,26 @@ class ClaimLanguageServer(BaseServer):
             self.show_config_error(message)
         vault = self.state.add_vault(root, config)
         vault.indexed = False  # link checks wait for every note to be read
+        self._indexed[vault] = asyncio.Event()
         self.spawn(self.index_vault(vault))
         return vault
+
+    def mark_indexed(self, vault: Vault) -> None:
+        """The vault's indexing has ended (done, stopped or failed): links are checked now."""
+        vault.indexed = True
+        event = self._indexed.pop(vault, None)
+        if event is not None:
+            event.set()
+
+    async def until_indexed(self, vault: Vault) -> None:
+        """Until the vault's indexing has ended, or the server is shutting down."""
+        event = self._indexed.get(vault)
+        if event is not None and not vault.indexed:
+            await event.wait()
+
+    def refresh_all_open(self) -> None:
+        """The open notes' diagnostics may all have changed."""
+        self.publisher.refresh_all_open()
 
     def show_config_error(self, message: str) -> None:
         log.warning("configuration: %s", message)
@@ -104,13 +119,11 @@ class ClaimLanguageServer(BaseServer):
 
     def stop_background_work(self) -> None:
         self.shutting_down = True
-        for timer in self._timers.values():
-            timer.cancel()
-        self._timers.clear()
-        if self._view_timer is not None:
-            self._view_timer.cancel()
+        self.publisher.stop()
         for task in list(self._tasks):
             task.cancel()
+        for event in self._indexed.values():
+            event.set()  # (a pull waiting for the indexing is answered with what was read)
 
     def spawn(self, coro) -> None:
         task = asyncio.ensure_future(coro)
@@ -234,7 +247,7 @@ class ClaimLanguageServer(BaseServer):
             log.exception("indexing %s failed", root)
             self.log_client(f"claim-lsp: indexing {root} failed; see the server log", lsp.MessageType.Error)
         finally:
-            vault.indexed = True  # (after a failure: links are checked against what was read)
+            self.mark_indexed(vault)  # (after a failure: links are checked against what was read)
             vault.ranker.deferred = False
             self.indexing -= 1
             self._progress_end(token)
@@ -292,100 +305,6 @@ class ClaimLanguageServer(BaseServer):
                 self.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message="done"))
             except Exception:
                 pass
-
-    # ---- diagnostics ---------------------------------------------------------------------
-    def diagnostics_for(self, path: Path) -> list[lsp.Diagnostic]:
-        found = self.state.note_at(path)
-        if found is None:
-            return []
-        vault, note = found
-        return [to_diagnostic(note, p) for p in check_note(note, vault)]
-
-    def schedule_diagnostics(self, path: Path, delay: float = DEBOUNCE_SECONDS) -> None:
-        if self.pull_diagnostics:
-            return
-        timer = self._timers.pop(path, None)
-        if timer is not None:
-            timer.cancel()
-        loop = asyncio.get_event_loop()
-        self._timers[path] = loop.call_later(delay, self.publish_diagnostics, path)
-
-    def publish_diagnostics(self, path: Path) -> None:
-        self._timers.pop(path, None)
-        if path not in self.state.open_docs:
-            return
-        uri = path_to_uri(path)
-        diagnostics = self.diagnostics_for(path)
-        version = self._versions.get(path)
-        self._published[uri] = diagnostics
-        self.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
-        )
-
-    def clear_diagnostics(self, path: Path) -> None:
-        timer = self._timers.pop(path, None)
-        if timer is not None:
-            timer.cancel()
-        if self.pull_diagnostics:
-            return
-        uri = path_to_uri(path)
-        if self._published.pop(uri, None):
-            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-
-    def refresh_all_open(self) -> None:
-        if self.pull_diagnostics:
-            self.request_pull_refresh()
-            return
-        for path in list(self.state.open_docs):
-            self.schedule_diagnostics(path, 0)
-
-    def schedule_view_refresh(self, delay: float = 0.3) -> None:
-        """Ask the client to re-request inlay hints and code lenses (confidences shown after
-        links, backlink counts), once things have settled."""
-        if self._view_timer is not None:
-            self._view_timer.cancel()
-        self._view_timer = asyncio.get_event_loop().call_later(delay, self._refresh_views)
-
-    def _refresh_views(self) -> None:
-        self._view_timer = None
-        ws = self.client_capabilities.workspace
-        if ws is None:
-            return
-        try:
-            if ws.inlay_hint is not None and ws.inlay_hint.refresh_support:
-                self.workspace_inlay_hint_refresh(None)
-            if ws.code_lens is not None and ws.code_lens.refresh_support:
-                self.workspace_code_lens_refresh(None)
-        except Exception:
-            log.exception("refresh request failed")
-
-    def can_refresh_pulled_diagnostics(self) -> bool:
-        ws = self.client_capabilities.workspace
-        return bool(ws is not None and ws.diagnostics is not None and ws.diagnostics.refresh_support)
-
-    def request_pull_refresh(self) -> None:
-        if self.can_refresh_pulled_diagnostics():
-            try:
-                self.workspace_diagnostic_refresh(None)
-            except Exception:
-                log.exception("workspace/diagnostic/refresh failed")
-
-    def after_change(self, change: Change | None, path: Path | None = None) -> None:
-        """Re-check the changed note (if open) and the open notes linking to it."""
-        if path is not None and path in self.state.open_docs:
-            self.schedule_diagnostics(path)
-        if change is None:
-            return
-        if change.names or change.shown_elsewhere:
-            self.schedule_view_refresh()
-        linkers = self.state.open_linkers(change)
-        if not linkers:
-            return
-        if self.pull_diagnostics:
-            self.request_pull_refresh()
-        else:
-            for other in linkers:
-                self.schedule_diagnostics(other)
 
 
 def create_server() -> ClaimLanguageServer:
