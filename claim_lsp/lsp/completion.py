@@ -30,10 +30,12 @@ def completion(ls: ClaimLanguageServer, params: lsp.CompletionParams) -> lsp.Com
     line = ls.line_text(params.text_document.uri, line_no)
     result = complete(vault, note.path, line, col)
     if result is None:
-        return frontmatter_completion(vault, note, line_no, line, col, _documentation_formats(ls)) or empty
+        return (
+            frontmatter_completion(vault, note, line_no, line, col, ls.client_support.completion_doc_formats) or empty
+        )
     ctx, items = result
     rng = lsp.Range(start=to_position(note, line_no, ctx.start), end=to_position(note, line_no, ctx.end))
-    formats = _documentation_formats(ls)
+    formats = ls.client_support.completion_doc_formats
     out = [
         completion_item(
             item.label,
@@ -49,12 +51,6 @@ def completion(ls: ClaimLanguageServer, params: lsp.CompletionParams) -> lsp.Com
         for item in items
     ]
     return lsp.CompletionList(is_incomplete=True, items=out)
-
-
-def _documentation_formats(ls: ClaimLanguageServer) -> list | None:
-    td = ls.client_capabilities.text_document
-    item = td.completion.completion_item if td is not None and td.completion is not None else None
-    return item.documentation_format if item is not None else None
 
 
 def register(ls: ClaimLanguageServer) -> None:

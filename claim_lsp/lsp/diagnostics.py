@@ -52,7 +52,7 @@ class Publisher:
         self._versions[path] = version
 
     def schedule(self, path: Path, delay: float = DEBOUNCE_SECONDS) -> None:
-        if self.ls.pull_diagnostics:
+        if self.ls.client_support.pull_diagnostics:
             return
         timer = self._timers.pop(path, None)
         if timer is not None:
@@ -84,7 +84,7 @@ class Publisher:
         timer = self._timers.pop(path, None)
         if timer is not None:
             timer.cancel()
-        if self.ls.pull_diagnostics:
+        if self.ls.client_support.pull_diagnostics:
             return
         uri = path_to_uri(path)
         published = self._published.pop(uri, None)
@@ -92,18 +92,14 @@ class Publisher:
             self.ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def refresh_all_open(self) -> None:
-        if self.ls.pull_diagnostics:
+        if self.ls.client_support.pull_diagnostics:
             self.request_pull_refresh()
             return
         for path in list(self.ls.state.open_docs):
             self.schedule(path, 0)
 
-    def can_refresh_pulled(self) -> bool:
-        ws = self.ls.client_capabilities.workspace
-        return bool(ws is not None and ws.diagnostics is not None and ws.diagnostics.refresh_support)
-
     def request_pull_refresh(self) -> None:
-        if self.can_refresh_pulled():
+        if self.ls.client_support.pull_refresh:
             try:
                 self.ls.workspace_diagnostic_refresh(None)
             except Exception:
@@ -120,7 +116,7 @@ class Publisher:
         linkers = self.ls.state.open_linkers(change)
         if not linkers:
             return
-        if self.ls.pull_diagnostics:
+        if self.ls.client_support.pull_diagnostics:
             self.request_pull_refresh()
         else:
             for other in linkers:
@@ -135,13 +131,11 @@ class Publisher:
 
     def _refresh_views(self) -> None:
         self._view_timer = None
-        ws = self.ls.client_capabilities.workspace
-        if ws is None:
-            return
+        client = self.ls.client_support
         try:
-            if ws.inlay_hint is not None and ws.inlay_hint.refresh_support:
+            if client.inlay_hint_refresh:
                 self.ls.workspace_inlay_hint_refresh(None)
-            if ws.code_lens is not None and ws.code_lens.refresh_support:
+            if client.code_lens_refresh:
                 self.ls.workspace_code_lens_refresh(None)
         except Exception:
             log.exception("refresh request failed")
@@ -160,7 +154,7 @@ async def diagnostic(ls: ClaimLanguageServer, params: lsp.DocumentDiagnosticPara
     if path is None:
         return lsp.RelatedFullDocumentDiagnosticReport(items=[])
     found = ls.state.note_at(path)
-    if found is not None and not found[0].indexed and not ls.publisher.can_refresh_pulled():
+    if found is not None and not found[0].indexed and not ls.client_support.pull_refresh:
         # links are checked once the vault is read, and this client cannot be asked to
         # pull again then (workspace/diagnostic/refresh): the answer waits for it
         await ls.until_indexed(found[0])

@@ -10,6 +10,7 @@ from lsprotocol import types as lsp
 
 from ..scan import find_vault_root
 from ..schema import CONFIG_FILE, load_config
+from .capabilities import ClientSupport, read_settings
 from .convert import uri_to_path
 
 if TYPE_CHECKING:
@@ -19,26 +20,16 @@ log = logging.getLogger(__name__)
 
 
 def initialize(ls: ClaimLanguageServer, params: lsp.InitializeParams) -> None:
-    options = params.initialization_options
-    if isinstance(options, dict):
-        # clients nest settings differently; accept {"claimLsp": {...}} and {"claim-lsp": {...}}
-        for key in ("claimLsp", "claim-lsp", "claim_lsp"):
-            if isinstance(options.get(key), dict):
-                options = options[key]
-                break
-        ls.options = options
-    elif options is not None:
-        ls.show_config_error("initializationOptions: expected an object; ignored")
-    td = params.capabilities.text_document
-    ls.pull_diagnostics = td is not None and td.diagnostic is not None
+    ls.client_support = ClientSupport.of(params.capabilities)
+    ls.settings = read_settings(params.initialization_options)
+    for message in ls.settings.errors:
+        ls.show_config_error(message)
 
 
 def initialized(ls: ClaimLanguageServer, params: lsp.InitializedParams) -> None:
     for root in ls.vault_roots():
         ls.start_vault(root)
-    ws = ls.client_capabilities.workspace
-    watch = ws.did_change_watched_files if ws is not None else None
-    if watch is not None and watch.dynamic_registration:
+    if ls.client_support.watched_files_registration:
         options = lsp.DidChangeWatchedFilesRegistrationOptions(
             watchers=[
                 lsp.FileSystemWatcher(glob_pattern="**/*.md"),
@@ -110,10 +101,10 @@ def did_change_watched_files(ls: ClaimLanguageServer, params: lsp.DidChangeWatch
             found = ls.state.locate(path)
             if found is not None and found[0].root == path.parent:
                 vault = found[0]
-                vault.config = load_config(path.parent, ls.options)
+                vault.config = load_config(path.parent, ls.settings.vault_options)
                 for message in vault.config.errors:
                     ls.show_config_error(message)
-                ls.refresh_all_open()
+                ls.publisher.refresh_all_open()
             continue
         change = ls.state.reload(path)
         ls.publisher.after_change(change)
@@ -128,7 +119,7 @@ def did_change_folders(ls: ClaimLanguageServer, params: lsp.DidChangeWorkspaceFo
         path = uri_to_path(folder.uri)
         if path is not None:
             ls.start_vault(path)
-    ls.refresh_all_open()
+    ls.publisher.refresh_all_open()
 
 
 def register(ls: ClaimLanguageServer) -> None:

@@ -21,17 +21,12 @@ def hover(ls: ClaimLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     vault, note = found
     link = note.link_at(*from_position(note, params.position))
     if link is None:
-        return frontmatter_key_hover(vault, note, params.position, _content_formats(ls))
-    formats = _content_formats(ls)
+        return frontmatter_key_hover(vault, note, params.position, ls.client_support.hover_formats)
+    formats = ls.client_support.hover_formats
     return lsp.Hover(
         contents=markup(formats, hover_link(vault, note, link, takes_markdown(formats))),
         range=to_range(note, link.span),
     )
-
-
-def _content_formats(ls: ClaimLanguageServer) -> list | None:
-    td = ls.client_capabilities.text_document
-    return td.hover.content_format if td is not None and td.hover is not None else None
 
 
 def register(ls: ClaimLanguageServer) -> None:

@@ -1,8 +1,11 @@
-"""The language server: lifecycle, document sync, background indexing, diagnostics.
+"""The language server's state and lifecycle: the vaults of the workspace, each indexed in
+the background, and that background work stopped on shutdown.
 
-Feature handlers live one per module (completion.py, definition.py, hover.py, ...), each
-registering itself on the server; they get state from here, call a pure function from the
-domain package and convert the result.
+Elsewhere in this package: pygls' fixes (protocol.py), what the client supports and sent
+(capabilities.py), diagnostics and refresh requests (diagnostics.py), and the handlers, one
+module per feature (documents.py, completion.py, hover.py, ...), each registering itself on
+the server; a handler gets state from here, calls a pure function from the domain package
+and converts the result.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import Any
 
 from lsprotocol import types as lsp
 
@@ -25,6 +27,7 @@ from ..scan import walk_notes
 from ..schema import CONFIG_FILE, load_config
 from ..workers import MIN_NOTES, ParsePool, listed_as
 from ..workspace import Workspace
+from .capabilities import ClientSupport, Settings
 from .convert import uri_to_path
 from .diagnostics import Publisher
 from .protocol import BaseServer
@@ -36,11 +39,13 @@ FILE_BATCH = 5000  # notes filed between two looks at the requests
 
 
 class ClaimLanguageServer(BaseServer):
+    """One client's session."""
+
     def __init__(self) -> None:
         super().__init__("claim-lsp", __version__)
         self.state = Workspace()
-        self.options: dict[str, Any] = {}
-        self.pull_diagnostics = False
+        self.client_support = ClientSupport()  # (read at initialize)
+        self.settings = Settings()
         self.indexing = 0  # vaults being indexed
         self.publisher = Publisher(self)
         self._tasks: set[asyncio.Task] = set()
@@ -82,7 +87,7 @@ class ClaimLanguageServer(BaseServer):
         return roots
 
     def start_vault(self, root: Path) -> Vault:
-        config = load_config(root, self.options)
+        config = load_config(root, self.settings.vault_options)
         for message in config.errors:
             self.show_config_error(message)
         vault = self.state.add_vault(root, config)
@@ -105,7 +110,7 @@ class ClaimLanguageServer(BaseServer):
             await event.wait()
 
     def refresh_all_open(self) -> None:
-        """The open notes' diagnostics may all have changed."""
+        """The open notes' diagnostics may all have changed (the indexing's call)."""
         self.publisher.refresh_all_open()
 
     def show_config_error(self, message: str) -> None:

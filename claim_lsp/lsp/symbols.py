@@ -26,12 +26,6 @@ def document_lines(ls: ClaimLanguageServer, uri: str) -> list[str]:
         return []
 
 
-def _hierarchical(ls: ClaimLanguageServer) -> bool:
-    td = ls.client_capabilities.text_document
-    ds = td.document_symbol if td is not None else None
-    return bool(ds and ds.hierarchical_document_symbol_support)
-
-
 def document_symbol(ls: ClaimLanguageServer, params: lsp.DocumentSymbolParams):
     uri = params.text_document.uri
     found = ls.note_for(uri)
@@ -50,7 +44,7 @@ def document_symbol(ls: ClaimLanguageServer, params: lsp.DocumentSymbolParams):
             children=[convert(c) for c in s.children] or None,
         )
 
-    if _hierarchical(ls):
+    if ls.client_support.hierarchical_symbols:
         return [convert(s) for s in symbols]
     flat: list[lsp.SymbolInformation] = []
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from lsprotocol import types as lsp
 
+from claim_lsp.lsp.capabilities import ClientSupport
 from claim_lsp.lsp.diagnostics import Publisher
 from claim_lsp.schema import Config
 from claim_lsp.workspace import Workspace
@@ -14,7 +15,7 @@ from claim_lsp.workspace import Workspace
 class Server:
     """What the publisher uses of the server: the workspace, the client's support, the wire."""
 
-    pull_diagnostics = False
+    client_support = ClientSupport()  # (pushes)
 
     def __init__(self, root: Path) -> None:
         self.state = Workspace()
