@@ -40,7 +40,8 @@ class ClaimProtocol(LanguageServerProtocol):
     - a request whose params fail to deserialize (a negative `character`, say) gets a
       JSON-RPC InvalidParams error reply, instead of no reply at all;
     - positions are UTF-16 whatever else the client offers (every client must support it,
-      and it is the one encoding the domain layer converts to).
+      and it is the one encoding the domain layer converts to);
+    - a notification's handler leaves nothing behind once done (see _execute_handler).
     """
 
     _server: BaseServer
