@@ -42,55 +42,55 @@ def _overlaps(span: Span, start: tuple[int, int], end: tuple[int, int]) -> bool:
     return (span.line, span.col) <= end and start <= (span.end_line, span.end_col)
 
 
+def code_action(ls: ClaimLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
+    uri = params.text_document.uri
+    found = ls.note_for(uri)
+    if found is None:
+        return None
+    vault, note = found
+    assert vault.root is not None
+    root = vault.root
+    start = from_position(note, params.range.start)
+    end = from_position(note, params.range.end)
+    problems = check_note(note, vault)
+    here = [p for p in problems if _overlaps(p.span, start, end)]
+    actions = actions_for(
+        vault,
+        note,
+        here,
+        problems,
+        today=dt.date.today(),
+        exists=lambda rel: (root / rel).exists(),
+        eol=eol_of(ls, uri),
+    )
+    can_create = supports_file_ops(ls, lsp.ResourceOperationKind.Create)
+    theirs = {(d.code, d.range.start.line, d.range.start.character): d for d in params.context.diagnostics}
+    only = [str(k.value if hasattr(k, "value") else k) for k in params.context.only] if params.context.only else None
+    out = []
+    for action in actions:
+        kind = KINDS.get(action.kind, action.kind)
+        if not _wanted(str(kind.value if hasattr(kind, "value") else kind), only):
+            continue
+        if action.change.creates and not can_create:
+            continue
+        diagnostics = []
+        for p in action.problems:
+            rng = to_range(note, p.span)
+            diagnostics.append(theirs.get((p.code, rng.start.line, rng.start.character)) or to_diagnostic(note, p))
+        out.append(
+            lsp.CodeAction(
+                title=action.title,
+                kind=kind,
+                diagnostics=diagnostics,
+                is_preferred=action.preferred or None,
+                edit=to_workspace_edit(ls, vault, action.change),
+            )
+        )
+    return out or None
+
+
 def register(ls: ClaimLanguageServer) -> None:
-    @ls.feature(
+    ls.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
         lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll]),
-    )
-    def code_action(ls: ClaimLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
-        uri = params.text_document.uri
-        found = ls.note_for(uri)
-        if found is None:
-            return None
-        vault, note = found
-        assert vault.root is not None
-        root = vault.root
-        start = from_position(note, params.range.start)
-        end = from_position(note, params.range.end)
-        problems = check_note(note, vault)
-        here = [p for p in problems if _overlaps(p.span, start, end)]
-        actions = actions_for(
-            vault,
-            note,
-            here,
-            problems,
-            today=dt.date.today(),
-            exists=lambda rel: (root / rel).exists(),
-            eol=eol_of(ls, uri),
-        )
-        can_create = supports_file_ops(ls, lsp.ResourceOperationKind.Create)
-        theirs = {(d.code, d.range.start.line, d.range.start.character): d for d in params.context.diagnostics}
-        only = (
-            [str(k.value if hasattr(k, "value") else k) for k in params.context.only] if params.context.only else None
-        )
-        out = []
-        for action in actions:
-            kind = KINDS.get(action.kind, action.kind)
-            if not _wanted(str(kind.value if hasattr(kind, "value") else kind), only):
-                continue
-            if action.change.creates and not can_create:
-                continue
-            diagnostics = []
-            for p in action.problems:
-                rng = to_range(note, p.span)
-                diagnostics.append(theirs.get((p.code, rng.start.line, rng.start.character)) or to_diagnostic(note, p))
-            out.append(
-                lsp.CodeAction(
-                    title=action.title,
-                    kind=kind,
-                    diagnostics=diagnostics,
-                    is_preferred=action.preferred or None,
-                    edit=to_workspace_edit(ls, vault, action.change),
-                )
-            )
-        return out or None
+    )(code_action)

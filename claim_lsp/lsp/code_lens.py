@@ -35,52 +35,55 @@ def backlinks_title(count: int) -> str:
     return f"{count} backlink{'s' if count != 1 else ''}"
 
 
-def register(ls: ClaimLanguageServer) -> None:
-    @ls.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=True))
-    def code_lens(ls: ClaimLanguageServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens] | None:
-        found = ls.note_for(params.text_document.uri)
-        if found is None:
-            return None
-        _vault, note = found
-        return [lsp.CodeLens(range=to_range(note, lens_span(note)), data={"uri": params.text_document.uri})]
+def code_lens(ls: ClaimLanguageServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens] | None:
+    found = ls.note_for(params.text_document.uri)
+    if found is None:
+        return None
+    _vault, note = found
+    return [lsp.CodeLens(range=to_range(note, lens_span(note)), data={"uri": params.text_document.uri})]
 
-    @ls.feature(lsp.CODE_LENS_RESOLVE)
-    def code_lens_resolve(ls: ClaimLanguageServer, lens: lsp.CodeLens) -> lsp.CodeLens:
-        uri = lens.data.get("uri") if isinstance(lens.data, dict) else None
-        found = ls.note_for(uri) if isinstance(uri, str) else None
-        if found is None:
-            lens.command = lsp.Command(title="no longer indexed", command="")
-            return lens
-        vault, note = found
-        assert vault.root is not None
-        links = vault.backlinks(note)
-        locations = [_converter.unstructure(location(vault.root, src, link.span)) for src, link in links]
-        position = _converter.unstructure(lens.range.start)
-        lens.command = lsp.Command(
-            title=backlinks_title(len(links)), command=SHOW_REFERENCES, arguments=[uri, position, locations]
-        )
+
+def code_lens_resolve(ls: ClaimLanguageServer, lens: lsp.CodeLens) -> lsp.CodeLens:
+    uri = lens.data.get("uri") if isinstance(lens.data, dict) else None
+    found = ls.note_for(uri) if isinstance(uri, str) else None
+    if found is None:
+        lens.command = lsp.Command(title="no longer indexed", command="")
         return lens
+    vault, note = found
+    assert vault.root is not None
+    links = vault.backlinks(note)
+    locations = [_converter.unstructure(location(vault.root, src, link.span)) for src, link in links]
+    position = _converter.unstructure(lens.range.start)
+    lens.command = lsp.Command(
+        title=backlinks_title(len(links)), command=SHOW_REFERENCES, arguments=[uri, position, locations]
+    )
+    return lens
 
-    @ls.command(SHOW_REFERENCES)
-    def show_references(ls, *args):  # no annotations: pygls reads them to convert the arguments
-        """[uri, position, locations] -> the locations (recomputed when not given)."""
-        if len(args) >= 3 and isinstance(args[2], list):
-            return args[2]
-        if not args or not isinstance(args[0], str):
-            return []
-        found = ls.note_for(args[0])
-        if found is None:
-            return []
-        vault, note = found
-        assert vault.root is not None
-        line, col = 0, 0
-        if len(args) >= 2 and isinstance(args[1], dict):
-            pos = _converter.structure(args[1], lsp.Position)
-            line, col = from_position(note, pos)
-        else:
-            span = lens_span(note)
-            line, col = span.line, span.col
-        return [
-            _converter.unstructure(location(vault.root, src, link.span))
-            for src, link in references(vault, note, line, col)
-        ]
+
+def show_references(ls, *args):  # no annotations: pygls reads them to convert the arguments
+    """[uri, position, locations] -> the locations (recomputed when not given)."""
+    if len(args) >= 3 and isinstance(args[2], list):
+        return args[2]
+    if not args or not isinstance(args[0], str):
+        return []
+    found = ls.note_for(args[0])
+    if found is None:
+        return []
+    vault, note = found
+    assert vault.root is not None
+    line, col = 0, 0
+    if len(args) >= 2 and isinstance(args[1], dict):
+        pos = _converter.structure(args[1], lsp.Position)
+        line, col = from_position(note, pos)
+    else:
+        span = lens_span(note)
+        line, col = span.line, span.col
+    return [
+        _converter.unstructure(location(vault.root, src, link.span)) for src, link in references(vault, note, line, col)
+    ]
+
+
+def register(ls: ClaimLanguageServer) -> None:
+    ls.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=True))(code_lens)
+    ls.feature(lsp.CODE_LENS_RESOLVE)(code_lens_resolve)
+    ls.command(SHOW_REFERENCES)(show_references)

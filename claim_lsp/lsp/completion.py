@@ -20,40 +20,38 @@ KINDS = {
 }
 
 
+def completion(ls: ClaimLanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+    empty = lsp.CompletionList(is_incomplete=True, items=[])
+    found = ls.note_for(params.text_document.uri)
+    if found is None:
+        return empty
+    vault, note = found
+    line_no, col = from_position(note, params.position)
+    line = ls.line_text(params.text_document.uri, line_no)
+    result = complete(vault, note.path, line, col)
+    if result is None:
+        return (
+            frontmatter_completion(vault, note, line_no, line, col, ls.client_support.completion_doc_formats) or empty
+        )
+    ctx, items = result
+    rng = lsp.Range(start=to_position(note, line_no, ctx.start), end=to_position(note, line_no, ctx.end))
+    formats = ls.client_support.completion_doc_formats
+    out = [
+        completion_item(
+            item.label,
+            KINDS[item.kind],
+            rng,
+            item.new_text,
+            formats,
+            item.detail,
+            item.documentation,
+            item.sort_text,
+            item.filter_text,
+        )
+        for item in items
+    ]
+    return lsp.CompletionList(is_incomplete=True, items=out)
+
+
 def register(ls: ClaimLanguageServer) -> None:
-    @ls.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["[", "#", "|"]))
-    def completion(ls: ClaimLanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
-        empty = lsp.CompletionList(is_incomplete=True, items=[])
-        found = ls.note_for(params.text_document.uri)
-        if found is None:
-            return empty
-        vault, note = found
-        line_no, col = from_position(note, params.position)
-        line = ls.line_text(params.text_document.uri, line_no)
-        result = complete(vault, note.path, line, col)
-        if result is None:
-            return frontmatter_completion(vault, note, line_no, line, col, _documentation_formats(ls)) or empty
-        ctx, items = result
-        rng = lsp.Range(start=to_position(note, line_no, ctx.start), end=to_position(note, line_no, ctx.end))
-        formats = _documentation_formats(ls)
-        out = [
-            completion_item(
-                item.label,
-                KINDS[item.kind],
-                rng,
-                item.new_text,
-                formats,
-                item.detail,
-                item.documentation,
-                item.sort_text,
-                item.filter_text,
-            )
-            for item in items
-        ]
-        return lsp.CompletionList(is_incomplete=True, items=out)
-
-
-def _documentation_formats(ls: ClaimLanguageServer) -> list | None:
-    td = ls.client_capabilities.text_document
-    item = td.completion.completion_item if td is not None and td.completion is not None else None
-    return item.documentation_format if item is not None else None
+    ls.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["[", "#", "|"]))(completion)

@@ -13,16 +13,18 @@ if TYPE_CHECKING:
     from .server import ClaimLanguageServer
 
 
+def goto_definition(ls: ClaimLanguageServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
+    found = ls.note_for(params.text_document.uri)
+    if found is None:
+        return None
+    vault, note = found
+    link = note.link_at(*from_position(note, params.position))
+    if link is None:
+        return None
+    assert vault.root is not None
+    targets = definition(vault, note, link)
+    return [location(vault.root, target, span) for target, span in targets] or None
+
+
 def register(ls: ClaimLanguageServer) -> None:
-    @ls.feature(lsp.TEXT_DOCUMENT_DEFINITION)
-    def goto_definition(ls: ClaimLanguageServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
-        found = ls.note_for(params.text_document.uri)
-        if found is None:
-            return None
-        vault, note = found
-        link = note.link_at(*from_position(note, params.position))
-        if link is None:
-            return None
-        assert vault.root is not None
-        targets = definition(vault, note, link)
-        return [location(vault.root, target, span) for target, span in targets] or None
+    ls.feature(lsp.TEXT_DOCUMENT_DEFINITION)(goto_definition)

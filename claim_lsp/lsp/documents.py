@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
 from ..config import CONFIG_FILE, load_config
 from ..scan import find_vault_root
+from .capabilities import ClientSupport, read_settings
 from .convert import uri_to_path
 
 if TYPE_CHECKING:
@@ -17,116 +19,115 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def register(ls: ClaimLanguageServer) -> None:
-    @ls.feature(lsp.INITIALIZE)
-    def initialize(ls: ClaimLanguageServer, params: lsp.InitializeParams) -> None:
-        options = params.initialization_options
-        if isinstance(options, dict):
-            # clients nest settings differently; accept {"claimLsp": {...}} and {"claim-lsp": {...}}
-            for key in ("claimLsp", "claim-lsp", "claim_lsp"):
-                if isinstance(options.get(key), dict):
-                    options = options[key]
-                    break
-            ls.options = options
-        elif options is not None:
-            ls.show_config_error("initializationOptions: expected an object; ignored")
-        td = params.capabilities.text_document
-        ls.pull_diagnostics = td is not None and td.diagnostic is not None
+def initialize(ls: ClaimLanguageServer, params: lsp.InitializeParams) -> None:
+    ls.client_support = ClientSupport.of(params.capabilities)
+    ls.settings = read_settings(params.initialization_options)
+    for message in ls.settings.errors:
+        ls.show_config_error(message)
 
-    @ls.feature(lsp.INITIALIZED)
-    def initialized(ls: ClaimLanguageServer, params: lsp.InitializedParams) -> None:
-        for root in ls.vault_roots():
-            ls.start_vault(root)
-        ws = ls.client_capabilities.workspace
-        watch = ws.did_change_watched_files if ws is not None else None
-        if watch is not None and watch.dynamic_registration:
-            options = lsp.DidChangeWatchedFilesRegistrationOptions(
-                watchers=[
-                    lsp.FileSystemWatcher(glob_pattern="**/*.md"),
-                    lsp.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}"),
+
+def initialized(ls: ClaimLanguageServer, params: lsp.InitializedParams) -> None:
+    for root in ls.vault_roots():
+        ls.start_vault(root)
+    if ls.client_support.watched_files_registration:
+        options = lsp.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[
+                lsp.FileSystemWatcher(glob_pattern="**/*.md"),
+                lsp.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}"),
+            ]
+        )
+        ls.client_register_capability(
+            lsp.RegistrationParams(
+                registrations=[
+                    lsp.Registration(
+                        id="claim-lsp-watch",
+                        method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=options,
+                    )
                 ]
             )
-            ls.client_register_capability(
-                lsp.RegistrationParams(
-                    registrations=[
-                        lsp.Registration(
-                            id="claim-lsp-watch",
-                            method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                            register_options=options,
-                        )
-                    ]
-                )
-            )
+        )
 
-    def ensure_vault(path) -> None:
-        """A file opened outside every workspace folder gets a vault of its own."""
-        if ls.state.locate(path) is None:
-            ls.start_vault(find_vault_root(path))
 
-    @ls.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: ClaimLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        path = uri_to_path(params.text_document.uri)
+def ensure_vault(ls: ClaimLanguageServer, path: Path) -> None:
+    """A file opened outside every workspace folder gets a vault of its own."""
+    if ls.state.locate(path) is None:
+        ls.start_vault(find_vault_root(path))
+
+
+def did_open(ls: ClaimLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    path = uri_to_path(params.text_document.uri)
+    if path is None:
+        return
+    ensure_vault(ls, path)
+    ls.publisher.set_version(path, params.text_document.version)
+    change = ls.state.set_text(path, params.text_document.text)
+    ls.publisher.after_change(change, path)
+
+
+def did_change(ls: ClaimLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    path = uri_to_path(uri)
+    if path is None:
+        return
+    if path not in ls.state.open_docs:
+        log.warning("didChange for a document that is not open: %s", uri)
+        return
+    ls.publisher.set_version(path, params.text_document.version)
+    text = ls.workspace.get_text_document(uri).source
+    change = ls.state.set_text(path, text)
+    ls.publisher.after_change(change, path)
+
+
+def did_close(ls: ClaimLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    path = uri_to_path(params.text_document.uri)
+    if path is None or path not in ls.state.open_docs:
+        return
+    ls.publisher.close(path)
+    change = ls.state.close(path)
+    ls.publisher.after_change(change)
+
+
+def did_save(ls: ClaimLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
+    return None  # the open buffer is already indexed; saving changes nothing for us
+
+
+def did_change_watched_files(ls: ClaimLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+    for event in params.changes:
+        path = uri_to_path(event.uri)
         if path is None:
-            return
-        ensure_vault(path)
-        ls._versions[path] = params.text_document.version
-        change = ls.state.set_text(path, params.text_document.text)
-        ls.after_change(change, path)
+            continue
+        if path.name == CONFIG_FILE:
+            found = ls.state.locate(path)
+            if found is not None and found[0].root == path.parent:
+                vault = found[0]
+                vault.config = load_config(path.parent, ls.settings.vault_options)
+                for message in vault.config.errors:
+                    ls.show_config_error(message)
+                ls.publisher.refresh_all_open()
+            continue
+        change = ls.state.reload(path)
+        ls.publisher.after_change(change)
 
-    @ls.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: ClaimLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        path = uri_to_path(uri)
-        if path is None:
-            return
-        if path not in ls.state.open_docs:
-            log.warning("didChange for a document that is not open: %s", uri)
-            return
-        ls._versions[path] = params.text_document.version
-        text = ls.workspace.get_text_document(uri).source
-        change = ls.state.set_text(path, text)
-        ls.after_change(change, path)
 
-    @ls.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: ClaimLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        path = uri_to_path(params.text_document.uri)
-        if path is None or path not in ls.state.open_docs:
-            return
-        ls._versions.pop(path, None)
-        ls.clear_diagnostics(path)
-        change = ls.state.close(path)
-        ls.after_change(change)
+def did_change_folders(ls: ClaimLanguageServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
+    for folder in params.event.removed:
+        path = uri_to_path(folder.uri)
+        if path is not None:
+            ls.state.remove_vault(path)
+    for folder in params.event.added:
+        path = uri_to_path(folder.uri)
+        if path is not None:
+            ls.start_vault(path)
+    ls.publisher.refresh_all_open()
 
-    @ls.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: ClaimLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        return None  # the open buffer is already indexed; saving changes nothing for us
 
-    @ls.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(ls: ClaimLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
-        for event in params.changes:
-            path = uri_to_path(event.uri)
-            if path is None:
-                continue
-            if path.name == CONFIG_FILE:
-                found = ls.state.locate(path)
-                if found is not None and found[0].root == path.parent:
-                    vault = found[0]
-                    vault.config = load_config(path.parent, ls.options)
-                    for message in vault.config.errors:
-                        ls.show_config_error(message)
-                    ls.refresh_all_open()
-                continue
-            change = ls.state.reload(path)
-            ls.after_change(change)
-
-    @ls.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
-    def did_change_folders(ls: ClaimLanguageServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
-        for folder in params.event.removed:
-            path = uri_to_path(folder.uri)
-            if path is not None:
-                ls.state.remove_vault(path)
-        for folder in params.event.added:
-            path = uri_to_path(folder.uri)
-            if path is not None:
-                ls.start_vault(path)
-        ls.refresh_all_open()
+def register(ls: ClaimLanguageServer) -> None:
+    ls.feature(lsp.INITIALIZE)(initialize)
+    ls.feature(lsp.INITIALIZED)(initialized)
+    ls.feature(lsp.TEXT_DOCUMENT_DID_OPEN)(did_open)
+    ls.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)(did_change)
+    ls.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)(did_close)
+    ls.feature(lsp.TEXT_DOCUMENT_DID_SAVE)(did_save)
+    ls.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)(did_change_watched_files)
+    ls.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)(did_change_folders)

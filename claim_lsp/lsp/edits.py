@@ -40,10 +40,7 @@ def open_documents(ls: ClaimLanguageServer) -> dict[Path, tuple[str, int | None]
 
 
 def supports_file_ops(ls: ClaimLanguageServer, kind: lsp.ResourceOperationKind) -> bool:
-    ws = ls.client_capabilities.workspace
-    edit = ws.workspace_edit if ws is not None else None
-    ops = edit.resource_operations if edit is not None else None
-    return bool(ops) and kind in ops
+    return kind in ls.client_support.resource_operations
 
 
 def to_workspace_edit(ls: ClaimLanguageServer, vault: Vault, change: VaultChange) -> lsp.WorkspaceEdit:

@@ -14,23 +14,20 @@ if TYPE_CHECKING:
     from .server import ClaimLanguageServer
 
 
+def hover(ls: ClaimLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    found = ls.note_for(params.text_document.uri)
+    if found is None:
+        return None
+    vault, note = found
+    link = note.link_at(*from_position(note, params.position))
+    if link is None:
+        return frontmatter_key_hover(vault, note, params.position, ls.client_support.hover_formats)
+    formats = ls.client_support.hover_formats
+    return lsp.Hover(
+        contents=markup(formats, hover_link(vault, note, link, takes_markdown(formats))),
+        range=to_range(note, link.span),
+    )
+
+
 def register(ls: ClaimLanguageServer) -> None:
-    @ls.feature(lsp.TEXT_DOCUMENT_HOVER)
-    def hover(ls: ClaimLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        found = ls.note_for(params.text_document.uri)
-        if found is None:
-            return None
-        vault, note = found
-        link = note.link_at(*from_position(note, params.position))
-        if link is None:
-            return frontmatter_key_hover(vault, note, params.position, _content_formats(ls))
-        formats = _content_formats(ls)
-        return lsp.Hover(
-            contents=markup(formats, hover_link(vault, note, link, takes_markdown(formats))),
-            range=to_range(note, link.span),
-        )
-
-
-def _content_formats(ls: ClaimLanguageServer) -> list | None:
-    td = ls.client_capabilities.text_document
-    return td.hover.content_format if td is not None and td.hover is not None else None
+    ls.feature(lsp.TEXT_DOCUMENT_HOVER)(hover)

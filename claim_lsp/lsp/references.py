@@ -13,13 +13,15 @@ if TYPE_CHECKING:
     from .server import ClaimLanguageServer
 
 
+def find_references(ls: ClaimLanguageServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
+    found = ls.note_for(params.text_document.uri)
+    if found is None:
+        return []
+    vault, note = found
+    assert vault.root is not None
+    line, col = from_position(note, params.position)
+    return [location(vault.root, src, link.span) for src, link in references(vault, note, line, col)]
+
+
 def register(ls: ClaimLanguageServer) -> None:
-    @ls.feature(lsp.TEXT_DOCUMENT_REFERENCES)
-    def find_references(ls: ClaimLanguageServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
-        found = ls.note_for(params.text_document.uri)
-        if found is None:
-            return []
-        vault, note = found
-        assert vault.root is not None
-        line, col = from_position(note, params.position)
-        return [location(vault.root, src, link.span) for src, link in references(vault, note, line, col)]
+    ls.feature(lsp.TEXT_DOCUMENT_REFERENCES)(find_references)

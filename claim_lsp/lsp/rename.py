@@ -16,45 +16,78 @@ if TYPE_CHECKING:
 NOTHING_HERE = "Nothing to rename here: put the cursor on a [[link]], the H1 or a heading"
 
 
-def register(ls: ClaimLanguageServer) -> None:
-    def target_at(ls: ClaimLanguageServer, uri: str, position: lsp.Position):
-        found = ls.note_for(uri)
+def target_at(ls: ClaimLanguageServer, uri: str, position: lsp.Position):
+    found = ls.note_for(uri)
+    if found is None:
+        raise RequestFailed("This file is not a note of an indexed vault")
+    vault, note = found
+    line, col = from_position(note, position)
+    try:
+        target = rename_target(vault, note, line, col, ls.line_text(uri, line))
+    except RenameError as exc:
+        raise RequestFailed(str(exc)) from None
+    return vault, note, target
+
+
+def prepare_rename(ls: ClaimLanguageServer, params: lsp.PrepareRenameParams):
+    vault, note, target = target_at(ls, params.text_document.uri, params.position)
+    if target is None:
+        return None
+    return lsp.PrepareRenamePlaceholder(range=to_range(note, target.span), placeholder=target.placeholder)
+
+
+def rename_symbol(ls: ClaimLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
+    vault, _note, target = target_at(ls, params.text_document.uri, params.position)
+    if target is None:
+        raise RequestFailed(NOTHING_HERE)
+    if target.kind == "note" and not supports_file_ops(ls, lsp.ResourceOperationKind.Rename):
+        raise RequestFailed(
+            "Renaming a note renames its file, and this editor does not accept file renames in an edit: "
+            "rename the file itself instead (links follow when the editor sends workspace/willRenameFiles)"
+        )
+    assert vault.root is not None
+    root = vault.root
+    try:
+        change = rename(vault, target, params.new_name, lambda rel: (root / rel).exists())
+    except RenameError as exc:
+        raise RequestFailed(str(exc)) from None
+    return to_workspace_edit(ls, vault, change)
+
+
+def will_rename_files(ls: ClaimLanguageServer, params: lsp.RenameFilesParams) -> lsp.WorkspaceEdit | None:
+    changes: dict[int, tuple] = {}
+    for item in params.files:
+        old, new = uri_to_path(item.old_uri), uri_to_path(item.new_uri)
+        if old is None:
+            continue
+        found = ls.state.locate(old)
         if found is None:
-            raise RequestFailed("This file is not a note of an indexed vault")
-        vault, note = found
-        line, col = from_position(note, position)
-        try:
-            target = rename_target(vault, note, line, col, ls.line_text(uri, line))
-        except RenameError as exc:
-            raise RequestFailed(str(exc)) from None
-        return vault, note, target
+            continue
+        vault, old_rel = found
+        new_rel = None
+        if new is not None:
+            new_found = ls.state.locate(new)
+            if new_found is not None and new_found[0] is vault:
+                new_rel = new_found[1]
+        entry = changes.setdefault(id(vault), (vault, []))
+        entry[1].extend(expand_moves(vault, old_rel, new_rel))
+    edits = []
+    for vault, moves in changes.values():
+        change = follow_moves(vault, moves)
+        if change:
+            edits.append(to_workspace_edit(ls, vault, change))
+    if not edits:
+        return None
+    out: list = []  # several vaults: one edit holding every vault's changes
+    for edit in edits:
+        out.extend(edit.document_changes or [])
+    return lsp.WorkspaceEdit(document_changes=out)
 
-    @ls.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
-    def prepare_rename(ls: ClaimLanguageServer, params: lsp.PrepareRenameParams):
-        vault, note, target = target_at(ls, params.text_document.uri, params.position)
-        if target is None:
-            return None
-        return lsp.PrepareRenamePlaceholder(range=to_range(note, target.span), placeholder=target.placeholder)
 
-    @ls.feature(lsp.TEXT_DOCUMENT_RENAME)
-    def rename_symbol(ls: ClaimLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
-        vault, _note, target = target_at(ls, params.text_document.uri, params.position)
-        if target is None:
-            raise RequestFailed(NOTHING_HERE)
-        if target.kind == "note" and not supports_file_ops(ls, lsp.ResourceOperationKind.Rename):
-            raise RequestFailed(
-                "Renaming a note renames its file, and this editor does not accept file renames in an edit: "
-                "rename the file itself instead (links follow when the editor sends workspace/willRenameFiles)"
-            )
-        assert vault.root is not None
-        root = vault.root
-        try:
-            change = rename(vault, target, params.new_name, lambda rel: (root / rel).exists())
-        except RenameError as exc:
-            raise RequestFailed(str(exc)) from None
-        return to_workspace_edit(ls, vault, change)
-
-    @ls.feature(
+def register(ls: ClaimLanguageServer) -> None:
+    ls.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)(prepare_rename)
+    ls.feature(lsp.TEXT_DOCUMENT_RENAME)(rename_symbol)
+    ls.feature(
         lsp.WORKSPACE_WILL_RENAME_FILES,
         lsp.FileOperationRegistrationOptions(
             filters=[
@@ -68,32 +101,4 @@ def register(ls: ClaimLanguageServer) -> None:
                 ),
             ]
         ),
-    )
-    def will_rename_files(ls: ClaimLanguageServer, params: lsp.RenameFilesParams) -> lsp.WorkspaceEdit | None:
-        changes: dict[int, tuple] = {}
-        for item in params.files:
-            old, new = uri_to_path(item.old_uri), uri_to_path(item.new_uri)
-            if old is None:
-                continue
-            found = ls.state.locate(old)
-            if found is None:
-                continue
-            vault, old_rel = found
-            new_rel = None
-            if new is not None:
-                new_found = ls.state.locate(new)
-                if new_found is not None and new_found[0] is vault:
-                    new_rel = new_found[1]
-            entry = changes.setdefault(id(vault), (vault, []))
-            entry[1].extend(expand_moves(vault, old_rel, new_rel))
-        edits = []
-        for vault, moves in changes.values():
-            change = follow_moves(vault, moves)
-            if change:
-                edits.append(to_workspace_edit(ls, vault, change))
-        if not edits:
-            return None
-        out: list = []  # several vaults: one edit holding every vault's changes
-        for edit in edits:
-            out.extend(edit.document_changes or [])
-        return lsp.WorkspaceEdit(document_changes=out)
+    )(will_rename_files)

@@ -12,13 +12,15 @@ if TYPE_CHECKING:
 STATUS = "claim-lsp/status"
 
 
+def status(ls: ClaimLanguageServer, params: Any = None) -> dict[str, Any]:
+    vaults = [{"root": str(v.root), "notes": len(v)} for v in ls.state.vaults]
+    return {
+        "vaults": vaults,
+        "notes": ls.state.total_notes(),
+        "indexing": ls.indexing > 0,
+        "version": __version__,
+    }
+
+
 def register(ls: ClaimLanguageServer) -> None:
-    @ls.feature(STATUS)
-    def status(ls: ClaimLanguageServer, params: Any = None) -> dict[str, Any]:
-        vaults = [{"root": str(v.root), "notes": len(v)} for v in ls.state.vaults]
-        return {
-            "vaults": vaults,
-            "notes": ls.state.total_notes(),
-            "indexing": ls.indexing > 0,
-            "version": __version__,
-        }
+    ls.feature(STATUS)(status)

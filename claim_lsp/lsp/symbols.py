@@ -26,61 +26,56 @@ def document_lines(ls: ClaimLanguageServer, uri: str) -> list[str]:
         return []
 
 
-def _hierarchical(ls: ClaimLanguageServer) -> bool:
-    td = ls.client_capabilities.text_document
-    ds = td.document_symbol if td is not None else None
-    return bool(ds and ds.hierarchical_document_symbol_support)
+def document_symbol(ls: ClaimLanguageServer, params: lsp.DocumentSymbolParams):
+    uri = params.text_document.uri
+    found = ls.note_for(uri)
+    if found is None:
+        return None
+    _vault, note = found
+    symbols = document_symbols(note, document_lines(ls, uri))
+
+    def convert(s: Symbol) -> lsp.DocumentSymbol:
+        return lsp.DocumentSymbol(
+            name=s.name,
+            kind=KINDS.get(s.kind, lsp.SymbolKind.Property),
+            range=to_range(note, s.span),
+            selection_range=to_range(note, s.selection),
+            detail=s.detail or None,
+            children=[convert(c) for c in s.children] or None,
+        )
+
+    if ls.client_support.hierarchical_symbols:
+        return [convert(s) for s in symbols]
+    flat: list[lsp.SymbolInformation] = []
+
+    def walk(items: list[Symbol], container: str | None) -> None:
+        for s in items:
+            flat.append(
+                lsp.SymbolInformation(
+                    name=s.name,
+                    kind=KINDS.get(s.kind, lsp.SymbolKind.Property),
+                    location=lsp.Location(uri=uri, range=to_range(note, s.span)),
+                    container_name=container,
+                )
+            )
+            walk(s.children, s.name)
+
+    walk(symbols, None)
+    return flat
+
+
+def workspace_symbol(ls: ClaimLanguageServer, params: lsp.WorkspaceSymbolParams) -> list[lsp.SymbolInformation]:
+    out = []
+    for f in workspace_symbols(ls.state.vaults, params.query, WORKSPACE_LIMIT):
+        assert f.vault.root is not None
+        span = f.note.h1.span if f.note.h1 is not None else Span(0, 0, 0, 0)
+        loc = location(f.vault.root, f.note, span)
+        folder = f.note.folder
+        container = f"alias of {f.note.title}" if f.alias else (folder or None)
+        out.append(lsp.SymbolInformation(name=f.name, kind=lsp.SymbolKind.File, location=loc, container_name=container))
+    return out
 
 
 def register(ls: ClaimLanguageServer) -> None:
-    @ls.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    def document_symbol(ls: ClaimLanguageServer, params: lsp.DocumentSymbolParams):
-        uri = params.text_document.uri
-        found = ls.note_for(uri)
-        if found is None:
-            return None
-        _vault, note = found
-        symbols = document_symbols(note, document_lines(ls, uri))
-
-        def convert(s: Symbol) -> lsp.DocumentSymbol:
-            return lsp.DocumentSymbol(
-                name=s.name,
-                kind=KINDS.get(s.kind, lsp.SymbolKind.Property),
-                range=to_range(note, s.span),
-                selection_range=to_range(note, s.selection),
-                detail=s.detail or None,
-                children=[convert(c) for c in s.children] or None,
-            )
-
-        if _hierarchical(ls):
-            return [convert(s) for s in symbols]
-        flat: list[lsp.SymbolInformation] = []
-
-        def walk(items: list[Symbol], container: str | None) -> None:
-            for s in items:
-                flat.append(
-                    lsp.SymbolInformation(
-                        name=s.name,
-                        kind=KINDS.get(s.kind, lsp.SymbolKind.Property),
-                        location=lsp.Location(uri=uri, range=to_range(note, s.span)),
-                        container_name=container,
-                    )
-                )
-                walk(s.children, s.name)
-
-        walk(symbols, None)
-        return flat
-
-    @ls.feature(lsp.WORKSPACE_SYMBOL)
-    def workspace_symbol(ls: ClaimLanguageServer, params: lsp.WorkspaceSymbolParams) -> list[lsp.SymbolInformation]:
-        out = []
-        for f in workspace_symbols(ls.state.vaults, params.query, WORKSPACE_LIMIT):
-            assert f.vault.root is not None
-            span = f.note.h1.span if f.note.h1 is not None else Span(0, 0, 0, 0)
-            loc = location(f.vault.root, f.note, span)
-            folder = f.note.folder
-            container = f"alias of {f.note.title}" if f.alias else (folder or None)
-            out.append(
-                lsp.SymbolInformation(name=f.name, kind=lsp.SymbolKind.File, location=loc, container_name=container)
-            )
-        return out
+    ls.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(document_symbol)
+    ls.feature(lsp.WORKSPACE_SYMBOL)(workspace_symbol)
