@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .cache import build_vault
 from .checks import CODES
+from .load import build_vault
 from .model import ERROR
 from .scan import find_vault_root, rel_path_in
 from .schema import load_config

@@ -25,7 +25,7 @@ from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-from .. import __version__, cache
+from .. import __version__, cache, load
 from ..checks import check_note
 from ..index import Vault
 from ..model import Note
@@ -245,7 +245,7 @@ class ClaimLanguageServer(LanguageServer):
         try:
             attachments: set[str] = set()
             fresh: dict[str, cache.Entry] = {}
-            with cache.bulk_load():
+            with load.bulk_load():
                 paths: list[str] | None = None
                 stamps = None
                 listing = None
@@ -271,14 +271,14 @@ class ClaimLanguageServer(LanguageServer):
                 log.info(
                     "%s: %d notes listed, %d cached, in %.2f s", root, total, len(cached), time.perf_counter() - began
                 )
-                items = await loop.run_in_executor(None, cache.stat_notes, root, paths, cached, stamps)
+                items = await loop.run_in_executor(None, load.stat_notes, root, paths, cached, stamps)
                 del paths  # (the notes from the cache hold their own path strings: see stat_notes)
-                reader = cache.notes_of(root, items, config, fresh, self.pool)  # the workers start now
+                reader = load.notes_of(root, items, config, fresh, self.pool)  # the workers start now
                 # what is known at once is filed first: the notes unchanged since the cache
                 # (with the tables built from them, when saved), and the titles of the rest;
                 # completion works before a single note is read (link checks wait: Vault.indexed)
                 if tables is not None:
-                    cache.restore_tables(vault, tables, items)
+                    load.restore_tables(vault, tables, items)
                     self.state.refile_open(vault)  # the editor's text over the saved notes
                 # completions between two batches search the titles filed so far as one text,
                 # rather than rebuild the word index each time; it is built once, by the first
@@ -330,7 +330,7 @@ class ClaimLanguageServer(LanguageServer):
                         reported = percentage
                         self._progress_report(token, f"{done}/{total} notes", percentage)
             vault.indexed = True
-            is_stale = cache.stale(cached, fresh, tables)
+            is_stale = load.stale(cached, fresh, tables)
             if is_stale:
                 vault.refresh_popularity()
             log.info(
@@ -341,7 +341,7 @@ class ClaimLanguageServer(LanguageServer):
                 len(cached),
             )
             if is_stale:
-                self.spawn(self._save_cache(root, config.limits, fresh, cache.tables_of(vault, fresh)))
+                self.spawn(self._save_cache(root, config.limits, fresh, load.tables_of(vault, fresh)))
             self.log_client(f"claim-lsp: indexed {len(vault)} notes in {root}")
         except asyncio.CancelledError:
             log.info("indexing %s stopped", root)

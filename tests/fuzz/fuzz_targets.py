@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claim_lsp.cache import build_vault
 from claim_lsp.checks import check_note
+from claim_lsp.load import build_vault
 from claim_lsp.parse import parse_note
 from claim_lsp.scan import decode
 from claim_lsp.schema import Config

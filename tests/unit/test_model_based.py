@@ -1,7 +1,7 @@
 """Model-based test of the incremental index (issue 6): random opens, edits, closes, file
 creations, deletions and renames on disk, each followed by what the server would call on
 the Workspace; after every step the incremental index must equal one rebuilt from scratch
-(scan.build_vault of the disk, with the open documents' texts laid over it), including
+(load.build_vault of the disk, with the open documents' texts laid over it), including
 every note's diagnostics."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from claim_lsp.cache import build_vault, notes_of, stat_notes
 from claim_lsp.checks import check_note
 from claim_lsp.index import Vault
+from claim_lsp.load import build_vault, notes_of, stat_notes
 from claim_lsp.scan import FileText, note_from_text, walk_notes
 from claim_lsp.schema import Config
 from claim_lsp.workspace import Workspace

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from claim_lsp import scan
-from claim_lsp.cache import build_vault
+from claim_lsp.load import build_vault
 from claim_lsp.scan import (
     FileText,
     decode,
