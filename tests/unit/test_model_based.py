@@ -16,8 +16,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from claim_lsp.checks import check_note
 from claim_lsp.index import Vault
-from claim_lsp.load import build_vault, notes_of, stat_notes
-from claim_lsp.scan import FileText, note_from_text, walk_notes
+from claim_lsp.load import Loader, build_vault
+from claim_lsp.scan import FileText, note_from_text
 from claim_lsp.schema import Config
 from claim_lsp.workspace import Workspace
 
@@ -76,10 +76,7 @@ class WorkspaceMachine(RuleBasedStateMachine):
         self.config = Config()
         self.ws = Workspace()
         vault = self.ws.add_vault(self.root, self.config)
-        for note in notes_of(
-            self.root, stat_notes(self.root, walk_notes(self.root, self.config), {}), self.config, {}
-        ):  # as the server indexes
-            vault.put(note)
+        Loader(vault, editor=self.ws).run()  # as the server indexes
         self.vault = vault
 
     def teardown(self):
