@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .cache import build_vault
 from .checks import CODES
 from .config import load_config
+from .load import build_vault
 from .model import ERROR
 from .scan import find_vault_root, rel_path_in
 from .text import to_utf16

@@ -11,31 +11,24 @@ and converts the result.
 from __future__ import annotations
 
 import asyncio
-import bisect
-import itertools
 import logging
-import os
-import time
 from pathlib import Path
 
 from lsprotocol import types as lsp
 
-from .. import __version__, cache
+from .. import __version__
 from ..config import CONFIG_FILE, load_config
 from ..index import Vault
 from ..model import Note
-from ..scan import walk_notes
-from ..workers import MIN_NOTES, ParsePool, listed_as
+from ..workers import ParsePool
 from ..workspace import Workspace
 from .capabilities import ClientSupport, Settings
 from .convert import uri_to_path
 from .diagnostics import Publisher
+from .indexing import index_vault
 from .protocol import BaseServer
 
 log = logging.getLogger(__name__)
-
-BATCH = 200  # notes read (or received from the workers) per step
-FILE_BATCH = 5000  # notes filed between two looks at the requests
 
 
 class ClaimLanguageServer(BaseServer):
@@ -93,7 +86,7 @@ class ClaimLanguageServer(BaseServer):
         vault = self.state.add_vault(root, config)
         vault.indexed = False  # link checks wait for every note to be read
         self._indexed[vault] = asyncio.Event()
-        self.spawn(self.index_vault(vault))
+        self.spawn(index_vault(self, vault))
         return vault
 
     def mark_indexed(self, vault: Vault) -> None:
@@ -108,10 +101,6 @@ class ClaimLanguageServer(BaseServer):
         event = self._indexed.get(vault)
         if event is not None and not vault.indexed:
             await event.wait()
-
-    def refresh_all_open(self) -> None:
-        """The open notes' diagnostics may all have changed (the indexing's call)."""
-        self.publisher.refresh_all_open()
 
     def show_config_error(self, message: str) -> None:
         log.warning("configuration: %s", message)
@@ -134,182 +123,6 @@ class ClaimLanguageServer(BaseServer):
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    async def index_vault(self, vault: Vault) -> None:
-        """Read every note in worker threads, a batch at a time, and add it on the event
-        loop so that requests are answered between batches."""
-        assert vault.root is not None
-        root, config = vault.root, vault.config
-        loop = asyncio.get_running_loop()
-        self.indexing += 1
-        token = await self._progress_begin(f"Indexing {root.name}")
-        began = time.perf_counter()
-        try:
-            attachments: set[str] = set()
-            fresh: dict[str, cache.Entry] = {}
-            with cache.bulk_load():
-                paths: list[str] | None = None
-                stamps = None
-                listing = None
-                if self.pool is not None and cache.cache_file(root).exists():
-                    # a worker lists the folder and stamps the files while this process reads
-                    # the cache (a listing in a thread here would wait on the unpickling, which
-                    # holds the interpreter); when the folder holds just the cached notes, the
-                    # cache's own paths are the listing (at 100,000 notes ~0.15 s sooner, and
-                    # no copy of the paths beside the notes while they are read)
-                    listing = self.pool.listing(root, config)
-                cached, tables = await loop.run_in_executor(None, cache.load_with_tables, root, config.limits)
-                found = await loop.run_in_executor(None, listing) if listing is not None else None
-                if found is not None and cached and listed_as(cached, found):
-                    paths, stamps = list(cached), found[3]
-                    attachments = found[2]
-                    log.info("%s: listed by a worker, as cached", root)
-                if paths is None:  # (no cache, or notes added, removed or renamed since)
-                    paths = await loop.run_in_executor(None, lambda: list(walk_notes(root, config, attachments)))
-                    if cached and self.pool is not None and len(paths) >= MIN_NOTES:
-                        stamps = await loop.run_in_executor(None, self.pool.stamps(root, paths))
-                vault.set_attachments(attachments)
-                total = len(paths)
-                log.info(
-                    "%s: %d notes listed, %d cached, in %.2f s", root, total, len(cached), time.perf_counter() - began
-                )
-                items = await loop.run_in_executor(None, cache.stat_notes, root, paths, cached, stamps)
-                del paths  # (the notes from the cache hold their own path strings: see stat_notes)
-                reader = cache.notes_of(root, items, config, fresh, self.pool)  # the workers start now
-                # what is known at once is filed first: the notes unchanged since the cache
-                # (with the tables built from them, when saved), and the titles of the rest;
-                # completion works before a single note is read (link checks wait: Vault.indexed)
-                if tables is not None:
-                    cache.restore_tables(vault, tables, items)
-                    self.state.refile_open(vault)  # the editor's text over the saved notes
-                # completions between two batches search the titles filed so far as one text,
-                # rather than rebuild the word index each time; it is built once, by the first
-                # query after them (built here, it held up the indexing by ~0.3 s at 100,000)
-                vault.ranker.deferred = True
-                for start in range(0, len(items), FILE_BATCH):
-                    batch = items[start : start + FILE_BATCH]
-                    # (a changed note keeps its old version meanwhile)
-                    vault.put_placeholders([rel for rel, _, note in batch if note is None])
-                    if tables is None:
-                        open_now = self.state.open_in(vault)  # (documents may have opened meanwhile)
-                        for rel, _, note in batch:
-                            if note is not None and rel not in open_now:
-                                vault.put(note)
-                    await asyncio.sleep(0)  # requests are answered meanwhile
-                    if vault not in self.state.vaults or self.shutting_down:
-                        return
-                vault.ranker.deferred = False
-                log.info(
-                    "%s: titles filed at %.2f s (%d notes from the cache)",
-                    root,
-                    time.perf_counter() - began,
-                    len(items) - sum(1 for item in items if item[2] is None),
-                )
-                self.refresh_all_open()
-                done = 0
-                reported = 0  # the percentage last reported (begin reported 0)
-                misses = [i for i, item in enumerate(items) if item[2] is None]
-                if tables is not None and not misses and len(items) == len(cached):
-                    fresh = cached  # nothing changed since the cache: nothing to read or save
-                    done = total
-                while done < total:
-                    # a batch of BATCH notes to read (or receive from the workers) at a time,
-                    # in a thread, with the cached notes before and between them
-                    k = bisect.bisect_left(misses, done) + BATCH - 1
-                    end = misses[k] + 1 if k < len(misses) else total
-                    notes = await loop.run_in_executor(None, lambda n=end - done: list(itertools.islice(reader, n)))
-                    if vault not in self.state.vaults or self.shutting_down:
-                        return  # the folder was removed meanwhile, or the client is leaving
-                    if not notes:
-                        break
-                    open_now = self.state.open_in(vault)
-                    for note in notes:
-                        if vault.notes.get(note.path) is not note and note.path not in open_now:
-                            vault.put(note)  # (a cached note was filed above)
-                    done += len(notes)
-                    percentage = done * 100 // max(total, 1)
-                    if percentage != reported:  # (one a batch: 500 messages at 100,000 notes)
-                        reported = percentage
-                        self._progress_report(token, f"{done}/{total} notes", percentage)
-            vault.indexed = True
-            is_stale = cache.stale(cached, fresh, tables)
-            if is_stale:
-                vault.refresh_popularity()
-            log.info(
-                "%s: %d notes indexed in %.2f s (%d from the cache)",
-                root,
-                len(vault),
-                time.perf_counter() - began,
-                len(cached),
-            )
-            if is_stale:
-                self.spawn(self._save_cache(root, config.limits, fresh, cache.tables_of(vault, fresh)))
-            self.log_client(f"claim-lsp: indexed {len(vault)} notes in {root}")
-        except asyncio.CancelledError:
-            log.info("indexing %s stopped", root)
-            return
-        except Exception:
-            log.exception("indexing %s failed", root)
-            self.log_client(f"claim-lsp: indexing {root} failed; see the server log", lsp.MessageType.Error)
-        finally:
-            self.mark_indexed(vault)  # (after a failure: links are checked against what was read)
-            vault.ranker.deferred = False
-            self.indexing -= 1
-            self._progress_end(token)
-            self.spawn(self._build_word_index(vault))
-            if not self.indexing and self.pool is not None:
-                # the first indexing is done: the workers' memory is given back (a vault
-                # added later is parsed in-process)
-                pool, self.pool = self.pool, None
-                loop.run_in_executor(None, pool.terminate if self.shutting_down else pool.close)
-        self.refresh_all_open()
-
-    async def _build_word_index(self, vault: Vault) -> None:
-        """The completion ranker's word index, built once indexing is over (and the
-        indexing's own objects are freed), not by the first completion asked after it:
-        ~0.6 s at 100,000 titles, which that completion waited for. (A broken link in an open
-        note built it already, for its suggestions.)"""
-        await asyncio.sleep(0)
-        if vault in self.state.vaults and not self.shutting_down:
-            vault.ranker.prepare()
-
-    async def _save_cache(self, root: Path, limits, entries: dict, tables=None) -> None:
-        pid = cache.save_in_child(root, limits, entries, tables)
-        if pid is not None:
-            # reaped by polling, not by a thread blocked in waitpid (exit would wait for it)
-            try:
-                while not os.waitpid(pid, os.WNOHANG)[0]:
-                    await asyncio.sleep(0.1)
-            except ChildProcessError:
-                pass  # reaped already
-            return
-        for _ in cache.save_steps(root, limits, entries, tables):
-            if self.shutting_down:
-                return
-            await asyncio.sleep(0)  # let requests through between chunks
-
-    async def _progress_begin(self, title: str) -> str | None:
-        caps = self.client_capabilities.window
-        if caps is None or not caps.work_done_progress:
-            return None
-        token = f"claim-lsp-index-{id(title)}-{len(self._tasks)}"
-        try:
-            await asyncio.wait_for(self.work_done_progress.create_async(token), timeout=2)
-            self.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(title=title, percentage=0))
-        except Exception:
-            return None
-        return token
-
-    def _progress_report(self, token: str | None, message: str, percentage: int) -> None:
-        if token is not None:
-            self.work_done_progress.report(token, lsp.WorkDoneProgressReport(message=message, percentage=percentage))
-
-    def _progress_end(self, token: str | None) -> None:
-        if token is not None:
-            try:
-                self.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message="done"))
-            except Exception:
-                pass
 
 
 def create_server() -> ClaimLanguageServer:

@@ -8,8 +8,8 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
-from claim_lsp.cache import build_vault
 from claim_lsp.checks import check_note
+from claim_lsp.load import build_vault
 from tests.e2e.apply_edit import apply_workspace_edit, path_of, read_file
 from tests.e2e.conftest import change_doc, open_doc, position_of
 from tests.helpers import claim

@@ -111,7 +111,7 @@ async def test_embedded_attachments_are_not_broken_links(bare_client: LanguageCl
 async def test_indexing_progress_is_reported_once_a_percent(bare_client: LanguageClient, tmp_path):
     """$/progress while indexing: begin, a report each time the percentage moves (not one a
     batch: more batches than percents here), end."""
-    from claim_lsp.lsp.server import BATCH
+    from claim_lsp.load import BATCH
 
     notes = 101 * BATCH + 7  # more batches of notes read than there are percents
     files = {f"n{i // 1000}/note {i}.md": f"# note {i}\n" for i in range(notes)}

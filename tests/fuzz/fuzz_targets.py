@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claim_lsp.cache import build_vault
 from claim_lsp.checks import check_note
 from claim_lsp.config import Config
+from claim_lsp.load import build_vault
 from claim_lsp.parse import parse_note
 from claim_lsp.scan import decode
 from tests.unit.test_properties import assert_inside, assert_note_inside, frontmatter_text, lines_of, note_text

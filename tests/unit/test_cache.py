@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from claim_lsp import cache
+from claim_lsp import cache, load
 from claim_lsp.config import Config
 from claim_lsp.index import VaultSnapshot
 from claim_lsp.rank import TitleRanker
@@ -25,14 +25,14 @@ def index(root, config=None):
     config = config or Config()
     cached, _ = cache.load_with_tables(root, config.limits)
     fresh: dict = {}
-    items = cache.stat_notes(root, walk_notes(root, config), cached)
-    notes = {n.path: n for n in cache.notes_of(root, items, config, fresh)}
+    items = load.stat_notes(root, walk_notes(root, config), cached)
+    notes = {n.path: n for n in load.notes_of(root, items, config, fresh)}
     return cached, fresh, notes
 
 
 def test_unchanged_notes_come_from_the_cache_and_changed_ones_are_reread(tmp_path):
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
-    vault = cache.build_vault(root, Config(), use_cache=True)
+    vault = load.build_vault(root, Config(), use_cache=True)
     assert cache.cache_file(root).exists()
     cached, fresh, notes = index(root)
     assert cached.keys() == fresh.keys() == notes.keys() == vault.notes.keys()
@@ -50,8 +50,8 @@ def test_the_cache_gives_the_same_problems_as_a_fresh_read(tmp_path):
     from claim_lsp.checks import check_note
 
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
-    first = cache.build_vault(root, Config(), use_cache=True)
-    again = cache.build_vault(root, Config(), use_cache=True)
+    first = load.build_vault(root, Config(), use_cache=True)
+    again = load.build_vault(root, Config(), use_cache=True)
     for path, note in first.notes.items():
         assert check_note(note, first) == check_note(again.notes[path], again)
 
@@ -59,23 +59,23 @@ def test_the_cache_gives_the_same_problems_as_a_fresh_read(tmp_path):
 def test_a_note_from_the_cache_is_listed_with_its_own_path_string(tmp_path):
     """The listing's copy of a cached note's path is not kept (one string, not two)."""
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
-    cache.build_vault(root, Config(), use_cache=True)
+    load.build_vault(root, Config(), use_cache=True)
     cached, _ = cache.load_with_tables(root, Config().limits)
     listed = list(walk_notes(root, Config()))
-    items = cache.stat_notes(root, listed, cached)
+    items = load.stat_notes(root, listed, cached)
     assert [item[0] for item in items] == listed and all(item[2] is not None for item in items)
     assert all(item[0] is item[2].path and item[0] is not rel for item, rel in zip(items, listed))
 
 
 def test_a_corrupt_cache_is_ignored(tmp_path, cache_home):
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
-    cache.build_vault(root, Config(), use_cache=True)
+    load.build_vault(root, Config(), use_cache=True)
     path = cache.cache_file(root)
     path.write_bytes(path.read_bytes()[:100])
     assert cache.load_with_tables(root, Config().limits)[0] == {}
     path.write_bytes(b"not a pickle at all")
     assert cache.load_with_tables(root, Config().limits)[0] == {}
-    assert len(cache.build_vault(root, Config(), use_cache=True)) == len(SMALL_VAULT)
+    assert len(load.build_vault(root, Config(), use_cache=True)) == len(SMALL_VAULT)
 
 
 def test_a_cache_that_would_run_code_is_refused(tmp_path):
@@ -97,7 +97,7 @@ def test_a_cache_that_would_run_code_is_refused(tmp_path):
 
 def test_a_shared_string_number_out_of_range_makes_the_cache_ignored(tmp_path, caplog):
     root = write_vault(tmp_path / "v", {"a.md": "# a\n"})
-    cache.build_vault(root, Config(), use_cache=True)
+    load.build_vault(root, Config(), use_cache=True)
     entries, _ = cache.load_with_tables(root, Config().limits)
     assert entries
     path = cache.cache_file(root)
@@ -114,7 +114,7 @@ def test_a_shared_string_number_out_of_range_makes_the_cache_ignored(tmp_path, c
 
 def test_another_version_is_ignored(tmp_path):
     root = write_vault(tmp_path / "v", {"a.md": "# a\n"})
-    cache.build_vault(root, Config(), use_cache=True)
+    load.build_vault(root, Config(), use_cache=True)
     path = cache.cache_file(root)
     data = path.read_bytes()
     stamp = pickle.loads(data)
@@ -126,7 +126,7 @@ def test_another_version_is_ignored(tmp_path):
 def test_a_large_cache_is_written_and_read_in_chunks(tmp_path):
     files = {f"n{i}.md": f"# n{i}\n\n[[n{i + 1}]]\n" for i in range(cache.CHUNK * 2 + 7)}
     root = write_vault(tmp_path / "v", files)
-    cache.build_vault(root, Config(), use_cache=True)
+    load.build_vault(root, Config(), use_cache=True)
     loaded = cache.load_with_tables(root, Config().limits)[0]
     assert sorted(loaded) == sorted(files)
     assert [lk.target for lk in loaded["n3.md"][2].links] == ["n4"]
@@ -152,7 +152,7 @@ def test_a_cache_written_in_segments_keeps_the_notes_and_the_strings_they_share(
     }
     files["hub.md"] = "# hub\n"
     root = write_vault(tmp_path / "v", files)
-    built = cache.build_vault(root, Config(), use_cache=True)
+    built = load.build_vault(root, Config(), use_cache=True)
     saved = {rel: (0, 0, note) for rel, note in built.notes.items()}
     entries, saved_tables = cache.load_with_tables(root, Config().limits)
     assert list(entries) == list(saved)  # the vault's order
@@ -162,13 +162,13 @@ def test_a_cache_written_in_segments_keeps_the_notes_and_the_strings_they_share(
     assert entries["f1/n1.md"][2].link_data[0] is entries["f3/n7.md"][2].title  # across segments
     assert saved_tables is not None and list(saved_tables[0]) == list(built.notes)
     assert all(saved_tables[0][rel] is entries[rel][2] for rel in entries)
-    again = cache.build_vault(root, Config(), use_cache=True)  # from the tables
+    again = load.build_vault(root, Config(), use_cache=True)  # from the tables
     assert tables(again) == tables(built) and answers(again) == answers(built)
 
 
 def test_tables_whose_notes_are_not_the_saved_ones_are_not_trusted(tmp_path, caplog):
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
-    cache.build_vault(root, Config(), use_cache=True)
+    load.build_vault(root, Config(), use_cache=True)
     entries, saved = cache.load_with_tables(root, Config().limits)
     assert saved is not None
     notes, *rest = saved
@@ -193,7 +193,7 @@ def test_tables_whose_notes_are_not_the_saved_ones_are_not_trusted(tmp_path, cap
 
 def test_without_cache_nothing_is_written(tmp_path, cache_home):
     root = write_vault(tmp_path / "v", {"a.md": "# a\n"})
-    cache.build_vault(root, Config(), use_cache=False)
+    load.build_vault(root, Config(), use_cache=False)
     assert not cache_home.exists()
 
 
@@ -221,12 +221,12 @@ def answers(vault) -> list:
 
 def test_the_saved_tables_are_restored_and_patched_with_what_changed(tmp_path):
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
-    cache.build_vault(root, Config(), use_cache=True)
+    load.build_vault(root, Config(), use_cache=True)
     cached, saved = cache.load_with_tables(root, Config().limits)
     assert saved is not None and sorted(saved[0]) == sorted(cached)
-    again = cache.build_vault(root, Config(), use_cache=True)  # from the tables
-    assert tables(again) == tables(cache.build_vault(root, Config())) and answers(again) == answers(
-        cache.build_vault(root, Config())
+    again = load.build_vault(root, Config(), use_cache=True)  # from the tables
+    assert tables(again) == tables(load.build_vault(root, Config())) and answers(again) == answers(
+        load.build_vault(root, Config())
     )
     # one note changed, one added, one deleted: restored + patched == read afresh
     changed = root / "maps/_map.md"
@@ -235,15 +235,15 @@ def test_the_saved_tables_are_restored_and_patched_with_what_changed(tmp_path):
     (root / "added note.md").write_text("---\naliases: [fresh alias]\n---\n# added note\n[[a]]\n")
     gone = sorted(p for p in cached if p != "maps/_map.md")[0]
     (root / gone).unlink()
-    patched = cache.build_vault(root, Config(), use_cache=True)
-    fresh = cache.build_vault(root, Config())
+    patched = load.build_vault(root, Config(), use_cache=True)
+    fresh = load.build_vault(root, Config())
     assert tables(patched) == tables(fresh) and answers(patched) == answers(fresh)
     assert "added note.md" in patched.notes and gone not in patched.notes
 
 
 def test_tables_naming_unknown_notes_are_not_trusted(tmp_path, caplog):
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
-    vault = cache.build_vault(root, Config(), use_cache=True)
+    vault = load.build_vault(root, Config(), use_cache=True)
     entries, saved = cache.load_with_tables(root, Config().limits)
     saved.by_stem["intruder"] = "not/a/note.md"
     cache.save(root, Config().limits, entries, lambda: saved)
@@ -264,11 +264,11 @@ def test_tables_are_saved_with_an_open_note_that_names_and_links_as_its_file(tmp
         ("# Map\n\n- [[_map]]\n\nA line typed in the editor.\n", True),
         ("# Map\n\n- [[a new link]]\n", False),
     ):
-        vault = cache.build_vault(root, config)
+        vault = load.build_vault(root, config)
         fresh = {n: (1, 1, note) for n, note in vault.notes.items()}
         disk_note = vault.notes[rel]
         vault.put(note_from_text(rel, edited, config.limits))  # the editor's text
-        saved = cache.tables_of(vault, fresh)
+        saved = load.tables_of(vault, fresh)
         assert (saved is not None) is fits
         if fits:
             notes = saved()[0]
@@ -282,7 +282,7 @@ def test_a_word_index_naming_entries_it_does_not_hold_is_not_trusted(tmp_path, c
     from array import array
 
     root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
-    cache.build_vault(root, Config(), use_cache=True)
+    load.build_vault(root, Config(), use_cache=True)
     entries, saved = cache.load_with_tables(root, Config().limits)
     ranker = list(saved.ranker)
     postings = ranker[TitleRanker._STATE.index("_postings")]
@@ -292,5 +292,5 @@ def test_a_word_index_naming_entries_it_does_not_hold_is_not_trusted(tmp_path, c
     entries, saved = cache.load_with_tables(root, Config().limits)
     assert saved is None and entries  # the notes are used, the tables rebuilt
     assert "do not match" in caplog.text
-    rebuilt = cache.build_vault(root, Config(), use_cache=True)
+    rebuilt = load.build_vault(root, Config(), use_cache=True)
     assert [r.entry.path for r in rebuilt.ranker.rank(word)]

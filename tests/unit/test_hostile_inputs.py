@@ -2,7 +2,7 @@
 in bounded time and memory, and the rest of the vault is still indexed and checked.
 
 Each test goes through the same path as `claim-lsp check` and the server's indexer:
-scan.build_vault (walk, read, decode, parse) and checks.check_note.
+load.build_vault (walk, read, decode, parse) and checks.check_note.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from claim_lsp import cache, scan
-from claim_lsp.cache import build_vault
+from claim_lsp import load, scan
 from claim_lsp.checks import check_note
 from claim_lsp.cli import main as cli_main
 from claim_lsp.config import Config, Limits, load_config
 from claim_lsp.index import Vault
+from claim_lsp.load import build_vault
 from claim_lsp.model import Problem
 from claim_lsp.parse import parse_note
 from claim_lsp.scan import note_from_file, walk_notes
@@ -443,7 +443,7 @@ def test_file_deleted_between_listing_and_reading(tmp_path, monkeypatch):
             Path(path).unlink()
         return real(rel, path, config)
 
-    monkeypatch.setattr(cache, "note_from_file", delete_first)  # what the indexer calls
+    monkeypatch.setattr(load, "note_from_file", delete_first)  # what the indexer calls
     vault, got = check_all(root)
     assert "disappeared while being read" in unreadable(got["gone.md"])
     assert got["stays.md"] == []  # the title is still known for this run

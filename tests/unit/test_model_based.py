@@ -1,7 +1,7 @@
 """Model-based test of the incremental index (issue 6): random opens, edits, closes, file
 creations, deletions and renames on disk, each followed by what the server would call on
 the Workspace; after every step the incremental index must equal one rebuilt from scratch
-(scan.build_vault of the disk, with the open documents' texts laid over it), including
+(load.build_vault of the disk, with the open documents' texts laid over it), including
 every note's diagnostics."""
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from claim_lsp.cache import build_vault, notes_of, stat_notes
 from claim_lsp.checks import check_note
 from claim_lsp.config import Config
 from claim_lsp.index import Vault
+from claim_lsp.load import Loader, build_vault
 from claim_lsp.parse import note_from_text
-from claim_lsp.scan import walk_notes
 from claim_lsp.workspace import Workspace
 
 NAMES = ["alpha", "Alpha", "beta note", "gamma", "d/alpha", "d/delta", "e/f/beta note", "é 🚀", "_map", "d/_map"]
@@ -77,10 +76,7 @@ class WorkspaceMachine(RuleBasedStateMachine):
         self.config = Config()
         self.ws = Workspace()
         vault = self.ws.add_vault(self.root, self.config)
-        for note in notes_of(
-            self.root, stat_notes(self.root, walk_notes(self.root, self.config), {}), self.config, {}
-        ):  # as the server indexes
-            vault.put(note)
+        Loader(vault, editor=self.ws).run()  # as the server indexes
         self.vault = vault
 
     def teardown(self):

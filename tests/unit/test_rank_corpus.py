@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from claim_lsp.cache import build_vault
 from claim_lsp.index import Vault
+from claim_lsp.load import build_vault
 
 pytestmark = pytest.mark.corpus
 

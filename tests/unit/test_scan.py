@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from claim_lsp import scan
-from claim_lsp.cache import build_vault
 from claim_lsp.config import Config
 from claim_lsp.index import Vault
+from claim_lsp.load import build_vault
 from claim_lsp.scan import (
     FileText,
     decode,

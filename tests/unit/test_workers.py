@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from claim_lsp import cache, workers
+from claim_lsp import cache, load, workers
 from claim_lsp.checks import check_note
 from claim_lsp.config import Config
 from claim_lsp.scan import file_stamp, walk_notes
@@ -41,11 +41,11 @@ def problems(vault) -> dict:
 
 
 def test_a_vault_parsed_by_workers_equals_one_parsed_in_process(root, monkeypatch):
-    alone = cache.build_vault(root, Config())
-    monkeypatch.setattr(cache, "MIN_NOTES", 1)
+    alone = load.build_vault(root, Config())
+    monkeypatch.setattr(load, "MIN_NOTES", 1)
     pool = workers.ParsePool(2)
     try:
-        pooled = cache.build_vault(root, Config(), pool=pool)
+        pooled = load.build_vault(root, Config(), pool=pool)
     finally:
         pool.close()
     assert pooled.notes == alone.notes
@@ -73,8 +73,8 @@ def test_stamps_taken_by_workers_are_the_files_stamps(root):
     cached = {rel: (*stamp, SimpleNamespace(path=rel)) for rel, stamp in zip(rels[:-1:2], expected[:-1:2])}
     cached[rels[1]] = (expected[1][0] + 1, expected[1][1], SimpleNamespace(path=rels[1]))  # changed since
     cached[rels[-1]] = (1, 2, SimpleNamespace(path=rels[-1]))  # deleted since
-    items = cache.stat_notes(root, rels, cached, got)
-    assert items == cache.stat_notes(root, rels, cached)
+    items = load.stat_notes(root, rels, cached, got)
+    assert items == load.stat_notes(root, rels, cached)
     assert [note is not None for _, _, note in items] == [rel in rels[:-1:2] for rel in rels]
     assert items[1][1] == expected[1] and items[-1][1] is None
 
@@ -98,7 +98,7 @@ def test_a_worker_lists_and_stamps_the_folder_as_this_process_would(root):
 
 
 def test_checks_in_workers_give_the_same_problems_in_the_same_order(root, monkeypatch):
-    vault = cache.build_vault(root, Config())
+    vault = load.build_vault(root, Config())
     monkeypatch.setattr(workers, "MIN_NOTES", 1)
     monkeypatch.setattr(workers, "worker_count", lambda: 2)
     paths = sorted(vault.notes)
@@ -108,18 +108,18 @@ def test_checks_in_workers_give_the_same_problems_in_the_same_order(root, monkey
 
 def test_the_cache_written_by_a_forked_child_is_the_one_written_in_process(root):
     """What the server does after indexing (Linux): the child writes, the parent reaps."""
-    vault = cache.build_vault(root, Config())
+    vault = load.build_vault(root, Config())
     fresh, _ = cache.load_with_tables(root, Config().limits)
     assert fresh == {}  # nothing written by a build without the cache
     entries = {rel: (*file_stamp(root / rel), note) for rel, note in vault.notes.items()}
-    pid = cache.save_in_child(root, Config().limits, entries, cache.tables_of(vault, entries))
+    pid = cache.save_in_child(root, Config().limits, entries, load.tables_of(vault, entries))
     if sys.platform == "linux":
         assert pid is not None
         _, status = os.waitpid(pid, 0)
         assert os.waitstatus_to_exitcode(status) == 0
     else:
         assert pid is None  # elsewhere the server writes it in-process (save_steps)
-        cache.save(root, Config().limits, entries, cache.tables_of(vault, entries))
+        cache.save(root, Config().limits, entries, load.tables_of(vault, entries))
     loaded, tables = cache.load_with_tables(root, Config().limits)
     assert loaded.keys() == vault.notes.keys() and tables is not None
     assert all(loaded[rel][2] == note for rel, note in vault.notes.items())
@@ -157,13 +157,13 @@ def test_notes_parsed_by_workers_hold_the_listing_s_path_and_the_interned_title(
     worker takes the listing's path string, and its title is the placeholder's (memory)."""
     from claim_lsp.index import Vault
 
-    monkeypatch.setattr(cache, "MIN_NOTES", 1)
-    items = cache.stat_notes(root, walk_notes(root, Config()), {})
+    monkeypatch.setattr(load, "MIN_NOTES", 1)
+    items = load.stat_notes(root, walk_notes(root, Config()), {})
     vault = Vault(root, Config())
     vault.put_placeholders([rel for rel, *_ in items])
     pool = workers.ParsePool(2)
     try:
-        for (rel, *_), note in zip(items, cache.notes_of(root, items, Config(), {}, pool)):
+        for (rel, *_), note in zip(items, load.notes_of(root, items, Config(), {}, pool)):
             assert note.path is rel and note.title is vault.notes[rel].title
     finally:
         pool.close()
