@@ -12,7 +12,7 @@ from . import __version__
 from .cache import build_vault
 from .checks import CODES
 from .model import ERROR, HINT, SEVERITIES
-from .report import Found, at_least, shown_prefix, write_report
+from .report import Found, Progress, at_least, shown_prefix, write_report
 from .scan import find_vault_root, rel_path_in
 from .schema import load_config
 from .workers import ParsePool, check_notes
@@ -125,31 +125,35 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     found: list[Found] = []
     checked = 0
     cwd = Path.cwd()
-    pool = ParsePool.start(lazy=True)  # workers are forked only if a vault has enough notes to parse
-    try:
-        vaults = [
-            (root, wanted, build_vault(root, load_config(root), args.cache, pool)) for root, wanted in targets.items()
+    with Progress(sys.stderr) as progress:
+        pool = ParsePool.start(lazy=True)  # workers are forked only if a vault has enough notes to parse
+        try:
+            vaults = []
+            for root, wanted in targets.items():
+                progress.reading(root)
+                vaults.append((root, wanted, build_vault(root, load_config(root), args.cache, pool)))
+        finally:
+            if pool is not None:
+                pool.close()
+        selected = [
+            (root, vault, sorted(vault.notes) if wanted is None else sorted(p for p in wanted if p in vault.notes))
+            for root, wanted, vault in vaults
         ]
-    finally:
-        if pool is not None:
-            pool.close()
-    selected = [
-        (root, vault, sorted(vault.notes) if wanted is None else sorted(p for p in wanted if p in vault.notes))
-        for root, wanted, vault in vaults
-    ]
-    for root, vault, paths in selected:
-        prefix = shown_prefix(root, cwd)
-        checked += len(paths)
-        for rel, problems in check_notes(vault, paths):
-            note = vault.notes[rel]
-            for problem in problems:
-                if args.select and problem.code not in args.select:
-                    continue
-                if args.ignore and problem.code in args.ignore:
-                    continue
-                if not at_least(problem.severity, args.min_severity):
-                    continue
-                found.append(Found(prefix + rel, note, problem))
+        progress.checking(sum(len(paths) for _, _, paths in selected))
+        for root, vault, paths in selected:
+            prefix = shown_prefix(root, cwd)
+            checked += len(paths)
+            for rel, problems in check_notes(vault, paths):
+                progress.advance()
+                note = vault.notes[rel]
+                for problem in problems:
+                    if args.select and problem.code not in args.select:
+                        continue
+                    if args.ignore and problem.code in args.ignore:
+                        continue
+                    if not at_least(problem.severity, args.min_severity):
+                        continue
+                    found.append(Found(prefix + rel, note, problem))
     for _, vault, _ in selected:
         for message in vault.config.errors:
             print(f"claim-lsp: {message}", file=sys.stderr)

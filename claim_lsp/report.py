@@ -1,10 +1,14 @@
 """What `claim-lsp check` prints: problems as text, JSON, GitHub Actions workflow commands or
-SARIF, counts per code, and the summary line. Part of the CLI: the server never imports it."""
+SARIF, counts per code, the summary line, and a progress line for a person at a terminal.
+Part of the CLI: the server never imports it."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import signal
+import time
 from collections import Counter
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -196,3 +200,108 @@ def write_report(found: list[Found], checked: int, form: str, counts_only: bool,
         {"text": write_text, "json": write_json, "github": write_github, "sarif": write_sarif}[form](found, out)
     if form == "text":
         out.write(summary(found, checked) + "\n")
+
+
+PROGRESS_DELAY = 1.0  # seconds before a progress line shows: a quick check prints none
+PROGRESS_INTERVAL = 0.1  # seconds between redraws
+
+
+class Progress:
+    """One line on stderr, redrawn in place, that says what a long check is doing; cleared at
+    the end. Only when stderr is a terminal and the platform has interval timers.
+
+    Redrawn from a SIGALRM handler, not a thread: `check` forks worker processes, and a fork
+    is only safe in a process without threads (workers.py). The handler writes straight to
+    the file descriptor, so it never re-enters the buffered stderr a log line may be in."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        try:
+            self.fd = stream.fileno()
+            self.enabled = os.isatty(self.fd) and hasattr(signal, "setitimer")
+        except (AttributeError, OSError, ValueError):  # (a stream without a descriptor)
+            self.fd, self.enabled = -1, False
+        self.pid = os.getpid()
+        self.started = time.monotonic()
+        self.doing = "reading notes"
+        self.done = 0
+        self.total: int | None = None
+        self.shown = False
+        self.installed = False
+        self._previous = None
+        self._filter = _ClearFirst(self)
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            self.installed = True
+            self._previous = signal.signal(signal.SIGALRM, self._on_timer)
+            signal.siginterrupt(signal.SIGALRM, False)  # system calls resume after a redraw
+            signal.setitimer(signal.ITIMER_REAL, PROGRESS_DELAY, PROGRESS_INTERVAL)
+            for handler in logging.getLogger().handlers:
+                handler.addFilter(self._filter)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.installed:
+            self.installed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL if self._previous is None else self._previous)
+            for handler in logging.getLogger().handlers:
+                handler.removeFilter(self._filter)
+            self.clear()
+
+    def reading(self, folder: Path) -> None:
+        self.doing, self.total = f"reading the notes of {folder}", None
+
+    def checking(self, total: int) -> None:
+        self.doing, self.done, self.total = "checking notes", 0, total
+
+    def advance(self, notes: int = 1) -> None:
+        self.done += notes
+
+    def line(self) -> str:
+        """`claim-lsp 2.4 s: checked 4,512 of 10,000 notes`: what moves comes first, so a line
+        cut to a narrow terminal keeps it."""
+        elapsed = f"{time.monotonic() - self.started:.1f} s"
+        if self.total is None:
+            return f"claim-lsp {elapsed}: {self.doing}"
+        return f"claim-lsp {elapsed}: checked {self.done:,} of {self.total:,} notes"
+
+    def _on_timer(self, signum, frame) -> None:
+        if os.getpid() != self.pid or not self.enabled:
+            return  # a forked worker that inherited the handler (never the timer): not ours to draw
+        try:
+            try:
+                width = os.get_terminal_size(self.fd).columns or 80  # (0: a terminal that never said)
+            except OSError:
+                width = 80
+            # cut to the terminal's width: a wrapped line cannot be redrawn with \r
+            text = self.line()[: max(width - 1, 0)]
+            self._write("\r" + text + "\x1b[K")
+            self.shown = True
+        except Exception:  # raised here, it would surface wherever the check happened to be (no log either:
+            self.enabled = False  # logging from a signal handler could re-enter a log call it interrupted)
+
+    def clear(self) -> None:
+        if self.shown:
+            self._write("\r\x1b[K")
+            self.shown = False
+
+    def _write(self, text: str) -> None:
+        data = text.encode("utf-8", "replace")
+        try:
+            while data:
+                data = data[os.write(self.fd, data) :]
+        except OSError:
+            pass  # the terminal went away: the check goes on without progress
+
+
+class _ClearFirst(logging.Filter):
+    """Clears the progress line before a log record is written to the terminal after it."""
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.progress.clear()
+        return True

@@ -1,5 +1,5 @@
 """`claim-lsp check`'s reports through a subprocess: the summary line, paths, --statistics,
-the github and sarif formats, --exit-zero and --min-severity."""
+the github and sarif formats, --exit-zero, --min-severity and the progress line."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import unquote
+
+import pytest
 
 from claim_lsp.checks import CODES
 from claim_lsp.report import DESCRIPTIONS, github_data, github_property
@@ -221,3 +223,70 @@ def test_exit_zero_and_min_severity(tmp_path):
     hints = run("check", str(no_errors), "--min-severity", "hint")
     assert hints.returncode == 0 and "hint title-mismatch" in hints.stdout
     assert run("check", str(vault), "--min-severity", "loud").returncode == 2
+
+
+QUICK_PROGRESS = (
+    "import sys; import claim_lsp.report as report; report.PROGRESS_DELAY = 0.001; "
+    "from claim_lsp.cli import main; sys.exit(main(sys.argv[1:]))"
+)  # the real command with the progress line due at once: a test vault is checked in well under a second
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
+    vault = write_vault(tmp_path / "v", EVERY_SEVERITY)
+    for form in ("text", "json"):
+        result = subprocess.run(
+            [sys.executable, "-c", QUICK_PROGRESS, "check", str(vault), "--format", form],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 1
+        assert result.stderr == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no pseudo-terminals")
+def test_progress_line_on_a_terminal_is_drawn_and_cleared(tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    files = {f"n{i}.md": f"# n{i}\n\n[[n{i + 1}]] [[nope]]\n" for i in range(300)}
+    vault = write_vault(tmp_path / "v", files)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 60, 0, 0))  # 24 rows, 60 columns
+    report = (tmp_path / "report.json").open("w+b")  # (a pipe left unread while the terminal is read could fill up)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", QUICK_PROGRESS, "check", str(vault), "--format", "json"],
+            stdout=report,
+            stderr=slave,
+        )
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # (EIO: the terminal's other end is closed, the process has exited)
+                break
+            if not chunk:
+                break
+            shown += chunk
+        proc.wait(timeout=120)
+        report.seek(0)
+        out = report.read()
+    finally:
+        os.close(master)
+        report.close()
+    assert proc.returncode == 1
+    assert json.loads(out)  # the report on stdout has no progress in it
+    text = shown.decode()
+    drawn = re.findall(r"\r([^\r]*)\x1b\[K", text)
+    lines = [line for line in drawn if line]
+    assert lines, text
+    assert all(
+        re.fullmatch(r"claim-lsp \d+\.\d s: (reading the notes of .*|checked [\d,]+ of 300 notes)", line)
+        for line in lines
+    )
+    assert all(len(line) < 60 for line in lines)  # cut to the terminal's width: a wrapped line could not be redrawn
+    assert text.endswith("\r\x1b[K")  # cleared: the last thing written
