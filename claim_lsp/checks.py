@@ -81,7 +81,8 @@ def check_links(note: Note, vault: Vault) -> list[Problem]:
                 Problem(
                     "ambiguous-link",
                     "warning",
-                    f'"{written}" matches {len(paths)} notes equally well: {", ".join(paths)}',
+                    f'"{written}" matches {len(paths)} notes equally well: {", ".join(paths[:3])}'
+                    + (f" and {len(paths) - 3} more" if len(paths) > 3 else ""),
                     link.target_span,
                     {"target": written, "suggestions": titles[:5], "candidates": paths},
                 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -13,9 +12,9 @@ from . import __version__
 from .checks import CODES
 from .config import load_config
 from .load import build_vault
-from .model import ERROR
+from .model import ERROR, HINT, SEVERITIES
+from .report import Found, Progress, at_least, shown_prefix, write_report
 from .scan import find_vault_root, rel_path_in
-from .text import to_utf16
 from .workers import ParsePool, check_notes
 
 
@@ -50,12 +49,28 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="check notes and print problems",
         description="Check a vault (or single notes of it) with the same checks as the server. "
-        "Exit 0 when no error-severity problem was found, 1 otherwise, 2 for bad usage.",
+        "Exit 0 when no error-severity problem was reported, 1 otherwise, 2 for bad usage. "
+        "Paths are printed relative to the current folder when the vault is under it, else to the vault.",
     )
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="vault folders or notes (default: .)")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument(
+        "--format",
+        choices=["text", "json", "github", "sarif"],
+        default="text",
+        help="text (default); json; github: GitHub Actions annotations; sarif: SARIF 2.1.0",
+    )
     check.add_argument("--select", type=_codes, help="only these codes (comma-separated)")
     check.add_argument("--ignore", type=_codes, help="leave out these codes (comma-separated)")
+    check.add_argument(
+        "--min-severity",
+        choices=SEVERITIES,
+        default=HINT,
+        help="leave out problems below this severity (default: hint, every problem)",
+    )
+    check.add_argument(
+        "--statistics", action="store_true", help="print the count of each code instead of the problems (text, json)"
+    )
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors were reported")
     check.add_argument(
         "--cache",
         action="store_true",
@@ -105,64 +120,48 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 wanted.add(rel)
         else:
             parser.error(f"{raw}: no such file or folder")
-    results = []
+    if args.statistics and args.format not in ("text", "json"):
+        parser.error("--statistics prints text or json")
+    found: list[Found] = []
     checked = 0
-    any_error = False
-    pool = ParsePool.start(lazy=True)  # workers are forked only if a vault has enough notes to parse
-    try:
-        vaults = [
-            (root, wanted, build_vault(root, load_config(root), args.cache, pool)) for root, wanted in targets.items()
+    cwd = Path.cwd()
+    with Progress(sys.stderr) as progress:
+        pool = ParsePool.start(lazy=True)  # workers are forked only if a vault has enough notes to parse
+        try:
+            vaults = []
+            for root, wanted in targets.items():
+                progress.reading(root)
+                vaults.append((root, wanted, build_vault(root, load_config(root), args.cache, pool)))
+        finally:
+            if pool is not None:
+                pool.close()
+        selected = [
+            (root, vault, sorted(vault.notes) if wanted is None else sorted(p for p in wanted if p in vault.notes))
+            for root, wanted, vault in vaults
         ]
-    finally:
-        if pool is not None:
-            pool.close()
-    for root, wanted, vault in vaults:
+        progress.checking(sum(len(paths) for _, _, paths in selected))
+        for root, vault, paths in selected:
+            prefix = shown_prefix(root, cwd)
+            checked += len(paths)
+            for rel, problems in check_notes(vault, paths):
+                progress.advance()
+                note = vault.notes[rel]
+                for problem in problems:
+                    if args.select and problem.code not in args.select:
+                        continue
+                    if args.ignore and problem.code in args.ignore:
+                        continue
+                    if not at_least(problem.severity, args.min_severity):
+                        continue
+                    found.append(Found(prefix + rel, note, problem))
+    for _, vault, _ in selected:
         for message in vault.config.errors:
             print(f"claim-lsp: {message}", file=sys.stderr)
-        paths = sorted(vault.notes) if wanted is None else sorted(p for p in wanted if p in vault.notes)
-        checked += len(paths)
-        for rel, problems in check_notes(vault, paths):
-            note = vault.notes[rel]
-            for problem in problems:
-                if args.select and problem.code not in args.select:
-                    continue
-                if args.ignore and problem.code in args.ignore:
-                    continue
-                any_error = any_error or problem.severity == ERROR
-                results.append((root, note, problem))
-    if args.format == "json":
-        items = []
-        for _, note, p in results:
-            s = p.span
-            items.append(
-                {
-                    "file": note.path,
-                    "range": {
-                        "start": {"line": s.line, "character": to_utf16(note.astral_cols(s.line), s.col)},
-                        "end": {"line": s.end_line, "character": to_utf16(note.astral_cols(s.end_line), s.end_col)},
-                    },
-                    "severity": p.severity,
-                    "code": p.code,
-                    "message": p.message,
-                    "data": p.data,
-                }
-            )
-        # one problem a line: json's C encoder does not indent, and the indenting Python one
-        # took a tenth of a 10,000-note check
-        sys.stdout.write("[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n]\n")
-    else:
-        for root, note, p in results:
-            shown = root / note.path if str(root) != "." else Path(note.path)
-            print(f"{shown}:{p.span.line + 1}:{p.span.col + 1}: {p.severity} {p.code} {p.message}")
-        counts: dict[str, int] = {}
-        for _, _, p in results:
-            counts[p.severity] = counts.get(p.severity, 0) + 1
-        plural = {"error": "errors", "warning": "warnings", "information": "information", "hint": "hints"}
-        summary = (
-            ", ".join(f"{n} {sev if n == 1 else plural[sev]}" for sev, n in sorted(counts.items())) or "no problems"
-        )
-        print(f"{checked} notes checked: {summary}", file=sys.stderr)
-    return 1 if any_error else 0
+    write_report(found, checked, args.format, args.statistics, sys.stdout)
+    sys.stdout.flush()  # (a closed pipe is reported here, inside main's BrokenPipeError handler)
+    if args.exit_zero:
+        return 0
+    return 1 if any(f.problem.severity == ERROR for f in found) else 0
 
 
 if __name__ == "__main__":

@@ -39,11 +39,13 @@ def test_example_vault_shows_every_diagnostic():
 
 def test_text_format_is_path_line_col(tmp_path):
     vault = write_vault(tmp_path / "v", {"a.md": "# a\n\nsee [[b typo]]\n", "b type.md": "# b type\n"})
-    result = run("check", str(vault))
+    result = run("check", str(vault))  # (from the repository's folder: the vault is not under it)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f'{vault / "a.md"}:3:7: error broken-link No note titled "b typo"; did you mean "b type"?'
+        'a.md:3:7: error broken-link No note titled "b typo"; did you mean "b type"?',
+        "2 notes checked: 1 error",
     ]
+    assert result.stderr == ""
 
 
 def test_json_range_is_utf16(tmp_path):

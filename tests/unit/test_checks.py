@@ -88,6 +88,16 @@ def test_ambiguous_link():
     assert "a/Dup.md" in p.message and "b/Dup.md" in p.message
 
 
+def test_ambiguous_link_message_names_three_candidates_and_counts_the_rest():
+    files = {f"{folder}/Dup.md": "" for folder in "abcdef"}
+    [p] = problems("[[Dup]]", files, path="x/y.md")
+    assert p.message == '"Dup" matches 6 notes equally well: a/Dup.md, b/Dup.md, c/Dup.md and 3 more'
+    assert len(p.data["candidates"]) == 6  # the data keeps every path, for go-to-definition and quick fixes
+    files = {f"{folder}/Dup.md": "" for folder in "abc"}
+    [p] = problems("[[Dup]]", files, path="x/y.md")
+    assert p.message == '"Dup" matches 3 notes equally well: a/Dup.md, b/Dup.md, c/Dup.md'
+
+
 @pytest.mark.parametrize("text", ["[[]]", "[[   ]]", "[[|shown]]", "![[ ]]"])
 def test_empty_link(text):
     [p] = problems(text, path="n/x.md")

@@ -403,7 +403,7 @@ def test_permission_denied_vault_root(tmp_path, monkeypatch, capsys):
     root = make(tmp_path, {"a.md": "# a"})
     monkeypatch.setattr(scan.os, "scandir", lambda path: (_ for _ in ()).throw(PermissionError(13, "denied")))
     assert cli_main(["check", str(root)]) == 0
-    assert "0 notes checked" in capsys.readouterr().err
+    assert "0 notes checked" in capsys.readouterr().out
 
 
 def test_symlink_loops(tmp_path):
