@@ -16,6 +16,10 @@ CLAIM_DOMAINS = [
     "critical-systems", "collective-intelligence", "teleological-economics", "cultural-dynamics",
 ]  # fmt: skip
 AGENTS = ["leo", "rio", "clay", "theseus", "vida", "astra"]
+# the agents' own domains, one each (schemas/belief.md lists all six); entity, sector, source
+# and position list subsets of these that leave out a later agent's domain, while the vault
+# itself files such notes under the others (a theseus position in ai-alignment)
+AGENT_DOMAINS = ["internet-finance", "entertainment", "health", "ai-alignment", "space-development", "grand-strategy"]
 ENTITY_TYPES = [
     "company", "person", "organization", "product", "market", "decision_market", "protocol",
     "token", "exchange", "fund", "vehicle", "mission", "facility", "program", "therapy", "drug",
@@ -71,10 +75,19 @@ def _builtin_types() -> dict[str, TypeSchema]:
         required=["type", "entity_type", "name", "domain", "status", "tracked_by", "created"],
         allowed={
             "entity_type": ENTITY_TYPES,
-            "domain": CLAIM_DOMAINS,
+            "domain": AGENT_DOMAINS,
             "status": ["active", "inactive", "acquired", "liquidated", "emerging", "passed", "failed"],
         },
-        dates=["created", "last_updated", "founded", "launched", "launch_date", "proposal_date", "resolution_date"],
+        dates=[
+            "created",
+            "last_updated",
+            "founded",
+            "launched",
+            "launch_date",
+            "proposal_date",
+            "resolution_date",
+            "first_contribution",
+        ],
         optional=["handles", "website", "last_updated", "tags", "secondary_domains"],
     )
     source = TypeSchema(
@@ -91,7 +104,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
         allowed={
             "status": ["unprocessed", "processing", "processed", "null-result", "partial"],
             "format": ["essay", "newsletter", "tweet", "thread", "whitepaper", "paper", "report", "news"],
-            "domain": CLAIM_DOMAINS,
+            "domain": AGENT_DOMAINS,
         },
         dates=["date", "processed_date", "date_published", "date_archived"],
         optional=[
@@ -102,6 +115,8 @@ def _builtin_types() -> dict[str, TypeSchema]:
             "enrichments",
             "tags",
             "linked_set",
+            "cross_domain_flags",
+            *(f"flagged_for_{agent}" for agent in AGENTS),  # the schema's flagged_for_{agent}
             "notes",
         ],
     )
@@ -113,7 +128,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
         ],
         allowed={
             "agent": AGENTS,
-            "domain": CLAIM_DOMAINS,
+            "domain": AGENT_DOMAINS,
             "status": ["proposed", "adopted", "active", "closed"],
             "outcome": ["pending", "validated", "invalidated", "mixed"],
             "confidence": ["high", "moderate", "cautious"],
@@ -136,7 +151,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
         ],
         allowed={
             "agent": AGENTS,
-            "domain": CLAIM_DOMAINS,
+            "domain": AGENT_DOMAINS,
             "level": ["axiom", "belief", "hypothesis", "unconvinced"],
             "status": ["active", "under_review", "revised", "abandoned"],
             "confidence": ["strong", "moderate", "developing"],
@@ -161,7 +176,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
     sector = TypeSchema(
         "sector",
         required=["type", "name", "domain", "description", "tracked_by", "status", "created"],
-        allowed={"domain": CLAIM_DOMAINS, "status": ["emerging", "growing", "mature", "consolidating", "declining"]},
+        allowed={"domain": AGENT_DOMAINS, "status": ["emerging", "growing", "mature", "consolidating", "declining"]},
         dates=["created", "last_updated"],
         optional=[
             "last_updated",

@@ -61,3 +61,20 @@ def test_schemas_are_made_once_and_again_after_new_settings():
     assert schemas_of(config) is first
     apply_settings(config, {"types": {"claim": {"folder": "claims/new"}}}, "test")
     assert schemas_of(config) is not first and schemas_of(config)["claim"].folder == "claims/new"
+
+
+def test_agent_domains_for_routed_types_claim_domains_for_claims():
+    types = schemas_of(Config())
+    agent_domains = [
+        "internet-finance",
+        "entertainment",
+        "health",
+        "ai-alignment",
+        "space-development",
+        "grand-strategy",
+    ]
+    for name in ("entity", "sector", "source", "position", "belief"):
+        assert sorted(types[name].allowed["domain"]) == sorted(agent_domains), name
+    for name in ("claim", "conviction"):
+        assert "mechanisms" in types[name].allowed["domain"], name
+    assert "flagged_for_theseus" in types["source"].optional and "cross_domain_flags" in types["source"].optional
