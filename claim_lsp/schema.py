@@ -159,12 +159,15 @@ def _builtin_types() -> dict[str, TypeSchema]:
         dates=["created", "last_evaluated", "promoted_date", "demoted_date"],
         optional=["confidence", "promoted_from", "promoted_date", "demoted_from", "demoted_date", "promotion_evidence"],
     )
+    # "No quality bar — wrong, speculative, half-formed is fine": musing.md shows a frontmatter
+    # block but, alone of the schemas, no Required Fields table, and the agent is the folder's
+    # (agents/{name}/musings/). Its fields are offered and their values checked, none demanded.
     musing = TypeSchema(
         "musing",
-        required=["type", "agent", "title", "status", "created"],
+        required=["type"],
         allowed={"agent": AGENTS, "status": ["seed", "developing", "ready-to-extract"]},
         dates=["created", "updated"],
-        optional=["updated", "tags"],
+        optional=["agent", "title", "status", "created", "updated", "tags"],
     )
     conviction = TypeSchema(
         "conviction",

@@ -287,3 +287,12 @@ def test_links_wait_for_the_vault_to_be_indexed():
     assert [p.code for p in check_note(note, vault)] == ["unknown-type"]  # the rest waits
     vault.indexed = True
     assert {"broken-link", "missing-heading"} <= {p.code for p in check_note(note, vault)}
+
+
+def test_musings_have_no_quality_bar():
+    # the corpus's vida musings: no agent, no title, fields of their own
+    text = "---\nstatus: seed\ntype: musing\nstage: developing\ncreated: 2026-03-10\n---\n# research\n"
+    assert problems(text, path="agents/vida/musings/research.md") == []
+    bad = "---\ntype: musing\nstatus: ripe\n---\n# x\n"
+    [p] = problems(bad, path="agents/vida/musings/x.md")
+    assert p.code == "invalid-value" and p.data["field"] == "status"
