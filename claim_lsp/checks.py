@@ -192,7 +192,8 @@ def check_frontmatter(note: Note, config: Config) -> list[Problem]:
                 Problem(
                     "missing-field",
                     "error",
-                    f"A {schema.name} needs {names}" + (" (missing)" if len(missing) == 1 else " (missing fields)"),
+                    f"{'An' if schema.name[:1].lower() in 'aeiou' else 'A'} {schema.name} needs {names}"
+                    + (" (missing)" if len(missing) == 1 else " (missing fields)"),
                     Span(0, 0, 0, 3),
                     {"fields": missing},
                 )

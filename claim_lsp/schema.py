@@ -190,9 +190,10 @@ def _builtin_types() -> dict[str, TypeSchema]:
             "tags",
         ],
     )
-    # legacy source types, accepted for backward compatibility (schemas/source.md)
-    evidence = replace(source, name="evidence", required=["type"])
-    archive = replace(source, name="archive", required=["type"])
+    # legacy source types, "accepted for backward compatibility" (schemas/source.md): checked
+    # as sources, whose required fields already accept the legacy names (source, date_published)
+    evidence = replace(source, name="evidence")
+    archive = replace(source, name="archive")
     return {t.name: t for t in (claim, entity, source, position, belief, musing, conviction, sector, evidence, archive)}
 
 

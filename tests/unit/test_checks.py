@@ -296,3 +296,13 @@ def test_musings_have_no_quality_bar():
     bad = "---\ntype: musing\nstatus: ripe\n---\n# x\n"
     [p] = problems(bad, path="agents/vida/musings/x.md")
     assert p.code == "invalid-value" and p.data["field"] == "status"
+
+
+@pytest.mark.parametrize("legacy", ["archive", "evidence"])
+def test_legacy_source_types_are_checked_as_sources(legacy):
+    text = f"---\ntype: {legacy}\ntitle: T\nsource: https://example.com\ndate_published: 2024-01-02\n---\n# x\n"
+    [p] = problems(text, path="inbox/archive/x.md")
+    assert p.code == "missing-field" and p.data == {"fields": ["author", "domain", "status"]}
+    assert p.message.startswith(f"An {legacy} needs author, domain, status")
+    full = text.replace("title: T\n", "title: T\nauthor: A\ndomain: health\nstatus: processed\n")
+    assert problems(full, path="inbox/archive/x.md") == []
