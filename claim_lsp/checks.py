@@ -39,9 +39,16 @@ def check_note(note: Note, vault: Vault) -> list[Problem]:
         severity = config.severity_of(p.code)
         if severity is None:
             continue
+        if p.data and p.data.get("required") is False:  # an optional field's bad value: one level less
+            severity = _LESSER[severity]
         out.append(p if p.severity == severity else replace(p, severity=severity))
     out.sort(key=lambda p: (p.span.line, p.span.col, p.code))
     return out
+
+
+# A configured severity is that of a code's full-strength problems (a required field's bad
+# value); an optional field's is one level less, so it never outweighs a missing field.
+_LESSER = {"error": "warning", "warning": "information", "information": "hint", "hint": "hint"}
 
 
 def check_links(note: Note, vault: Vault) -> list[Problem]:
@@ -206,13 +213,14 @@ def check_frontmatter(note: Note, config: Config) -> list[Problem]:
             for item in values:
                 if not isinstance(item, (str, int, float)) or str(item) not in allowed:
                     shown = item if isinstance(item, (str, int, float)) else type(item).__name__
+                    needed = any(name == o.strip() for entry in schema.required for o in entry.split("|"))
                     out.append(
                         Problem(
                             "invalid-value",
-                            "error",
+                            "error" if needed else "warning",
                             f"{name}: '{shown}' is not one of {' | '.join(allowed)}",
                             _key_span(note, name),
-                            {"field": name, "value": str(shown), "allowed": list(allowed)},
+                            {"field": name, "value": str(shown), "allowed": list(allowed), "required": needed},
                         )
                     )
                     break

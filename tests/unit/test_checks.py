@@ -149,8 +149,34 @@ def test_invalid_value_at_the_key():
         "field": "confidence",
         "value": "certain",
         "allowed": ["proven", "likely", "experimental", "speculative"],
+        "required": True,
     }
     assert p.span.line == text.split("\n").index("confidence: certain")
+
+
+SOURCE = (
+    "---\ntype: source\ntitle: T\nauthor: A\nurl: https://example.com\ndate: 2025-12-01\n"
+    "domain: internet-finance\nstatus: processed\nformat: article\n---\n# x\n"
+)
+
+
+def test_an_optional_fields_bad_value_is_a_warning():
+    [p] = problems(SOURCE, path="inbox/x.md")
+    assert (p.code, p.severity, p.data["field"], p.data["required"]) == ("invalid-value", "warning", "format", False)
+    # a required field's stays an error
+    fixed = SOURCE.replace("format: article", "format: paper")
+    [p] = problems(fixed.replace("status: processed", "status: done"), path="inbox/x.md")
+    assert (p.severity, p.data["field"], p.data["required"]) == ("error", "status", True)
+
+
+def test_configured_severity_is_the_required_fields_and_optional_ones_are_one_level_less():
+    config = Config()
+    config.severity["invalid-value"] = "warning"
+    text = SOURCE.replace("status: processed", "status: done")
+    found = problems(text, path="inbox/x.md", config=config)
+    assert [(p.data["field"], p.severity) for p in found] == [("status", "warning"), ("format", "information")]
+    config.severity["invalid-value"] = None
+    assert problems(text, path="inbox/x.md", config=config) == []
 
 
 def test_invalid_value_in_a_list_and_of_the_wrong_kind():
