@@ -6,9 +6,10 @@ Built-in schemas follow the `schemas/` folder of the teleo-codex vault. The conf
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from .config import Config, TypeSettings
+from .config import Config, TypeSettings, glob_regex
 
 CLAIM_DOMAINS = [
     "internet-finance", "entertainment", "health", "ai-alignment", "space-development",
@@ -37,6 +38,7 @@ class TypeSchema:
     optional: list[str] = field(default_factory=list)
     describe: dict[str, str] = field(default_factory=dict)  # field -> what the schema says
     folder: str = ""  # where "Create note" puts new notes of this type (vault-relative)
+    homes: list[str] = field(default_factory=list)  # globs of where the vault files this type
 
     def fields(self) -> list[str]:
         """Every field the schema knows, required first, in schema order."""
@@ -53,6 +55,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
     claim = TypeSchema(
         "claim",
         required=["type", "domain", "description", "confidence", "source", "created"],
+        homes=["domains/**", "core/**", "foundations/**"],
         allowed={"confidence": ["proven", "likely", "experimental", "speculative"], "domain": CLAIM_DOMAINS},
         dates=["created", "last_evaluated"],
         optional=["last_evaluated", "depends_on", "challenged_by", "secondary_domains", "attribution"],
@@ -73,6 +76,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
     entity = TypeSchema(
         "entity",
         required=["type", "entity_type", "name", "domain", "status", "tracked_by", "created"],
+        homes=["entities/**"],
         allowed={
             "entity_type": ENTITY_TYPES,
             "domain": AGENT_DOMAINS,
@@ -107,6 +111,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
             "domain": AGENT_DOMAINS,
         },
         dates=["date", "processed_date", "date_published", "date_archived"],
+        homes=["inbox/**"],
         optional=[
             "format",
             "processed_by",
@@ -134,6 +139,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
             "confidence": ["high", "moderate", "cautious"],
         },
         dates=["created", "adopted", "last_evaluated"],
+        homes=["agents/*/positions/**"],
         optional=["adopted", "last_evaluated", "invalidation_criteria", "public_thread"],
     )  # fmt: skip
     belief = TypeSchema(
@@ -157,6 +163,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
             "confidence": ["strong", "moderate", "developing"],
         },
         dates=["created", "last_evaluated", "promoted_date", "demoted_date"],
+        homes=["agents/*/beliefs/**"],
         optional=["confidence", "promoted_from", "promoted_date", "demoted_from", "demoted_date", "promotion_evidence"],
     )
     # "No quality bar — wrong, speculative, half-formed is fine": musing.md shows a frontmatter
@@ -165,6 +172,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
     musing = TypeSchema(
         "musing",
         required=["type"],
+        homes=["agents/*/musings/**"],
         allowed={"agent": AGENTS, "status": ["seed", "developing", "ready-to-extract"]},
         dates=["created", "updated"],
         optional=["agent", "title", "status", "created", "updated", "tags"],
@@ -172,6 +180,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
     conviction = TypeSchema(
         "conviction",
         required=["type", "domain", "description", "staked_by", "stake", "created"],
+        homes=["convictions/**"],
         allowed={"domain": CLAIM_DOMAINS, "stake": ["high", "medium"]},
         dates=["created"],
         optional=["secondary_domains", "horizon", "falsified_by"],
@@ -179,6 +188,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
     sector = TypeSchema(
         "sector",
         required=["type", "name", "domain", "description", "tracked_by", "status", "created"],
+        homes=["sectors/**"],
         allowed={"domain": AGENT_DOMAINS, "status": ["emerging", "growing", "mature", "consolidating", "declining"]},
         dates=["created", "last_updated"],
         optional=[
@@ -192,12 +202,34 @@ def _builtin_types() -> dict[str, TypeSchema]:
     )
     # legacy source types, "accepted for backward compatibility" (schemas/source.md): checked
     # as sources, whose required fields already accept the legacy names (source, date_published)
-    evidence = replace(source, name="evidence")
-    archive = replace(source, name="archive")
+    evidence = replace(source, name="evidence", homes=[])
+    archive = replace(source, name="archive", homes=[])
     return {t.name: t for t in (claim, entity, source, position, belief, musing, conviction, sector, evidence, archive)}
 
 
 GENERIC_DATE_FIELDS = ("created", "last_evaluated", "last_updated", "updated", "date")
+LEGACY_TYPES = ("evidence", "archive")  # never proposed for a note: new notes say "source"
+_HOME_WEIGHT = 3  # a note in a type's home folder is as telling as three of its fields
+
+
+def likely_types(config: Config, path: str, keys: Iterable[str], limit: int = 3) -> list[str]:
+    """The types a note without `type` most likely has, best first: scored by the fields it
+    already has that a type's schema knows, and by whether it sits where the vault files that
+    type (the schemas' filing conventions: inbox/ for sources, agents/*/musings/ for musings,
+    ...; a type's configured `folder` too). The default type when nothing tells."""
+    present = {k for k in keys if k != "type"}
+    scored = []
+    for order, schema in enumerate(schemas_of(config).values()):
+        if schema.name in LEGACY_TYPES:
+            continue
+        score = len(present.intersection(schema.fields()))
+        homes = schema.homes + ([f"{schema.folder}/**"] if schema.folder else [])
+        if any(glob_regex(g).match(path) for g in homes):
+            score += _HOME_WEIGHT
+        if score > 0:
+            scored.append((-score, schema.name != config.default_type, order, schema.name))
+    found = [name for *_, name in sorted(scored)][:limit]
+    return found or [config.default_type]
 
 
 def schemas_of(config: Config) -> dict[str, TypeSchema]:

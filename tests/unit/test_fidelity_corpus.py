@@ -1,0 +1,44 @@
+"""Fidelity to the real vault (issue 19), on the shared corpus (run with `pytest -m corpus`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from claim_lsp.cache import build_vault
+from claim_lsp.checks import check_note
+from claim_lsp.code_actions import actions_for
+from claim_lsp.index import Vault
+
+pytestmark = pytest.mark.corpus
+
+CORPUS = Path(__file__).parents[2] / ".." / "shared" / "corpus" / "teleo-codex-sample"
+
+
+@pytest.fixture(scope="module")
+def vault() -> Vault:
+    assert CORPUS.is_dir(), f"the shared corpus is missing: {CORPUS.resolve()} (these tests need it; never skipped)"
+    vault = build_vault(CORPUS)
+    assert len(vault) > 300, f"expected the ~400-note sample at {CORPUS.resolve()}, found {len(vault)} notes"
+    return vault
+
+
+@pytest.fixture(scope="module")
+def problems(vault: Vault) -> dict[str, list]:
+    return {path: check_note(note, vault) for path, note in vault.notes.items()}
+
+
+def test_musings_get_no_missing_field(vault, problems):
+    musings = [p for p in vault.notes if "/musings/" in p]
+    assert len(musings) >= 7
+    assert not [(m, p.message) for m in musings for p in problems[m] if p.code == "missing-field"]
+
+
+def test_the_untyped_legacy_source_is_offered_type_source_first(vault, problems):
+    path = "inbox/archive/2026-03-05-aschenbrenner-situational-awareness-research.md"
+    note = vault.notes[path]
+    [missing] = [p for p in problems[path] if p.code == "missing-field"]
+    actions = actions_for(vault, note, [missing], problems[path], today=dt.date(2026, 3, 12))
+    assert actions[0].title == "Add type: source" and actions[0].preferred
