@@ -39,6 +39,9 @@ class TypeSchema:
     describe: dict[str, str] = field(default_factory=dict)  # field -> what the schema says
     folder: str = ""  # where "Create note" puts new notes of this type (vault-relative)
     homes: list[str] = field(default_factory=list)  # globs of where the vault files this type
+    # is the file name the note's title, repeated as its H1 (title-mismatch)? Not where the
+    # schema names files by date and slug and keeps the title elsewhere
+    file_named_by_title: bool = True
 
     def fields(self) -> list[str]:
         """Every field the schema knows, required first, in schema order."""
@@ -77,6 +80,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
         "entity",
         required=["type", "entity_type", "name", "domain", "status", "tracked_by", "created"],
         homes=["entities/**"],
+        file_named_by_title=False,  # "Lowercase slugified name"; the H1 is the display name
         allowed={
             "entity_type": ENTITY_TYPES,
             "domain": AGENT_DOMAINS,
@@ -112,6 +116,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
         },
         dates=["date", "processed_date", "date_published", "date_archived"],
         homes=["inbox/**"],
+        file_named_by_title=False,  # YYYY-MM-DD-{author-handle}-{brief-slug}.md, the title in `title`
         optional=[
             "format",
             "processed_by",
@@ -173,6 +178,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
         "musing",
         required=["type"],
         homes=["agents/*/musings/**"],
+        file_named_by_title=False,  # freeform: research-2026-03-10.md, with its own `title`
         allowed={"agent": AGENTS, "status": ["seed", "developing", "ready-to-extract"]},
         dates=["created", "updated"],
         optional=["agent", "title", "status", "created", "updated", "tags"],
@@ -189,6 +195,7 @@ def _builtin_types() -> dict[str, TypeSchema]:
         "sector",
         required=["type", "name", "domain", "description", "tracked_by", "status", "created"],
         homes=["sectors/**"],
+        file_named_by_title=False,  # sectors/{domain}/{slugified-sector-name}.md
         allowed={"domain": AGENT_DOMAINS, "status": ["emerging", "growing", "mature", "consolidating", "declining"]},
         dates=["created", "last_updated"],
         optional=[
