@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .index import AMBIGUOUS, BROKEN, EMPTY, Vault, find_heading
 from .model import Link, Note
+from .references import backlinks_summary
 
 
 class _Style:
@@ -46,8 +47,7 @@ def note_preview(vault: Vault, note: Note, heading: str | None = None, markdown:
     if heading:
         found = find_heading(note, heading)
         lines += [f"Section: {st.esc(found.text) if found else st.esc(heading) + ' (no such heading)'}", ""]
-    count = vault.backlink_count(note)
-    lines.append(f"{count} note{'s' if count != 1 else ''} link{'s' if count == 1 else ''} here · {st.code(note.path)}")
+    lines.append(f"{st.esc(backlinks_summary(*vault.inbound(note)))} · {st.code(note.path)}")
     return "\n".join(lines)
 
 

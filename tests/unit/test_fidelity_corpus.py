@@ -53,3 +53,16 @@ def test_title_mismatch_is_kept_for_real_mismatches_only(vault, problems):
     assert any(p.startswith("domains/ai-alignment/formal verification of AI-generated proofs") for p in found)
     # a claim whose H1 only adds an apostrophe and capitals is not one
     assert not any(p.startswith("foundations/critical-systems/coevolution means agents fitness") for p in found)
+
+
+def test_ambiguous_links_are_possible_backlinks_of_both_copies(vault):
+    title = (
+        "universal alignment is mathematically impossible because Arrows impossibility theorem applies to "
+        "aggregating diverse human preferences into a single coherent objective"
+    )
+    linkers = {"agents/theseus/identity.md", "agents/theseus/musings/research-2026-03-11.md"}
+    for folder in ("domains/ai-alignment", "foundations/collective-intelligence"):
+        note = vault.notes[f"{folder}/{title}.md"]
+        maybe = {src.path for src, _ in vault.possible_backlinks(note)}
+        assert linkers <= maybe, folder
+        assert not maybe & {src.path for src, _ in vault.backlinks(note)}
