@@ -30,7 +30,11 @@ class _Style:
 
 def note_preview(vault: Vault, note: Note, heading: str | None = None, markdown: bool = True) -> str:
     st = _Style(markdown)
-    lines = [st.bold(note.title), ""]
+    h1 = note.h1
+    # a map's H1 ("Grand Strategy — How We Win") says more than its file name (_map); the
+    # path at the end still names the file
+    shown = h1.text if h1 is not None and h1.text and h1.text != note.title else note.title
+    lines = [st.bold(shown), ""]
     facts = []
     for key in ("type", "domain", "confidence", "created"):
         value = note.field_text(key)

@@ -66,3 +66,15 @@ def test_ambiguous_links_are_possible_backlinks_of_both_copies(vault):
         maybe = {src.path for src, _ in vault.possible_backlinks(note)}
         assert linkers <= maybe, folder
         assert not maybe & {src.path for src, _ in vault.backlinks(note)}
+
+
+def test_hover_on_a_map_link_shows_the_maps_h1(vault):
+    from claim_lsp.hover import hover_link
+
+    src = next(
+        n for p, n in sorted(vault.notes.items()) if p.startswith("domains/ai-alignment/") and "_map" in n.raw_links()
+    )
+    link = src.link(src.raw_links().index("_map"))
+    text = hover_link(vault, src, link)
+    assert text.startswith("**AI, Alignment & Collective Superintelligence**"), text[:80]
+    assert "`domains/ai-alignment/_map.md`" in text

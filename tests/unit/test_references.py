@@ -29,3 +29,12 @@ def test_one_wording_for_hover_and_lens():
     one = make_vault({"t.md": "# t\n", "s.md": "[[t]]"})
     assert backlinks_summary(*one.inbound(one.notes["t.md"])) == "1 backlink"
     assert "3 backlinks from 2 notes (+1 possible) · `a/N.md`" in note_preview(vault, vault.notes["a/N.md"])
+
+
+def test_hover_shows_the_h1_when_it_differs_from_the_file_name():
+    vault = make_vault({"core/_map.md": "# Grand Strategy — How We Win\n\nThe map.\n", "t.md": "# t\n"})
+    preview = note_preview(vault, vault.notes["core/_map.md"])
+    assert preview.startswith("**Grand Strategy — How We Win**") and "`core/_map.md`" in preview
+    assert note_preview(vault, vault.notes["t.md"]).startswith("**t**")
+    untitled = make_vault({"u.md": "no heading\n"})
+    assert note_preview(untitled, untitled.notes["u.md"]).startswith("**u**")
