@@ -14,7 +14,7 @@ from .cache import build_vault
 from .checks import CODES
 from .config import load_config
 from .model import ERROR
-from .scan import find_vault_root, rel_path_in
+from .scan import choose_vault_root, rel_path_in
 from .text import to_utf16
 from .workers import ParsePool, check_notes
 
@@ -98,7 +98,9 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if path.is_dir():
             targets[path] = None
         elif path.is_file():
-            root = find_vault_root(path.absolute())
+            root, why = choose_vault_root(path.absolute(), Path.cwd())
+            if root not in targets:
+                print(f"claim-lsp: vault root: {root} ({why})", file=sys.stderr)
             rel = rel_path_in(root, path.absolute())
             wanted = targets.setdefault(root, set())
             if wanted is not None and rel is not None:
