@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import replace
 from typing import Any
 
-from .config import Config
+from .config import Config, is_ignored
 from .index import AMBIGUOUS, BROKEN, CASE_MISMATCH, EMPTY, Vault, find_heading
 from .model import Link, Note, Problem, Span
 from .schema import GENERIC_DATE_FIELDS, TypeSchema, schemas_of
@@ -33,15 +34,22 @@ def check_note(note: Note, vault: Vault) -> list[Problem]:
     if vault.indexed:  # before, a link to an alias or heading of a note not yet read would look broken
         found.extend(check_links(note, vault))
     found.extend(check_frontmatter(note, config))
-    found.extend(check_title(note))
+    found.extend(check_title(note, config))
     out = []
     for p in found:
         severity = config.severity_of(p.code)
         if severity is None:
             continue
+        if p.data and p.data.get("required") is False:  # an optional field's bad value: one level less
+            severity = _LESSER[severity]
         out.append(p if p.severity == severity else replace(p, severity=severity))
     out.sort(key=lambda p: (p.span.line, p.span.col, p.code))
     return out
+
+
+# A configured severity is that of a code's full-strength problems (a required field's bad
+# value); an optional field's is one level less, so it never outweighs a missing field.
+_LESSER = {"error": "warning", "warning": "information", "information": "hint", "hint": "hint"}
 
 
 def check_links(note: Note, vault: Vault) -> list[Problem]:
@@ -193,7 +201,8 @@ def check_frontmatter(note: Note, config: Config) -> list[Problem]:
                 Problem(
                     "missing-field",
                     "error",
-                    f"A {schema.name} needs {names}" + (" (missing)" if len(missing) == 1 else " (missing fields)"),
+                    f"{'An' if schema.name[:1].lower() in 'aeiou' else 'A'} {schema.name} needs {names}"
+                    + (" (missing)" if len(missing) == 1 else " (missing fields)"),
                     Span(0, 0, 0, 3),
                     {"fields": missing},
                 )
@@ -206,13 +215,14 @@ def check_frontmatter(note: Note, config: Config) -> list[Problem]:
             for item in values:
                 if not isinstance(item, (str, int, float)) or str(item) not in allowed:
                     shown = item if isinstance(item, (str, int, float)) else type(item).__name__
+                    needed = any(name == o.strip() for entry in schema.required for o in entry.split("|"))
                     out.append(
                         Problem(
                             "invalid-value",
-                            "error",
+                            "error" if needed else "warning",
                             f"{name}: '{shown}' is not one of {' | '.join(allowed)}",
                             _key_span(note, name),
-                            {"field": name, "value": str(shown), "allowed": list(allowed)},
+                            {"field": name, "value": str(shown), "allowed": list(allowed), "required": needed},
                         )
                     )
                     break
@@ -261,12 +271,25 @@ def date_problem(value: Any) -> str | None:
     return None
 
 
-def check_title(note: Note) -> list[Problem]:
+def check_title(note: Note, config: Config | None = None) -> list[Problem]:
+    """An H1 that says something else than the file name (the title links use). Not for a
+    difference of case or typography only, not for notes matching `title_mismatch_ignore`
+    (maps, indexes: their H1 is a display name), not for types whose schema names files
+    by slug or date (sources, entities, sectors, musings), and not for plain notes: "the
+    file name is the claim, repeated as the H1" is the claim notes' convention, and a note
+    without frontmatter (an agent's identity.md, a schema's documentation) is none."""
     h1 = note.h1
-    if h1 is None or not h1.text:
+    if h1 is None or not h1.text or note.frontmatter.span is None:
         return []
-    if " ".join(h1.text.split()) == " ".join(note.title.split()):
+    if " ".join(h1.text.split()) == " ".join(note.title.split()) or same_title(h1.text, note.title):
         return []
+    if config is not None:
+        if is_ignored(note.path, config.title_mismatch_ignore):
+            return []
+        type_name = note.meta.get("type")
+        schema = schemas_of(config).get(type_name) if isinstance(type_name, str) else None
+        if schema is not None and not schema.file_named_by_title:
+            return []
     return [
         Problem(
             "title-mismatch",
@@ -276,3 +299,20 @@ def check_title(note: Note) -> list[Problem]:
             {"h1": h1.text, "title": note.title},
         )
     ]
+
+
+# quotes and apostrophes, straight or curly: dropped ("proposer's" and "proposers" are one title,
+# since the vault's file names leave them out)
+_QUOTES = dict.fromkeys(map(ord, "'\"`´‘’‚‛“”„‟′″"), None)
+
+
+def title_key(text: str) -> str:
+    """A title as its words: unicode-normalised (NFKC), case-folded, quotes dropped, `&` read
+    as "and", every other mark (dashes of any length, colons, commas, a final period) a space,
+    spaces collapsed. Two spellings of one title have the same key."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).replace("&", " and ").casefold()
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def same_title(a: str, b: str) -> bool:
+    return title_key(a) == title_key(b)

@@ -14,7 +14,7 @@ from .config import load_config
 from .load import build_vault
 from .model import ERROR, HINT, SEVERITIES
 from .report import Found, Progress, at_least, shown_prefix, write_report
-from .scan import find_vault_root, rel_path_in
+from .scan import choose_vault_root, rel_path_in
 from .workers import ParsePool, check_notes
 
 
@@ -113,7 +113,9 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if path.is_dir():
             targets[path] = None
         elif path.is_file():
-            root = find_vault_root(path.absolute())
+            root, why = choose_vault_root(path.absolute(), Path.cwd())
+            if root not in targets:
+                print(f"claim-lsp: vault root: {root} ({why})", file=sys.stderr)
             rel = rel_path_in(root, path.absolute())
             wanted = targets.setdefault(root, set())
             if wanted is not None and rel is not None:

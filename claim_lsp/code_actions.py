@@ -4,7 +4,8 @@
   default type's schema, never over an existing file, never outside the vault);
 - case-mismatch: write the exact spelling; a source action fixes every one in the file;
 - ambiguous-link: link to one candidate by its path;
-- missing-field: add the missing keys in schema order, inside the frontmatter.
+- missing-field: add the missing keys in schema order, inside the frontmatter; a note
+  without `type` gets one fix per type its fields and folder suggest.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .edits import VaultChange, as_written_in
 from .index import Vault
 from .model import Link, Note, Problem, Span
 from .rename import FILE_NAME_CHARS, LINK_CHARS
-from .schema import TypeSchema, schemas_of
+from .schema import TypeSchema, likely_types, schemas_of
 
 QUICKFIX = "quickfix"
 FIX_ALL = "source.fixAll"
@@ -63,9 +64,7 @@ def actions_for(
         elif p.code == "ambiguous-link":
             out.extend(_ambiguous(note, p))
         elif p.code == "missing-field":
-            action = add_missing_fields(vault.config, note, p, today, eol)
-            if action is not None:
-                out.append(action)
+            out.extend(missing_field_fixes(vault.config, note, p, today, eol))
     mismatches = [p for p in (all_problems or []) if p.code == "case-mismatch"]
     if mismatches:
         change = VaultChange()
@@ -210,7 +209,33 @@ def create_note(
 
 
 # ---- frontmatter -------------------------------------------------------------------------
-def add_missing_fields(config: Config, note: Note, p: Problem, today: dt.date, eol: str = "\n") -> Action | None:
+def missing_field_fixes(config: Config, note: Note, p: Problem, today: dt.date, eol: str = "\n") -> list[Action]:
+    """For a note without `type`, one fix per type it likely has (likely_types: a note with
+    title, author and url under inbox/ is a source, not a claim), the likeliest preferred;
+    else the one fix that adds the missing fields."""
+    fields = (p.data or {}).get("fields") or []
+    if "type" in fields and not _present(note.meta.get("type")):
+        out = []
+        for name in likely_types(config, note.path, note.frontmatter.keys):
+            action = add_missing_fields(config, note, p, today, eol, type_name=name)
+            if action is not None:
+                action.title = f"Add type: {name}"
+                action.preferred = not out
+                out.append(action)
+        return out
+    action = add_missing_fields(config, note, p, today, eol)
+    return [action] if action is not None else []
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def add_missing_fields(
+    config: Config, note: Note, p: Problem, today: dt.date, eol: str = "\n", type_name: str | None = None
+) -> Action | None:
+    """Insert the problem's missing fields, each in its schema's order; `type_name` is the
+    type given to a note that has none (the default type if not given)."""
     fm = note.frontmatter
     if fm.span is None:
         return None
@@ -224,10 +249,11 @@ def add_missing_fields(config: Config, note: Note, p: Problem, today: dt.date, e
             wanted.append(first)
     if not wanted:
         return None
-    type_name = note.meta.get("type")
+    written = note.meta.get("type")
     types = schemas_of(config)
-    schema = types.get(type_name) if isinstance(type_name, str) else None
-    schema = schema or types.get(config.default_type) or TypeSchema(config.default_type, required=["type"])
+    schema = types.get(written) if isinstance(written, str) else None
+    fallback = type_name or config.default_type
+    schema = schema or types.get(fallback) or TypeSchema(fallback, required=["type"])
     order = schema.fields()
     rank = {name: i for i, name in enumerate(order)}
     existing = sorted(((rank[k], span.line) for k, span in fm.keys.items() if k in rank))

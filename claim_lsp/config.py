@@ -49,6 +49,10 @@ DEFAULT_SEVERITY: dict[str, str] = {
 }
 
 
+# notes whose H1 is a display name, not their title: folder maps, indexes, READMEs
+DEFAULT_TITLE_MISMATCH_IGNORE = ("_map.md", "index.md", "README.md")
+
+
 @dataclass
 class TypeSettings:
     """One `[types.NAME]` table, its shape checked. Each key given replaces the built-in
@@ -72,6 +76,8 @@ class Config:
     limits: Limits = DEFAULT_LIMITS
     max_file_bytes: int = 10 * 1024 * 1024
     inlay_hints: bool = True  # the target's confidence after each resolved link
+    # globs of notes never checked for title-mismatch (given, they replace the default)
+    title_mismatch_ignore: list[str] = field(default_factory=lambda: list(DEFAULT_TITLE_MISMATCH_IGNORE))
     errors: list[str] = field(default_factory=list)  # what was wrong with the configuration
     # what schema.schemas_of made of `types`, kept because checks ask for it for every note;
     # apply_settings drops it
@@ -119,7 +125,10 @@ def _str_list(value: Any, where: str, errors: list[str]) -> list[str] | None:
 def apply_settings(config: Config, settings: dict[str, Any], source: str) -> None:
     config.schemas_memo = None
     errors = config.errors
-    known = {"ignore", "severity", "types", "default_type", "limits", "max_file_bytes", "inlay_hints"}
+    known = {
+        "ignore", "severity", "types", "default_type", "limits", "max_file_bytes", "inlay_hints",
+        "title_mismatch_ignore",
+    }  # fmt: skip
     for key in settings:
         if key not in known:
             errors.append(f"{source}: unknown setting '{key}' (known: {', '.join(sorted(known))}); ignored")
@@ -127,6 +136,10 @@ def apply_settings(config: Config, settings: dict[str, Any], source: str) -> Non
         globs = _str_list(settings["ignore"], f"{source}: ignore", errors)
         if globs is not None:
             config.ignore = config.ignore + globs
+    if "title_mismatch_ignore" in settings:
+        globs = _str_list(settings["title_mismatch_ignore"], f"{source}: title_mismatch_ignore", errors)
+        if globs is not None:
+            config.title_mismatch_ignore = globs
     severity = settings.get("severity")
     if severity is not None:
         if not isinstance(severity, dict):

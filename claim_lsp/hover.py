@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .index import AMBIGUOUS, BROKEN, EMPTY, Vault, find_heading
 from .model import Link, Note
+from .references import backlinks_summary
 
 
 class _Style:
@@ -29,7 +30,11 @@ class _Style:
 
 def note_preview(vault: Vault, note: Note, heading: str | None = None, markdown: bool = True) -> str:
     st = _Style(markdown)
-    lines = [st.bold(note.title), ""]
+    h1 = note.h1
+    # a map's H1 ("Grand Strategy — How We Win") says more than its file name (_map); the
+    # path at the end still names the file
+    shown = h1.text if h1 is not None and h1.text and h1.text != note.title else note.title
+    lines = [st.bold(shown), ""]
     facts = []
     for key in ("type", "domain", "confidence", "created"):
         value = note.field_text(key)
@@ -46,8 +51,7 @@ def note_preview(vault: Vault, note: Note, heading: str | None = None, markdown:
     if heading:
         found = find_heading(note, heading)
         lines += [f"Section: {st.esc(found.text) if found else st.esc(heading) + ' (no such heading)'}", ""]
-    count = vault.backlink_count(note)
-    lines.append(f"{count} note{'s' if count != 1 else ''} link{'s' if count == 1 else ''} here · {st.code(note.path)}")
+    lines.append(f"{st.esc(backlinks_summary(*vault.inbound(note)))} · {st.code(note.path)}")
     return "\n".join(lines)
 
 

@@ -317,9 +317,14 @@ class Vault:
         return Resolution(AMBIGUOUS, top)
 
     # ---- backlinks ---------------------------------------------------------------
-    def backlinks(self, note: Note, heading: str | None = None) -> list[tuple[Note, Link]]:
-        """Every link in the vault that resolves to note (and, if given, to that heading)."""
-        out: list[tuple[Note, Link]] = []
+    def inbound(
+        self, note: Note, heading: str | None = None
+    ) -> tuple[list[tuple[Note, Link]], list[tuple[Note, Link]]]:
+        """The links to note (and, if given, to that heading), in two lists: those that
+        resolve to it (its backlinks), and the ambiguous links that name it among others
+        (possible backlinks: resolution cannot choose, so neither can this)."""
+        sure: list[tuple[Note, Link]] = []
+        maybe: list[tuple[Note, Link]] = []
         keys = self.names_of(note)
         sources: set[str] = set()
         for key in keys:
@@ -332,13 +337,27 @@ class Vault:
                 if link.key not in keys:
                     continue
                 res = self.resolve(link.target, src.path)
-                if res.note is None or res.note.path != note.path:
+                if res.status == AMBIGUOUS:
+                    if not any(n.path == note.path for n in res.notes):
+                        continue
+                    found = maybe
+                elif res.note is None or res.note.path != note.path:
                     continue
+                else:
+                    found = sure
                 if heading is not None:
                     if link.heading is None or link.heading.casefold() != heading.casefold():
                         continue
-                out.append((src, link))
-        return out
+                found.append((src, link))
+        return sure, maybe
+
+    def backlinks(self, note: Note, heading: str | None = None) -> list[tuple[Note, Link]]:
+        """Every link in the vault that resolves to note (and, if given, to that heading)."""
+        return self.inbound(note, heading)[0]
+
+    def possible_backlinks(self, note: Note, heading: str | None = None) -> list[tuple[Note, Link]]:
+        """The ambiguous links that name note among other candidates."""
+        return self.inbound(note, heading)[1]
 
     def backlink_count(self, note: Note) -> int:
         return len({src.path for src, _ in self.backlinks(note)})

@@ -195,15 +195,25 @@ def rel_path_in(root: Path, path: Path) -> str | None:
     return "/".join(parts)
 
 
-def find_vault_root(path: Path) -> Path:
-    """The folder to index for a file: the nearest ancestor holding a vault marker
-    (.claim-lsp.toml, .obsidian, .git), else the file's own folder; never the home folder
-    or the file system's root."""
+def find_vault_root(path: Path, cwd: Path | None = None) -> Path:
+    """The folder to index for a file (choose_vault_root, without the reason)."""
+    return choose_vault_root(path, cwd)[0]
+
+
+def choose_vault_root(path: Path, cwd: Path | None = None) -> tuple[Path, str]:
+    """The folder to index for a file, and why: the nearest ancestor holding a vault marker
+    (.claim-lsp.toml, .obsidian, .git); else `cwd` (the current directory, given by the
+    command line) when it holds the file, as ruff takes it for its project root, so a
+    vault without markers is checked whole rather than one folder of it; else the file's
+    own folder. Never the home folder or the file system's root."""
     start = path.parent
     too_wide = {Path.home(), Path(start.anchor)}  # a dotfiles repo in ~ must not make ~ a vault
     for folder in (start, *start.parents):
         if folder in too_wide:
             break
-        if any((folder / marker).exists() for marker in VAULT_MARKERS):
-            return folder
-    return start
+        for marker in VAULT_MARKERS:
+            if (folder / marker).exists():
+                return folder, f"found {marker}"
+    if cwd is not None and cwd not in too_wide and (path.is_relative_to(cwd) or _inside(path, cwd.resolve())):
+        return cwd, "no marker found; using the current directory"
+    return start, "no marker found; using the file's folder"

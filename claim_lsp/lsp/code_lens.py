@@ -1,5 +1,6 @@
-"""textDocument/codeLens on the H1: "N backlinks", counted only when the client resolves
-the lens (codeLens/resolve), so listing lenses costs nothing.
+"""textDocument/codeLens on the H1: "N backlinks (+K possible)", worded as the hover words
+it, counted only when the client resolves the lens (codeLens/resolve), so listing lenses
+costs nothing.
 
 Clicking runs the command `claim-lsp.showReferences` with arguments
 [uri, position, locations] (the shape of VS Code's `editor.action.showReferences`, which
@@ -14,7 +15,7 @@ from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
 
 from ..model import Span
-from ..references import references
+from ..references import backlinks_summary, references
 from .convert import from_position, location, to_range
 
 if TYPE_CHECKING:
@@ -29,10 +30,6 @@ def lens_span(note) -> Span:
         return note.h1.span
     line = note.frontmatter.body_line
     return Span(line, 0, line, 0)
-
-
-def backlinks_title(count: int) -> str:
-    return f"{count} backlink{'s' if count != 1 else ''}"
 
 
 def code_lens(ls: ClaimLanguageServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens] | None:
@@ -51,11 +48,11 @@ def code_lens_resolve(ls: ClaimLanguageServer, lens: lsp.CodeLens) -> lsp.CodeLe
         return lens
     vault, note = found
     assert vault.root is not None
-    links = vault.backlinks(note)
-    locations = [_converter.unstructure(location(vault.root, src, link.span)) for src, link in links]
+    sure, maybe = vault.inbound(note)
+    locations = [_converter.unstructure(location(vault.root, src, link.span)) for src, link in sure + maybe]
     position = _converter.unstructure(lens.range.start)
     lens.command = lsp.Command(
-        title=backlinks_title(len(links)), command=SHOW_REFERENCES, arguments=[uri, position, locations]
+        title=backlinks_summary(sure, maybe), command=SHOW_REFERENCES, arguments=[uri, position, locations]
     )
     return lens
 

@@ -76,6 +76,20 @@ def test_single_file_is_checked_against_its_vault(tmp_path):
     assert not any(i["code"] == "broken-link" and i["data"]["target"] == SPEC for i in items)
 
 
+def test_single_file_in_a_vault_without_markers_is_checked_against_the_current_directory(tmp_path):
+    # no .git, .obsidian nor .claim-lsp.toml; the link's target is in another folder
+    vault = write_vault(tmp_path / "v", {"a/x.md": "# x\n\n[[y note]]\n", "b/y note.md": "# y note\n"})
+    result = run("check", "a/x.md", "--format", "json", cwd=vault)
+    assert f"claim-lsp: vault root: {vault} (no marker found; using the current directory)" in result.stderr
+    assert json.loads(result.stdout) == [] and result.returncode == 0
+    # run from a folder that does not hold the file: its own folder, and says so
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    alone = run("check", str(vault / "a/x.md"), "--format", "json", cwd=elsewhere)
+    assert f"claim-lsp: vault root: {vault / 'a'} (no marker found; using the file's folder)" in alone.stderr
+    assert [i["code"] for i in json.loads(alone.stdout)] == ["broken-link"]
+
+
 def test_log_level_in_any_case(tmp_path):
     write_vault(tmp_path / "v", {"a.md": "# a\n"})
     for level in ("info", "Debug", "WARNING"):

@@ -22,8 +22,8 @@ REPO = Path(__file__).resolve().parents[2]
 # one problem of each severity, and a second error
 EVERY_SEVERITY = {
     "a.md": "# a\n\n[[nope]] [[B]] [[gone]]\n",  # broken-link x2 (error), case-mismatch (warning)
-    "b.md": "---\ntype: hunch\n---\n# b\n",  # unknown-type (information)
-    "c.md": "# not c\n",  # title-mismatch (hint)
+    "b.md": "---\ntype: hunch\n---\n# not b\n",  # unknown-type (information), title-mismatch (hint)
+    "c.md": "# c\n",
 }
 
 
@@ -90,7 +90,7 @@ def test_statistics_most_frequent_first_then_the_summary(tmp_path):
         tmp_path / "v",
         {
             "a.md": "# a\n\n[[nope]] [[nix]] [[nada]] [[B]] [[C]]\n",  # broken-link x3, case-mismatch x2
-            "b.md": "# not b\n",  # title-mismatch
+            "b.md": "---\ntype: hunch\n---\n# not b\n",  # title-mismatch, unknown-type
             "c.md": "---\ntype: hunch\n---\n# c\n",  # unknown-type
         },
     )
@@ -99,16 +99,16 @@ def test_statistics_most_frequent_first_then_the_summary(tmp_path):
     assert result.stdout.splitlines() == [
         f"3  broken-link     {DESCRIPTIONS['broken-link']}",
         f"2  case-mismatch   {DESCRIPTIONS['case-mismatch']}",
-        f"1  title-mismatch  {DESCRIPTIONS['title-mismatch']}",  # a tie: by name
-        f"1  unknown-type    {DESCRIPTIONS['unknown-type']}",
-        "3 notes checked: 3 errors, 2 warnings, 1 information, 1 hint",
+        f"2  unknown-type    {DESCRIPTIONS['unknown-type']}",
+        f"1  title-mismatch  {DESCRIPTIONS['title-mismatch']}",
+        "3 notes checked: 3 errors, 2 warnings, 2 information, 1 hint",
     ]
     as_json = json.loads(run("check", str(vault), "--statistics", "--format", "json").stdout)
     assert [(i["code"], i["count"]) for i in as_json] == [
         ("broken-link", 3),
         ("case-mismatch", 2),
+        ("unknown-type", 2),
         ("title-mismatch", 1),
-        ("unknown-type", 1),
     ]
     assert as_json[0]["description"] == DESCRIPTIONS["broken-link"]
     assert run("check", str(vault), "--statistics", "--format", "sarif").returncode == 2
@@ -134,21 +134,24 @@ def test_github_format_one_command_a_problem(tmp_path):
     ]
     assert lines[3].startswith("::notice file=b.md,line=2,col=1,endLine=2,endColumn=5,title=unknown-type::Type 'hunch'")
     assert lines[4] == (
-        '::notice file=c.md,line=1,col=3,endLine=1,endColumn=8,title=title-mismatch::The H1 "not c" differs from the'
-        ' file\'s title "c"'
+        '::notice file=b.md,line=4,col=3,endLine=4,endColumn=8,title=title-mismatch::The H1 "not b" differs from the'
+        ' file\'s title "b"'
     )
 
 
 def test_github_escapes_properties_and_messages(tmp_path):
     name = "50%, a: b\nc"  # a file name with every character a property escapes, and a newline
-    vault = write_vault(tmp_path / "v", {f"{name}.md": "# x\n\n[[100%, x: y]]\n"})
+    vault = write_vault(tmp_path / "v", {f"{name}.md": "---\ntype: hunch\n---\n# x\n\n[[100%, x: y]]\n"})
     result = run("check", str(vault), "--format", "github")
     file = "50%25%2C a%3A b%0Ac.md"
-    assert result.stdout.splitlines() == [
-        f"::notice file={file},line=1,col=3,endLine=1,endColumn=4,title=title-mismatch::"
+    lines = result.stdout.splitlines()
+    assert lines == [
+        lines[0],
+        f"::notice file={file},line=4,col=3,endLine=4,endColumn=4,title=title-mismatch::"
         'The H1 "x" differs from the file\'s title "50%25, a: b%0Ac"',
-        f'::error file={file},line=3,col=3,endLine=3,endColumn=13,title=broken-link::No note titled "100%25, x: y"',
+        f'::error file={file},line=6,col=3,endLine=6,endColumn=13,title=broken-link::No note titled "100%25, x: y"',
     ]
+    assert lines[0].startswith(f"::notice file={file},line=2,col=1,endLine=2,endColumn=5,title=unknown-type::")
     assert github_data("a%\r\nb:,") == "a%25%0D%0Ab:,"
     assert github_property("a%\r\nb:,") == "a%25%0D%0Ab%3A%2C"
 

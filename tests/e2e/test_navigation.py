@@ -18,7 +18,19 @@ C = claim("c", "No links here.", title="c")
 
 @pytest.fixture(name="vault_files")
 def nav_vault_files() -> dict[str, str]:
-    return {f"claims/{T}.md": TARGET, "notes/a.md": A, "notes/b.md": B, "notes/c.md": C}
+    return {
+        f"claims/{T}.md": TARGET,
+        "notes/a.md": A,
+        "notes/b.md": B,
+        "notes/c.md": C,
+        "x/dup.md": DUP,
+        "y/dup.md": DUP,
+        "z/linker.md": LINKER,
+    }
+
+
+DUP = claim("d", "A title held twice.", title="dup")
+LINKER = claim("l", "Which one? [[dup]]", title="linker")  # x/ and y/ are as near: ambiguous
 
 
 def loc(vault, rel: str, text: str, needle: str, before: str = "") -> tuple:
@@ -90,7 +102,7 @@ async def test_backlinks_code_lens_resolves_lazily(client: LanguageClient, vault
     assert len(lenses) == 1 and lenses[0].command is None
     assert lenses[0].range.start == position_of(TARGET, f"# {T}", 2)
     lens = await client.code_lens_resolve_async(lenses[0])
-    assert lens.command.title == "5 backlinks"
+    assert lens.command.title == "5 backlinks from 2 notes"
     assert lens.command.command == "claim-lsp.showReferences"
     uri, position, locations = lens.command.arguments
     assert uri == uri_t and position == {"line": lenses[0].range.start.line, "character": 2}
@@ -109,3 +121,16 @@ async def test_backlinks_code_lens_resolves_lazily(client: LanguageClient, vault
         lsp.CodeLensParams(text_document=lsp.TextDocumentIdentifier(uri=uri_c))
     )
     assert (await client.code_lens_resolve_async(lonely[0])).command.title == "0 backlinks"
+
+
+async def test_possible_backlinks_are_listed_and_counted(client: LanguageClient, vault):
+    uri_x = open_doc(client, vault / "x/dup.md", DUP)
+    h1 = position_of(DUP, "# dup", 2)
+    found = await references(client, uri_x, h1)
+    assert key(found) == [loc(vault, "z/linker.md", LINKER, "[[dup]]")]
+    [lens] = await client.text_document_code_lens_async(
+        lsp.CodeLensParams(text_document=lsp.TextDocumentIdentifier(uri=uri_x))
+    )
+    lens = await client.code_lens_resolve_async(lens)
+    assert lens.command.title == "0 backlinks (+1 possible)"
+    assert len(lens.command.arguments[2]) == 1

@@ -159,8 +159,34 @@ def test_invalid_value_at_the_key():
         "field": "confidence",
         "value": "certain",
         "allowed": ["proven", "likely", "experimental", "speculative"],
+        "required": True,
     }
     assert p.span.line == text.split("\n").index("confidence: certain")
+
+
+SOURCE = (
+    "---\ntype: source\ntitle: T\nauthor: A\nurl: https://example.com\ndate: 2025-12-01\n"
+    "domain: internet-finance\nstatus: processed\nformat: article\n---\n# x\n"
+)
+
+
+def test_an_optional_fields_bad_value_is_a_warning():
+    [p] = problems(SOURCE, path="inbox/x.md")
+    assert (p.code, p.severity, p.data["field"], p.data["required"]) == ("invalid-value", "warning", "format", False)
+    # a required field's stays an error
+    fixed = SOURCE.replace("format: article", "format: paper")
+    [p] = problems(fixed.replace("status: processed", "status: done"), path="inbox/x.md")
+    assert (p.severity, p.data["field"], p.data["required"]) == ("error", "status", True)
+
+
+def test_configured_severity_is_the_required_fields_and_optional_ones_are_one_level_less():
+    config = Config()
+    config.severity["invalid-value"] = "warning"
+    text = SOURCE.replace("status: processed", "status: done")
+    found = problems(text, path="inbox/x.md", config=config)
+    assert [(p.data["field"], p.severity) for p in found] == [("status", "warning"), ("format", "information")]
+    config.severity["invalid-value"] = None
+    assert problems(text, path="inbox/x.md", config=config) == []
 
 
 def test_invalid_value_in_a_list_and_of_the_wrong_kind():
@@ -213,9 +239,53 @@ def test_title_mismatch():
     assert text.split("\n")[p.span.line][p.span.col : p.span.end_col] == "Another title"
 
 
-def test_title_match_ignores_spacing_only():
-    assert problems(GOOD.replace("# Good claim", "# Good   claim")) == []
-    assert by_code(problems(GOOD.replace("# Good claim", "# good claim")), "title-mismatch")
+@pytest.mark.parametrize(
+    "title, h1",
+    [
+        ("Good claim", "Good   claim"),  # spaces
+        ("good claim", "Good claim"),  # case
+        ("the evaluators context window", "The evaluator’s context window"),  # a curly apostrophe
+        ("the evaluators context window", "The evaluator's context window."),  # and a final period
+        ("systems agents with schemata", "Systems: agents with schemata"),  # a colon a file name cannot hold
+        ("AI-companion-apps-correlate", "AI companion apps correlate"),  # a slug
+        ("self-review — two roles", "Self-review -- two roles"),  # an em dash
+        ("Café", "Cafe\u0301"),  # unicode normalisation (NFC vs NFD)
+        ("blockchain infrastructure and coordination", "Blockchain Infrastructure & Coordination"),
+    ],
+)
+def test_title_match_ignores_case_and_typography(title, h1):
+    text = GOOD.replace("# Good claim", f"# {h1}")
+    assert by_code(problems(text, path=f"n/{title}.md"), "title-mismatch") == []
+
+
+def test_a_real_title_mismatch_stays():
+    text = GOOD.replace("# Good claim", "# Good claims")
+    assert by_code(problems(text), "title-mismatch")
+    text = GOOD.replace("# Good claim", "# Good claim, mostly")
+    assert by_code(problems(text), "title-mismatch")
+
+
+def test_maps_and_indexes_keep_a_display_name_as_h1():
+    text = "---\ndescription: the health domain\n---\n# Health — How We Heal\n\n[[Target note]]\n"
+    for path in ("domains/health/_map.md", "index.md", "a/b/index.md", "README.md"):
+        assert by_code(problems(text, path=path), "title-mismatch") == [], path
+    assert by_code(problems(text, path="domains/health/overview.md"), "title-mismatch")
+    config = Config()
+    config.title_mismatch_ignore = ["maps/**"]
+    assert by_code(problems(text, path="maps/overview.md", config=config), "title-mismatch") == []
+    assert by_code(problems(text, path="x/_map.md", config=config), "title-mismatch")  # replaced, not added
+
+
+def test_plain_notes_have_no_title_mismatch():
+    # an agent's identity.md, a schema's documentation: no frontmatter, a display name as H1
+    assert by_code(problems("# Theseus — AI, Alignment\n", path="agents/theseus/identity.md"), "title-mismatch") == []
+
+
+def test_types_named_by_slug_or_date_have_no_title_mismatch():
+    for kind in ("source", "entity", "sector", "musing"):
+        text = f"---\ntype: {kind}\n---\n# A display title\n"
+        assert by_code(problems(text, path=f"x/2026-03-05-slug-{kind}.md"), "title-mismatch") == [], kind
+    assert by_code(problems("---\ntype: belief\n---\n# A display title\n", path="x/b.md"), "title-mismatch")
 
 
 def test_unreadable_file():
@@ -297,3 +367,22 @@ def test_links_wait_for_the_vault_to_be_indexed():
     assert [p.code for p in check_note(note, vault)] == ["unknown-type"]  # the rest waits
     vault.indexed = True
     assert {"broken-link", "missing-heading"} <= {p.code for p in check_note(note, vault)}
+
+
+def test_musings_have_no_quality_bar():
+    # the corpus's vida musings: no agent, no title, fields of their own
+    text = "---\nstatus: seed\ntype: musing\nstage: developing\ncreated: 2026-03-10\n---\n# research\n"
+    assert problems(text, path="agents/vida/musings/research.md") == []
+    bad = "---\ntype: musing\nstatus: ripe\n---\n# x\n"
+    [p] = problems(bad, path="agents/vida/musings/x.md")
+    assert p.code == "invalid-value" and p.data["field"] == "status"
+
+
+@pytest.mark.parametrize("legacy", ["archive", "evidence"])
+def test_legacy_source_types_are_checked_as_sources(legacy):
+    text = f"---\ntype: {legacy}\ntitle: T\nsource: https://example.com\ndate_published: 2024-01-02\n---\n# x\n"
+    [p] = problems(text, path="inbox/archive/x.md")
+    assert p.code == "missing-field" and p.data == {"fields": ["author", "domain", "status"]}
+    assert p.message.startswith(f"An {legacy} needs author, domain, status")
+    full = text.replace("title: T\n", "title: T\nauthor: A\ndomain: health\nstatus: processed\n")
+    assert problems(full, path="inbox/archive/x.md") == []

@@ -83,3 +83,28 @@ def test_new_note_paths_stay_in_the_vault_and_never_overwrite():
 def test_template_without_a_schema():
     config = Config(default_type="memo")
     assert note_template(config, "t", TODAY) == "---\ntype: memo\n---\n\n# t\n\n"
+
+
+SOURCE_LIKE = (
+    "---\ntitle: Situational Awareness\nauthor: Leopold Aschenbrenner\nurl: https://example.com\n"
+    "date_published: 2024-06-01\ndomain: ai-alignment\nstatus: processed\n---\n# Situational Awareness\n"
+)
+
+
+def test_a_note_without_type_gets_the_type_its_fields_and_folder_suggest():
+    path = "inbox/archive/Situational Awareness.md"
+    files = {path: SOURCE_LIKE}
+    vault, note, actions = fixes("missing-field", files, path)
+    assert [a.title for a in actions][0] == "Add type: source" and actions[0].preferred
+    assert not any(a.preferred for a in actions[1:])
+    out = apply_change(files, actions[0].change)
+    assert out[path].startswith("---\ntype: source\ntitle: Situational Awareness\n")
+    fixed = make_vault(out)
+    assert check_note(fixed.notes[path], fixed) == []  # no new errors, unlike type: claim
+
+
+def test_a_note_in_a_musings_folder_is_a_musing_first():
+    path = "agents/vida/musings/research.md"
+    files = {path: "---\nstatus: seed\ncreated: 2026-03-10\n---\n# research\n"}
+    _, _, actions = fixes("missing-field", files, path)
+    assert actions[0].title == "Add type: musing"

@@ -189,3 +189,11 @@ def test_no_globs_ignore_nothing():
 )
 def test_is_note_path(rel, expected):
     assert is_note_path(rel, Config(ignore=["drafts"])) is expected
+
+
+def test_title_mismatch_ignore_replaces_the_default():
+    assert "_map.md" in load_config(None).title_mismatch_ignore
+    config = load_config(None, {"title_mismatch_ignore": ["maps/**", "**/index.md"]})
+    assert config.errors == [] and config.title_mismatch_ignore == ["maps/**", "**/index.md"]
+    bad = load_config(None, {"title_mismatch_ignore": 3})
+    assert bad.errors and "_map.md" in bad.title_mismatch_ignore

@@ -175,6 +175,20 @@ def test_backlinks_follow_resolution_not_names():
     assert [(s.path, lk.raw) for s, lk in vault.backlinks(a_n)] == [("a/src.md", "N"), ("b/src.md", "a/N")]
 
 
+def test_ambiguous_links_are_possible_backlinks_of_each_candidate():
+    vault = vault_of({"a/N.md": "", "b/N.md": "", "c/src.md": "[[N]] [[N#Part]]", "a/src.md": "[[N]]"})
+    for path in ("a/N.md", "b/N.md"):
+        note = vault.notes[path]
+        sure, maybe = vault.inbound(note)
+        assert [(s.path, lk.raw) for s, lk in maybe] == [("c/src.md", "N"), ("c/src.md", "N#Part")]
+        assert vault.possible_backlinks(note, "part") == maybe[1:]
+    # a/src.md's [[N]] resolves to its own folder's note: a backlink of a/N only
+    assert [s.path for s, _ in vault.backlinks(vault.notes["a/N.md"])] == ["a/src.md"]
+    assert vault.backlinks(vault.notes["b/N.md"]) == []
+    # rename and the backlink count keep to the sure ones
+    assert vault.backlink_count(vault.notes["b/N.md"]) == 0
+
+
 def test_frontmatter_links_are_backlinks():
     vault = vault_of({"T.md": "", "S.md": '---\ndepends_on: ["[[T]]"]\n---\n'})
     [(src, link)] = vault.backlinks(vault.notes["T.md"])

@@ -202,3 +202,22 @@ def test_rel_path_in(tmp_path):
     assert rel_path_in(tmp_path, tmp_path / "a" / "b.md") == "a/b.md"
     assert rel_path_in(tmp_path, tmp_path.parent / "x.md") is None
     assert rel_path_in(tmp_path, tmp_path) is None
+
+
+def test_vault_root_is_the_nearest_marker_else_the_current_directory_else_the_files_folder(tmp_path):
+    from claim_lsp.scan import choose_vault_root, find_vault_root
+
+    vault = tmp_path / "v"
+    note = vault / "domains" / "ai" / "x.md"
+    note.parent.mkdir(parents=True)
+    note.write_text("# x\n")
+    # no marker anywhere above: the current directory, when it holds the file
+    assert choose_vault_root(note, vault) == (vault, "no marker found; using the current directory")
+    # a current directory elsewhere: the file's own folder
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert choose_vault_root(note, elsewhere) == (note.parent, "no marker found; using the file's folder")
+    assert find_vault_root(note) == note.parent
+    # a marker wins over the current directory
+    (vault / "domains" / ".obsidian").mkdir()
+    assert choose_vault_root(note, vault) == (vault / "domains", "found .obsidian")

@@ -75,3 +75,36 @@ def test_relation_fields_built_in_and_configured():
     assert relations_of(config, "source") == frozenset(RELATION_FIELDS)
     apply_settings(config, {"types": {"claim": {"relations": 3}}}, "test")
     assert config.errors and "relations" in config.errors[0]
+
+
+def test_agent_domains_for_routed_types_claim_domains_for_claims():
+    types = schemas_of(Config())
+    agent_domains = [
+        "internet-finance",
+        "entertainment",
+        "health",
+        "ai-alignment",
+        "space-development",
+        "grand-strategy",
+    ]
+    for name in ("entity", "sector", "source", "position", "belief"):
+        assert sorted(types[name].allowed["domain"]) == sorted(agent_domains), name
+    for name in ("claim", "conviction"):
+        assert "mechanisms" in types[name].allowed["domain"], name
+    assert "flagged_for_theseus" in types["source"].optional and "cross_domain_flags" in types["source"].optional
+
+
+def test_likely_types_of_a_note_without_type():
+    from claim_lsp.schema import likely_types
+
+    config = Config()
+    source_keys = ["title", "author", "url", "date"]
+    assert likely_types(config, "notes/x.md", source_keys)[0] == "source"
+    assert likely_types(config, "inbox/x.md", ["title"])[0] == "source"  # the folder tells
+    assert likely_types(config, "agents/leo/beliefs/x.md", ["domain"])[0] == "belief"
+    assert likely_types(config, "x.md", ["domain", "description", "confidence", "source", "created"])[0] == "claim"
+    assert likely_types(config, "x.md", []) == ["claim"]  # nothing tells: the default type
+    assert likely_types(config, "x.md", ["domain"])[0] == "claim"  # a tie: the default type first
+    assert "archive" not in likely_types(config, "x.md", source_keys, limit=20)  # legacy types are not offered
+    configured = load_config(None, {"types": {"memo": {"required": ["type", "author"], "folder": "memos"}}})
+    assert likely_types(configured, "memos/x.md", ["author"])[0] == "memo"
