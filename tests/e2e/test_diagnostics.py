@@ -9,9 +9,9 @@ import json
 import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.e2e.conftest import SERVER, change_doc, next_notification, open_doc, status, wait_diagnostics
+from tests.e2e.conftest import CONFIG, change_doc, next_notification, open_doc, status, wait_diagnostics
 from tests.helpers import COORD, EMOJI, SPEC, claim, write_vault
 
 
@@ -181,7 +181,7 @@ async def test_request_without_params_member_is_answered(push_client: LanguageCl
     assert notes == 5
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+@pytest_lsp.fixture(config=CONFIG)
 async def early_client(lsp_client: LanguageClient):
     yield lsp_client
     await lsp_client.shutdown_session()
