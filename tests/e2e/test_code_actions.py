@@ -9,7 +9,7 @@ from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
 from tests.e2e.apply_edit import apply_workspace_edit, read_file
-from tests.e2e.conftest import open_doc, position_of
+from tests.e2e.conftest import every_client, open_doc, position_of
 from tests.helpers import claim
 
 SPEC = "values encoded at training time become unstable"
@@ -69,6 +69,7 @@ async def test_broken_link_replace_with_suggestion(client: LanguageClient, vault
     assert f"Typo [[{SPEC}]] here." in buffers[uri]
 
 
+@every_client  # Emacs lists no resource operations: no CreateFile
 async def test_broken_link_create_note(client: LanguageClient, vault):
     uri = open_doc(client, vault / "notes/linker.md", LINKER)
     actions = await actions_at(client, uri, position_of(LINKER, "[[a brand new", 4))

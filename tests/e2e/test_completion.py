@@ -3,7 +3,7 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
-from tests.e2e.conftest import open_doc, position_of
+from tests.e2e.conftest import every_client, open_doc, position_of
 from tests.helpers import COORD, EMOJI, SPEC
 
 
@@ -17,6 +17,7 @@ async def complete_at(client: LanguageClient, vault, rel: str, text: str, needle
     return uri, result
 
 
+@every_client  # Markdown documentation, or a bare string for Emacs
 async def test_titles_ranked_with_edit_that_closes_the_link(client: LanguageClient, vault):
     text = "# scratch\n\nNew [[spec trap"
     _, result = await complete_at(client, vault, "scratch.md", text, "[[spec trap", len("[[spec trap"))
@@ -65,6 +66,7 @@ async def test_titles_inside_frontmatter_link_values(client: LanguageClient, vau
     assert result.items[0].text_edit.new_text == SPEC + "]]"
 
 
+@every_client  # Emacs and Neovim 0.11 offer UTF-8 and UTF-32 too
 async def test_utf16_range_after_emoji(client: LanguageClient, vault):
     text = "# scratch\n\nÉmigré 🚀🚀 [[emoji"
     _, result = await complete_at(client, vault, "scratch.md", text, "[[emoji", len("[[emoji"))
@@ -73,6 +75,8 @@ async def test_utf16_range_after_emoji(client: LanguageClient, vault):
     # "Émigré 🚀🚀 [[" is 12 code points but 14 UTF-16 units
     assert first.text_edit.range.start.character == 14
     assert first.text_edit.range.end.character == 19
+    # and the server says so, whatever encodings the client offered first
+    assert client.server_capabilities.position_encoding in (None, lsp.PositionEncodingKind.Utf16)
 
 
 async def test_no_completion_outside_links(client: LanguageClient, vault):

@@ -9,9 +9,9 @@ import json
 import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.e2e.conftest import SERVER, change_doc, next_notification, open_doc, status, wait_diagnostics
+from tests.e2e.conftest import CONFIG, change_doc, next_notification, open_doc, status, wait_diagnostics
 from tests.helpers import COORD, EMOJI, SPEC, claim, write_vault
 
 
@@ -181,12 +181,8 @@ async def test_request_without_params_member_is_answered(push_client: LanguageCl
     assert notes == 5
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+@pytest_lsp.fixture(config=CONFIG)
 async def early_client(lsp_client: LanguageClient):
-    # the Neovim 0.11 profile takes inlay hint refreshes, which the server asks for 0.3 s after
-    # the note is opened; pytest-lsp's client has no handler for them, and an indexing slower
-    # than that (a busy machine) failed the test on the client's MethodNotFound
-    lsp_client.feature(lsp.WORKSPACE_INLAY_HINT_REFRESH)(lambda params: None)
     yield lsp_client
     await lsp_client.shutdown_session()
 

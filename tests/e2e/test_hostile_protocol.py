@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.e2e.conftest import SERVER, change_doc, open_doc, position_of, wait_diagnostics
+from tests.e2e.conftest import CONFIG, change_doc, open_doc, position_of, wait_diagnostics
 from tests.e2e.test_diagnostics import send_raw_request
 from tests.helpers import COORD, SPEC, write_vault
 
@@ -255,7 +255,7 @@ async def test_bad_requests_in_a_row_keep_the_server_answering(push_client: Lang
 # ---- shutdown while indexing ---------------------------------------------------------------------
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+@pytest_lsp.fixture(config=CONFIG)
 async def bare_client(lsp_client: LanguageClient):
     yield
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
-from tests.e2e.conftest import SERVER, open_doc, position_of, start
+from tests.e2e.conftest import CONFIG, open_doc, position_of, start
 from tests.helpers import claim
 
 STRONG = "a strongly 🚀 supported claim"
@@ -60,7 +60,7 @@ async def test_confidence_after_each_resolved_link(client: LanguageClient, vault
     assert [h.label for h in only_body] == ["· proven", "· speculative"]
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+@pytest_lsp.fixture(config=CONFIG)
 async def hints_off_client(lsp_client: LanguageClient, vault):
     await start(lsp_client, "visual-studio-code", vault, {"inlay_hints": False})
     yield
@@ -72,7 +72,7 @@ async def test_switched_off_by_initialization_options(hints_off_client: Language
     assert not await hints(hints_off_client, uri)
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+@pytest_lsp.fixture(config=CONFIG)
 async def toml_off_client(lsp_client: LanguageClient, vault):
     (vault / ".claim-lsp.toml").write_text("inlay_hints = false\n", encoding="utf-8")
     await start(lsp_client, "neovim@0.11.0", vault)

@@ -11,7 +11,7 @@ from pytest_lsp import LanguageClient
 from claim_lsp.checks import check_note
 from claim_lsp.load import build_vault
 from tests.e2e.apply_edit import apply_workspace_edit, path_of, read_file
-from tests.e2e.conftest import change_doc, open_doc, position_of
+from tests.e2e.conftest import change_doc, every_client, open_doc, position_of
 from tests.helpers import claim
 
 T = "prediction markets beat polls 🚀 at forecasting elections"
@@ -87,6 +87,7 @@ def pos_of(text: str, needle: str, extra: int = 2) -> lsp.Position:
     return position_of(text, needle, extra)
 
 
+@every_client  # a note's rename renames its file: refused for Emacs
 async def test_rename_note_linked_from_50_notes(client: LanguageClient, vault):
     # one linking note is open with unsaved changes: it must be edited through the edit
     open_rel = "notes/group1/linker 1.md"
@@ -142,6 +143,7 @@ async def test_rename_note_linked_from_50_notes(client: LanguageClient, vault):
     assert broken == []
 
 
+@every_client  # as above
 async def test_rename_from_a_link_and_prepare_rename(client: LanguageClient, vault):
     rel = "notes/group0/linker 0.md"
     text = read_file(vault / rel)
@@ -168,6 +170,7 @@ async def test_rename_from_a_link_and_prepare_rename(client: LanguageClient, vau
     assert [path_of(r.new_uri).name for r in renames] == [f"{NEW}.md"]
 
 
+@every_client  # a heading's rename needs no file operation: Emacs too
 async def test_rename_heading_updates_heading_links(client: LanguageClient, vault):
     target = vault / f"claims/{T}.md"
     text = read_file(target)
@@ -208,6 +211,7 @@ REFUSALS = [
 ]
 
 
+@every_client  # refused for another reason where files cannot be renamed
 async def test_rename_refusals_leave_everything_untouched(client: LanguageClient, vault):
     before = {p: p.read_bytes() for p in vault.rglob("*.md")}
     target = vault / f"claims/{T}.md"

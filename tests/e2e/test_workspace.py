@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.e2e.conftest import SERVER, open_doc, wait_diagnostics, wait_indexed
+from tests.e2e.conftest import CONFIG, open_doc, wait_diagnostics, wait_indexed
 from tests.helpers import write_vault
 
 
@@ -29,7 +29,7 @@ async def initialize(client: LanguageClient, folders: list[Path], options=None) 
     await wait_indexed(client)
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+@pytest_lsp.fixture(config=CONFIG)
 async def bare_client(lsp_client: LanguageClient):
     yield
     await lsp_client.shutdown_session()

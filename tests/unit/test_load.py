@@ -7,9 +7,9 @@ import gc
 import pytest
 
 from claim_lsp import load
+from claim_lsp.config import Config
 from claim_lsp.index import Vault
 from claim_lsp.load import FILED, READ, TITLED, Loader, build_vault
-from claim_lsp.schema import Config
 from claim_lsp.workspace import Workspace
 from tests.helpers import SMALL_VAULT, write_vault
 

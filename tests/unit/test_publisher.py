@@ -6,9 +6,9 @@ from pathlib import Path
 
 from lsprotocol import types as lsp
 
+from claim_lsp.config import Config
 from claim_lsp.lsp.capabilities import ClientSupport
 from claim_lsp.lsp.diagnostics import Publisher
-from claim_lsp.schema import Config
 from claim_lsp.workspace import Workspace
 
 
