@@ -1,15 +1,22 @@
 """Completion inside `[[...`: note titles ranked by the fuzzy index, or a note's headings
-after `#`. Works the same in the body and in frontmatter link values."""
+after `#`. Works the same in the body and in frontmatter link values.
+
+Notes that share a title (a `_map` in every folder) are told apart by their folder, and the
+one the link would resolve to comes first (resolution rule 5: the linking note's folder,
+then the longest shared folder prefix); what is inserted is the title when it reaches the
+chosen note, else the shortest path that does."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .index import Vault
-from .model import Note
+from .index import Vault, shared_folder_depth
+from .model import Note, lowered
 from .parse import split_target
+from .rank import Ranked
 
 LIMIT = 50
+ROOT_FOLDER = "/"  # how the vault's root is shown as a note's folder
 
 
 @dataclass(slots=True)
@@ -32,6 +39,8 @@ class Item:
     sort_text: str = ""
     filter_text: str = ""
     path: str = ""
+    # the note's folder, shown beside the label where the label alone does not tell notes apart
+    folder: str = ""
 
 
 def link_context(line: str, col: int) -> LinkContext | None:
@@ -71,6 +80,10 @@ def note_detail(note: Note) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def folder_of(note: Note) -> str:
+    return note.folder or ROOT_FOLDER
+
+
 def complete(
     vault: Vault, note_path: str, line: str, col: int, limit: int = LIMIT
 ) -> tuple[LinkContext, list[Item]] | None:
@@ -79,31 +92,91 @@ def complete(
         return None
     if ctx.kind == "heading":
         return ctx, _headings(vault, note_path, ctx)
-    items = []
     close = "]]" if ctx.replace_close else ""
-    for n, ranked in enumerate(vault.ranker.rank(ctx.typed, limit, exclude=None)):
-        entry = ranked.entry
-        note = vault.notes.get(entry.path)
-        if note is None:
-            continue
-        text = entry.text
-        if not entry.alias:
-            res = vault.resolve(text, note_path)
-            if res.note is None or res.note.path != note.path:
-                text = note.path[:-3]  # the title alone would not reach this note: link by path
+    ranked = vault.ranker.rank(ctx.typed, limit, exclude=None)
+    items = []
+    for entry_text, alias, note in _grouped(vault, note_path, ranked, limit):
+        shared = not alias and len(vault.titled(lowered(note.title))) > 1
+        folder_shown = folder_of(note) if shared else ""
+        text = link_text(vault, note_path, note, entry_text)
+        detail = [folder_shown, f"alias of {note.title}" if alias else "", note_detail(note)]
         items.append(
             Item(
-                label=entry.text,
+                label=entry_text,
                 new_text=text + close,
-                kind="alias" if entry.alias else "note",
-                detail=(f"alias of {note.title} · " if entry.alias else "") + note_detail(note),
+                kind="alias" if alias else "note",
+                detail=" · ".join(d for d in detail if d),
                 documentation=note.field_text("description"),
-                sort_text=f"{n:04d}",
-                filter_text=f"{ctx.typed} {entry.text}" if ctx.typed else entry.text,
+                sort_text=f"{len(items):04d}",
+                filter_text=f"{ctx.typed} {entry_text}" if ctx.typed else entry_text,
                 path=note.path,
+                folder=folder_shown,
             )
         )
     return ctx, items
+
+
+def _grouped(vault: Vault, from_path: str, ranked: list[Ranked], limit: int) -> list[tuple[str, bool, Note]]:
+    """(text, alias, note) of each ranked entry, best first, the notes sharing a title
+    together where the best of them ranks, the one the link would resolve to first."""
+    out: list[tuple[str, bool, Note]] = []
+    done: set[tuple[str, bool, str]] = set()
+    for r in ranked:
+        e = r.entry
+        if (e.text, e.alias, e.path) in done:
+            continue
+        note = vault.notes.get(e.path)
+        if note is None:
+            continue
+        same = [] if e.alias else vault.titled(lowered(e.text))
+        if len(same) < 2:
+            done.add((e.text, e.alias, e.path))
+            out.append((e.text, e.alias, note))
+            continue
+        group = [n for p in same if (n := vault.notes[p]).title == e.text]
+        for n in resolution_order(vault, from_path, group, e.text):
+            done.add((e.text, False, n.path))
+            out.append((e.text, False, n))
+    return out[:limit]
+
+
+def resolution_order(vault: Vault, from_path: str, notes: list[Note], target: str) -> list[Note]:
+    """Notes sharing a title, the one `[[target]]` resolves to first, then the others by
+    resolution's preference: the linking note's folder, the longest shared folder prefix."""
+    res = vault.resolve(target, from_path)
+    chosen = res.note.path if res.note is not None else None
+    folder = from_path.rpartition("/")[0]
+    return sorted(
+        notes,
+        key=lambda n: (
+            n.path != chosen,
+            n.path.rpartition("/")[0] != folder,
+            -shared_folder_depth(from_path, n.path),
+            n.path,
+        ),
+    )
+
+
+def link_text(vault: Vault, from_path: str, note: Note, text: str) -> str:
+    """What a link to note says: the title (or alias) when it resolves to the note from
+    from_path, else the shortest path that does."""
+    res = vault.resolve(text, from_path)
+    if res.note is not None and res.note.path == note.path and res.status == "ok":
+        return text
+    return shortest_path(vault, from_path, note)
+
+
+def shortest_path(vault: Vault, from_path: str, note: Note) -> str:
+    """The shortest suffix of the note's path that a link from
+    from_path resolves to the note with (rule 2); the whole path, failing that (`/title` for
+    a note at the vault's root: with a `/`, the link names a path)."""
+    parts = (note.path[:-3] if note.path.lower().endswith(".md") else note.path).split("/")
+    for depth in range(2, len(parts)):
+        written = "/".join(parts[-depth:])
+        res = vault.resolve(written, from_path)
+        if res.note is not None and res.note.path == note.path and res.status == "ok":
+            return written
+    return "/".join(parts) if len(parts) > 1 else "/" + parts[0]
 
 
 def _headings(vault: Vault, note_path: str, ctx: LinkContext) -> list[Item]:

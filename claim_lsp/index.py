@@ -58,6 +58,11 @@ def _shared_prefix(a: list[str], b: list[str]) -> int:
     return n
 
 
+def shared_folder_depth(a: str, b: str) -> int:
+    """How many folders, from the vault's root, two notes' paths have in common."""
+    return _shared_prefix(_folder_parts(a), _folder_parts(b))
+
+
 def find_heading(note: Note, heading: str) -> Heading | None:
     wanted = heading.strip()
     for h in note.headings:

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..completion import complete
+from ..completion import Item, complete
+from ..model import Note
 from .convert import completion_item, from_position, to_position
 from .frontmatter_edit import frontmatter_completion
 
@@ -36,21 +37,36 @@ def register(ls: ClaimLanguageServer) -> None:
         ctx, items = result
         rng = lsp.Range(start=to_position(note, line_no, ctx.start), end=to_position(note, line_no, ctx.end))
         formats = _documentation_formats(ls)
-        out = [
-            completion_item(
-                item.label,
-                KINDS[item.kind],
-                rng,
-                item.new_text,
-                formats,
-                item.detail,
-                item.documentation,
-                item.sort_text,
-                item.filter_text,
-            )
-            for item in items
-        ]
+        folders = _label_details_support(ls)
+        out = [_item(note, line_no, rng, item, formats, folders) for item in items]
         return lsp.CompletionList(is_incomplete=True, items=out)
+
+
+def _item(
+    note: Note, line_no: int, rng: lsp.Range, item: Item, formats: list | None, label_details: bool
+) -> lsp.CompletionItem:
+    """An item; its folder beside the label where the client shows labelDetails (in the
+    detail in any case)."""
+    out = completion_item(
+        item.label,
+        KINDS[item.kind],
+        rng,
+        item.new_text,
+        formats,
+        item.detail,
+        item.documentation,
+        item.sort_text,
+        item.filter_text,
+    )
+    if item.folder and label_details:
+        out.label_details = lsp.CompletionItemLabelDetails(description=item.folder)
+    return out
+
+
+def _label_details_support(ls: ClaimLanguageServer) -> bool:
+    td = ls.client_capabilities.text_document
+    item = td.completion.completion_item if td is not None and td.completion is not None else None
+    return bool(item is not None and item.label_details_support)
 
 
 def _documentation_formats(ls: ClaimLanguageServer) -> list | None:

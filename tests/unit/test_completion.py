@@ -194,3 +194,91 @@ def test_complete_in_frontmatter_value():
 def test_no_completion_outside_links():
     vault = make_vault(FILES)
     assert complete(vault, "n/x.md", "plain text", 5) is None
+
+
+# ---- notes that share a title ------------------------------------------------------------
+
+MAPS = {
+    "_map.md": "# Home\n",
+    "core/_map.md": "# Core\n",
+    "core/agents/_map.md": "# Agents\n",
+    "core/mechanisms/_map.md": "# Mechanisms\n",
+    "domains/health/_map.md": "# Health\n## Sections\n",
+    "domains/ai/_map.md": "# AI\n## Sections\n## Open questions\n",
+    "domains/ai/alignment claim.md": "# alignment claim\n",
+    "agents/vida/identity.md": "",
+    "agents/theseus/identity.md": "",
+    "notes/Solo.md": "",
+}
+
+
+def labels_paths_texts(items):
+    return [(i.label, i.path, i.new_text) for i in items]
+
+
+def test_shared_title_offers_the_note_of_the_linking_folder_first_with_the_bare_title():
+    vault = make_vault(MAPS)
+    _, items = complete(vault, "domains/health/x.md", "[[_map", 6)
+    maps = [i for i in items if i.label == "_map"]
+    assert len(maps) == 6
+    first = maps[0]
+    assert (first.path, first.new_text, first.folder) == ("domains/health/_map.md", "_map]]", "domains/health")
+    assert first.detail.startswith("domains/health")
+    assert items[0] is first and first.sort_text < items[1].sort_text
+    # then the longest shared folder prefix (domains/), then by path
+    assert [i.path for i in maps[1:3]] == ["domains/ai/_map.md", "_map.md"]
+    # every other one is inserted as the shortest path that reaches it
+    by_path = {i.path: i.new_text for i in maps}
+    assert by_path["domains/ai/_map.md"] == "ai/_map]]"
+    assert by_path["core/_map.md"] == "core/_map]]"
+    assert by_path["core/agents/_map.md"] == "agents/_map]]"
+    assert by_path["_map.md"] == "/_map]]"  # (the root's: with a `/`, a path from the vault's root)
+
+
+def test_shared_title_from_a_subfolder_follows_the_longest_shared_prefix():
+    vault = make_vault(MAPS)
+    _, items = complete(vault, "core/agents/deep/x.md", "[[_m", 4)
+    maps = [i for i in items if i.label == "_map"]
+    assert maps[0].path == "core/agents/_map.md" and maps[0].new_text == "_map]]"
+    assert maps[1].path == "core/_map.md"
+
+
+def test_shared_title_every_inserted_text_resolves_to_its_note():
+    vault = make_vault(MAPS)
+    for from_path in ("x.md", "core/x.md", "domains/ai/x.md", "agents/vida/x.md", "elsewhere/deep/x.md"):
+        for typed in ("[[_map", "[[identity"):
+            _, items = complete(vault, from_path, typed, len(typed))
+            for item in items:
+                target = item.new_text.removesuffix("]]")
+                assert vault.resolve(target, from_path).note.path == item.path, (from_path, item.new_text)
+
+
+def test_root_note_is_shown_as_the_root_folder():
+    vault = make_vault(MAPS)
+    _, items = complete(vault, "x.md", "[[_map", 6)
+    assert items[0].path == "_map.md" and items[0].folder == "/" and items[0].new_text == "_map]]"
+
+
+def test_a_unique_title_shows_no_folder():
+    vault = make_vault(MAPS)
+    _, items = complete(vault, "x.md", "[[Solo", 6)
+    assert items[0].label == "Solo" and items[0].folder == "" and items[0].new_text == "Solo]]"
+
+
+def test_agents_files_with_the_same_name():
+    vault = make_vault(MAPS)
+    _, items = complete(vault, "agents/theseus/beliefs.md", "[[identity", 10)
+    assert labels_paths_texts(items[:2]) == [
+        ("identity", "agents/theseus/identity.md", "identity]]"),
+        ("identity", "agents/vida/identity.md", "vida/identity]]"),
+    ]
+    assert [i.folder for i in items[:2]] == ["agents/theseus", "agents/vida"]
+
+
+def test_an_alias_that_another_note_holds_as_its_title_is_inserted_as_a_path():
+    vault = make_vault({"a/Target.md": "---\naliases: [Other]\n---\n", "b/Other.md": ""})
+    _, items = complete(vault, "x.md", "[[Other", 7)
+    [alias] = [i for i in items if i.kind == "alias"]
+    assert alias.path == "a/Target.md" and alias.new_text == "a/Target]]"
+    [title] = [i for i in items if i.kind == "note"]
+    assert title.new_text == "Other]]"
