@@ -4,7 +4,8 @@ after `#`. Works the same in the body and in frontmatter link values.
 Notes that share a title (a `_map` in every folder) are told apart by their folder, and the
 one the link would resolve to comes first (resolution rule 5: the linking note's folder,
 then the longest shared folder prefix); what is inserted is the title when it reaches the
-chosen note, else the shortest path that does."""
+chosen note, else the shortest path that does. Typed with a `/`, the part before the last
+`/` narrows the titles to that folder (rule 2: a suffix of the path, or `./` and `../`)."""
 
 from __future__ import annotations
 
@@ -93,12 +94,19 @@ def complete(
     if ctx.kind == "heading":
         return ctx, _headings(vault, note_path, ctx)
     close = "]]" if ctx.replace_close else ""
-    ranked = vault.ranker.rank(ctx.typed, limit, exclude=None)
+    folder, name = typed_folder(ctx.typed)
+    paths = folder_notes(vault, note_path, folder) if folder is not None else None
+    if paths:
+        ranked = vault.ranker.rank_among(name, paths, limit)
+        prefix = folder  # a path link: what is inserted keeps the folder typed
+    else:
+        ranked = vault.ranker.rank(ctx.typed, limit, exclude=None)
+        prefix = None
     items = []
-    for entry_text, alias, note in _grouped(vault, note_path, ranked, limit):
+    for entry_text, alias, note in _grouped(vault, note_path, ranked, prefix, paths, limit):
         shared = not alias and len(vault.titled(lowered(note.title))) > 1
-        folder_shown = folder_of(note) if shared else ""
-        text = link_text(vault, note_path, note, entry_text)
+        folder_shown = folder_of(note) if shared or prefix is not None else ""
+        text = link_text(vault, note_path, note, entry_text, prefix)
         detail = [folder_shown, f"alias of {note.title}" if alias else "", note_detail(note)]
         items.append(
             Item(
@@ -116,11 +124,46 @@ def complete(
     return ctx, items
 
 
-def _grouped(vault: Vault, from_path: str, ranked: list[Ranked], limit: int) -> list[tuple[str, bool, Note]]:
+def typed_folder(typed: str) -> tuple[str | None, str]:
+    """'domains/ai/_m' -> ('domains/ai', '_m'); (None, typed) when no folder is typed."""
+    typed = typed.replace("\\", "/")
+    if "/" not in typed:
+        return None, typed
+    folder, _, name = typed.rpartition("/")
+    return folder, name
+
+
+def folder_notes(vault: Vault, from_path: str, folder: str) -> list[str]:
+    """Paths of the notes in the folders a typed folder names (rule 2: the folder's path or
+    a suffix of its parts, any case; `./` and `../` from the linking note's folder)."""
+    parts = [p for p in folder.split("/") if p not in ("", ".")]
+    folders = vault.folders()
+    if folder.startswith("./") or folder.startswith("../") or folder in (".", ".."):
+        here = from_path.split("/")[:-1]
+        for part in folder.split("/"):
+            if part == "..":
+                if not here:
+                    return []  # would leave the vault
+                here.pop()
+            elif part not in ("", "."):
+                here.append(part)
+        want = "/".join(here).lower()
+        return [p for f, paths in folders.items() if f.lower() == want for p in paths]
+    if not parts or ".." in parts:
+        return []
+    want = "/".join(parts).lower()
+    tail = "/" + want
+    return [p for f, paths in folders.items() if (low := f.lower()) == want or low.endswith(tail) for p in paths]
+
+
+def _grouped(
+    vault: Vault, from_path: str, ranked: list[Ranked], prefix: str | None, among: list[str] | None, limit: int
+) -> list[tuple[str, bool, Note]]:
     """(text, alias, note) of each ranked entry, best first, the notes sharing a title
     together where the best of them ranks, the one the link would resolve to first."""
     out: list[tuple[str, bool, Note]] = []
     done: set[tuple[str, bool, str]] = set()
+    allowed = set(among) if among is not None else None
     for r in ranked:
         e = r.entry
         if (e.text, e.alias, e.path) in done:
@@ -133,8 +176,9 @@ def _grouped(vault: Vault, from_path: str, ranked: list[Ranked], limit: int) -> 
             done.add((e.text, e.alias, e.path))
             out.append((e.text, e.alias, note))
             continue
-        group = [n for p in same if (n := vault.notes[p]).title == e.text]
-        for n in resolution_order(vault, from_path, group, e.text):
+        group = [vault.notes[p] for p in same if allowed is None or p in allowed]
+        group = [n for n in group if n.title == e.text]
+        for n in resolution_order(vault, from_path, group, e.text if prefix is None else f"{prefix}/{e.text}"):
             done.add((e.text, False, n.path))
             out.append((e.text, False, n))
     return out[:limit]
@@ -157,21 +201,33 @@ def resolution_order(vault: Vault, from_path: str, notes: list[Note], target: st
     )
 
 
-def link_text(vault: Vault, from_path: str, note: Note, text: str) -> str:
+def link_text(vault: Vault, from_path: str, note: Note, text: str, prefix: str | None) -> str:
     """What a link to note says: the title (or alias) when it resolves to the note from
-    from_path, else the shortest path that does."""
-    res = vault.resolve(text, from_path)
-    if res.note is not None and res.note.path == note.path and res.status == "ok":
-        return text
-    return shortest_path(vault, from_path, note)
+    from_path, else the shortest path that does. After a typed folder (prefix), a path at
+    least that deep, in the note's own spelling (a relative folder is kept as typed)."""
+    if prefix is not None and (prefix.startswith("./") or prefix.startswith("../") or prefix in (".", "..")):
+        written = f"{prefix}/{text}"
+        res = vault.resolve(written, from_path)
+        if res.note is not None and res.note.path == note.path and res.status == "ok":
+            return written
+        prefix = None
+    if prefix is None:
+        res = vault.resolve(text, from_path)
+        if res.note is not None and res.note.path == note.path and res.status == "ok":
+            return text
+    return shortest_path(vault, from_path, note, _depth(prefix) + 1 if prefix is not None else 1)
 
 
-def shortest_path(vault: Vault, from_path: str, note: Note) -> str:
-    """The shortest suffix of the note's path that a link from
+def _depth(folder: str) -> int:
+    return len([p for p in folder.replace("\\", "/").split("/") if p not in ("", ".")])
+
+
+def shortest_path(vault: Vault, from_path: str, note: Note, at_least: int = 1) -> str:
+    """The shortest suffix of the note's path (of at least so many parts) that a link from
     from_path resolves to the note with (rule 2); the whole path, failing that (`/title` for
     a note at the vault's root: with a `/`, the link names a path)."""
     parts = (note.path[:-3] if note.path.lower().endswith(".md") else note.path).split("/")
-    for depth in range(2, len(parts)):
+    for depth in range(max(2, at_least), len(parts)):
         written = "/".join(parts[-depth:])
         res = vault.resolve(written, from_path)
         if res.note is not None and res.note.path == note.path and res.status == "ok":

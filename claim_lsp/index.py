@@ -98,6 +98,8 @@ class Vault:
         self._attachment_names: set[str] = set()  # their lower-cased file names
         self._suggest_cache: dict[tuple[str, str, int], list[str]] = {}
         self._suggest_generation = -1
+        self._folders: dict[str, list[str]] = {}  # see folders()
+        self._folders_generation = -1
         # False while notes are still being read (the server's background indexing): titles
         # may be filed, but aliases and headings of unread notes are not known yet
         self.indexed = True
@@ -351,6 +353,19 @@ class Vault:
         if isinstance(found, str):
             return {found}
         return set(found) if isinstance(found, tuple) else found  # callers only read it
+
+    # ---- folders ----------------------------------------------------------------------
+    def folders(self) -> dict[str, list[str]]:
+        """Each folder holding notes ('' for the vault's root) -> the paths of its notes. Made
+        when asked (path completion) and kept until a note is added or removed: the ranker's
+        generation changes then, and not while a note is edited."""
+        if self._folders_generation != self.ranker.generation:
+            folders: dict[str, list[str]] = {}
+            for path in self.notes:
+                folders.setdefault(path.rpartition("/")[0], []).append(path)
+            self._folders = folders
+            self._folders_generation = self.ranker.generation
+        return self._folders
 
     # ---- fuzzy ----------------------------------------------------------------------
     def suggest(self, target: str, from_path: str, limit: int = 5) -> list[str]:

@@ -6,7 +6,7 @@ the package's: words.py, score.py and suggest.py read them."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from . import score, suggest
 from .normalize import normalize_many
@@ -216,6 +216,17 @@ class TitleRanker:
     def rank(self, query: str, limit: int = 50, exclude: str | None = None) -> list[Ranked]:
         """Best matches for what was typed, best first (score.py)."""
         return score.rank(self, query, limit, exclude)
+
+    def rank_among(self, query: str, paths: Iterable[str], limit: int = 50) -> list[Ranked]:
+        """Best matches for what was typed among the titles of the given notes (score.py)."""
+        entries = self._entries
+        titles = []
+        for path in paths:
+            found = self._by_path.get(path)
+            for i in (found,) if isinstance(found, int) else found or ():
+                if not entries[i].alias:
+                    titles.append(entries[i])
+        return score.rank_titles(titles, query, limit)
 
     def suggest(self, target: str, limit: int = 5) -> list[str]:
         """Titles a broken link most likely meant, best first (suggest.py)."""

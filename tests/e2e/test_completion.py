@@ -127,3 +127,12 @@ async def test_label_details_name_the_folder_when_the_client_shows_them(details_
     assert [applied(text, i).splitlines()[-1] for i in maps] == ["See [[_map]]", "See [[ai/_map]]"]
     _, result = await complete_at(details_client, vault, "maps/scratch.md", f"[[{SPEC[:8]}", "[[", 10)
     assert result.items[0].label == SPEC and result.items[0].label_details is None  # one note has it
+
+
+async def test_a_typed_folder_narrows_the_titles(client: LanguageClient, vault):
+    text = "# scratch\n\nSee [[domains/ai/_m"
+    _, result = await complete_at(client, vault, "maps/scratch.md", text, "[[domains", len("[[domains/ai/_m"))
+    first = result.items[0]
+    assert first.label == "_map" and first.text_edit.new_text == "domains/ai/_map]]"
+    assert first.text_edit.range.start.character == len("See [[")
+    assert first.filter_text.startswith("domains/ai/_m")

@@ -282,3 +282,73 @@ def test_an_alias_that_another_note_holds_as_its_title_is_inserted_as_a_path():
     assert alias.path == "a/Target.md" and alias.new_text == "a/Target]]"
     [title] = [i for i in items if i.kind == "note"]
     assert title.new_text == "Other]]"
+
+
+# ---- path links ---------------------------------------------------------------------------
+
+
+def test_typed_folder_narrows_to_that_folder():
+    vault = make_vault({**MAPS, **{f"domains/ai/map claim {i}.md": "" for i in range(60)}})
+    line = "[[domains/ai/_m"
+    ctx, items = complete(vault, "domains/health/x.md", line, len(line))
+    assert items[0].path == "domains/ai/_map.md"
+    assert items[0].new_text == "domains/ai/_map]]"
+    assert items[0].filter_text.startswith("domains/ai/_m")
+    assert {i.path.rpartition("/")[0] for i in items} == {"domains/ai"}
+    assert line[ctx.start : ctx.end] == "domains/ai/_m"  # the folder typed is replaced too
+
+
+def test_typed_folder_is_a_suffix_of_the_folder_any_case():
+    vault = make_vault(MAPS)
+    line = "[[AI/_m"
+    _, items = complete(vault, "x.md", line, len(line))
+    assert items[0].path == "domains/ai/_map.md" and items[0].new_text == "ai/_map]]"
+    line = "[[agents/_"
+    _, items = complete(vault, "x.md", line, len(line))
+    assert items[0].path == "core/agents/_map.md" and items[0].new_text == "agents/_map]]"
+
+
+def test_typed_folder_matching_several_folders_keeps_them_apart():
+    vault = make_vault({"a/x/Dup.md": "", "b/x/Dup.md": "", "b/x/Other.md": ""})
+    line = "[[x/D"
+    _, items = complete(vault, "b/y.md", line, len(line))
+    assert labels_paths_texts(items) == [("Dup", "b/x/Dup.md", "x/Dup]]"), ("Dup", "a/x/Dup.md", "a/x/Dup]]")]
+    assert [i.folder for i in items] == ["b/x", "a/x"]
+
+
+def test_typed_folder_with_nothing_after_the_slash_lists_the_folder():
+    vault = make_vault(MAPS)
+    line = "[[domains/ai/"
+    _, items = complete(vault, "x.md", line, len(line))
+    assert sorted(i.path for i in items) == ["domains/ai/_map.md", "domains/ai/alignment claim.md"]
+
+
+def test_typed_folder_sees_notes_added_and_removed():
+    vault = make_vault(MAPS)
+    line = "[[notes/"
+    _, items = complete(vault, "x.md", line, len(line))
+    assert [i.path for i in items] == ["notes/Solo.md"]
+    vault.put(parse_note("notes/Second.md", ""))
+    vault.remove("notes/Solo.md")
+    _, items = complete(vault, "x.md", line, len(line))
+    assert [i.path for i in items] == ["notes/Second.md"]
+
+
+def test_relative_folder():
+    vault = make_vault(MAPS)
+    line = "[[../ai/al"
+    _, items = complete(vault, "domains/health/x.md", line, len(line))
+    assert items[0].path == "domains/ai/alignment claim.md" and items[0].new_text == "../ai/alignment claim]]"
+    line = "[[./_m"
+    _, items = complete(vault, "domains/health/x.md", line, len(line))
+    assert [i.path for i in items] == ["domains/health/_map.md"] and items[0].new_text == "./_map]]"
+    line = "[[../../../x"
+    _, items = complete(vault, "domains/health/x.md", line, len(line))
+    assert all("/" not in i.new_text.removesuffix("]]") or vault.resolve(i.new_text[:-2], "x.md") for i in items)
+
+
+def test_unknown_folder_falls_back_to_ranking_the_whole_text():
+    vault = make_vault(MAPS)
+    line = "[[nowhere/Solo"
+    _, items = complete(vault, "x.md", line, len(line))
+    assert items and items[0].label == "Solo"
