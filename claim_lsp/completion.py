@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .index import Vault, shared_folder_depth
+from .index import AMBIGUOUS, Vault, shared_folder_depth
 from .model import Note, lowered
 from .parse import split_target
 from .rank import Ranked
@@ -25,9 +25,11 @@ class LinkContext:
     kind: str  # "title" or "heading"
     typed: str  # what was typed of the part being completed
     start: int  # column where the replaced text starts
-    end: int  # column where it ends (past an existing `]]` when `replace_close`)
-    replace_close: bool  # the replaced text includes the existing `]]`
+    end: int  # column where it ends (past the existing closing brackets when `replace_close`)
+    replace_close: bool  # the inserted text ends the link with `]]` (replacing any there)
     target: str = ""  # for headings: the note part of the link
+    tail: str = ""  # `#heading` or `|shown` kept between the completed part and the closing brackets
+    target_col: int = 0  # for headings: the column where the note part starts
 
 
 @dataclass(slots=True)
@@ -42,6 +44,9 @@ class Item:
     path: str = ""
     # the note's folder, shown beside the label where the label alone does not tell notes apart
     folder: str = ""
+    # another edit on the line, (start, end, text): a heading of one of several notes sharing
+    # the title written in the link rewrites that title to a path reaching the chosen note
+    target_edit: tuple[int, int, str] | None = None
 
 
 def link_context(line: str, col: int) -> LinkContext | None:
@@ -49,31 +54,39 @@ def link_context(line: str, col: int) -> LinkContext | None:
     col = max(0, min(col, len(line)))
     before = line[:col]
     open_at = before.rfind("[[")
-    if open_at == -1 or "]]" in before[open_at:]:
-        return None
+    if open_at == -1 or "]" in before[open_at:]:
+        return None  # no link open, or the cursor is past its (partial) closing brackets
     inner = before[open_at + 2 :]
     if "|" in inner:
         return None  # typing the shown text: nothing to complete
     after = line[col:]
-    # the rest of the current part, up to a separator or the end of the link
+    # the rest of the current part, up to a separator, a bracket or the end of the line
     rest = len(after)
-    for stop in ("]]", "|", "#", "[["):
+    for stop in ("]", "|", "#", "["):
         at = after.find(stop)
         if at != -1:
             rest = min(rest, at)
-    closes = after[rest : rest + 2] == "]]"
     if "#" in inner:
         target, typed = inner.split("#", 1)
         start = open_at + 2 + len(target) + 1
         kind = "heading"
     else:
         target, typed, start, kind = "", inner, open_at + 2, "title"
-    if closes:
-        return LinkContext(kind, typed, start, col + rest + 2, True, target.strip())
-    if rest < len(after) and after[rest] in "|#":
-        return LinkContext(kind, typed, start, col + rest, False, target.strip())
+
+    def context(end: int, replace_close: bool, tail: str = "") -> LinkContext:
+        return LinkContext(kind, typed, start, end, replace_close, target.strip(), tail, open_at + 2)
+
+    if after[rest : rest + 1] == "]":
+        # `]]`, or a lone `]` (a closing half typed): replaced, so the link ends in one `]]`
+        return context(col + rest + (2 if after[rest : rest + 2] == "]]" else 1), True)
+    if after[rest : rest + 1] in ("|", "#"):
+        close = after.find("]", rest)
+        if close != -1 and after[close : close + 2] != "]]" and "[" not in after[rest:close]:
+            # `[[x|shown]`: the shown text (or heading) is kept and the link closed
+            return context(col + close + 1, True, after[rest:close])
+        return context(col + rest, False)
     # no closing brackets ahead: replace only what was typed and close the link
-    return LinkContext(kind, typed, start, col, True, target.strip())
+    return context(col, True)
 
 
 def note_detail(note: Note) -> str:
@@ -93,7 +106,7 @@ def complete(
         return None
     if ctx.kind == "heading":
         return ctx, _headings(vault, note_path, ctx)
-    close = "]]" if ctx.replace_close else ""
+    close = ctx.tail + ("]]" if ctx.replace_close else "")
     folder, name = typed_folder(ctx.typed)
     paths = folder_notes(vault, note_path, folder) if folder is not None else None
     if paths:
@@ -236,28 +249,39 @@ def shortest_path(vault: Vault, from_path: str, note: Note, at_least: int = 1) -
 
 
 def _headings(vault: Vault, note_path: str, ctx: LinkContext) -> list[Item]:
-    if ctx.target:
-        res = vault.resolve(split_target(ctx.target)[0], note_path)
-        target = res.note
+    """The headings of the note the link names; of every candidate, labelled by folder, when
+    the title names several notes equally well."""
+    close = ctx.tail + ("]]" if ctx.replace_close else "")
+    target_text = split_target(ctx.target)[0] if ctx.target else ""
+    if target_text:
+        res = vault.resolve(target_text, note_path)
+        targets = res.notes if res.status == AMBIGUOUS else [res.note] if res.note is not None else []
     else:
-        target = vault.notes.get(note_path)  # [[#heading]] links into the same note
-    if target is None:
-        return []
-    close = "]]" if ctx.replace_close else ""
+        own = vault.notes.get(note_path)  # [[#heading]] links into the same note
+        targets = [own] if own is not None else []
+    several = len(targets) > 1
     typed = ctx.typed.strip().casefold()
-    items = []
-    for n, h in enumerate(target.headings):
-        if typed and typed not in h.text.casefold():
-            continue
-        items.append(
-            Item(
-                label=h.text,
-                new_text=h.text + close,
-                kind="heading",
-                detail=f"{'#' * h.level} in {target.title}",
-                sort_text=f"{n:04d}",
-                filter_text=f"{ctx.typed} {h.text}" if ctx.typed else h.text,
-                path=target.path,
+    items: list[Item] = []
+    for target in targets:
+        folder = folder_of(target) if several else ""
+        edit = None
+        if several:  # the title names several notes: the link is rewritten to reach this one
+            edit = ctx.target_col, ctx.start - 1, shortest_path(vault, note_path, target)
+        where = f"in {target.title}" + (f" · {folder}" if folder else "")
+        for h in target.headings:
+            if typed and typed not in h.text.casefold():
+                continue
+            items.append(
+                Item(
+                    label=h.text,
+                    new_text=h.text + close,
+                    kind="heading",
+                    detail=f"{'#' * h.level} {where}",
+                    sort_text=f"{len(items):04d}",
+                    filter_text=f"{ctx.typed} {h.text}" if ctx.typed else h.text,
+                    path=target.path,
+                    folder=folder,
+                    target_edit=edit,
+                )
             )
-        )
     return items

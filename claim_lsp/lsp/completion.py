@@ -46,7 +46,7 @@ def _item(
     note: Note, line_no: int, rng: lsp.Range, item: Item, formats: list | None, label_details: bool
 ) -> lsp.CompletionItem:
     """An item; its folder beside the label where the client shows labelDetails (in the
-    detail in any case)."""
+    detail in any case), and the edit to the link's title, if any, as an additional edit."""
     out = completion_item(
         item.label,
         KINDS[item.kind],
@@ -60,6 +60,10 @@ def _item(
     )
     if item.folder and label_details:
         out.label_details = lsp.CompletionItemLabelDetails(description=item.folder)
+    if item.target_edit is not None:
+        start, end, text = item.target_edit
+        edit_range = lsp.Range(start=to_position(note, line_no, start), end=to_position(note, line_no, end))
+        out.additional_text_edits = [lsp.TextEdit(range=edit_range, new_text=text)]
     return out
 
 

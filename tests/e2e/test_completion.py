@@ -136,3 +136,22 @@ async def test_a_typed_folder_narrows_the_titles(client: LanguageClient, vault):
     assert first.label == "_map" and first.text_edit.new_text == "domains/ai/_map]]"
     assert first.text_edit.range.start.character == len("See [[")
     assert first.filter_text.startswith("domains/ai/_m")
+
+
+async def test_a_lone_closing_bracket_is_not_doubled(client: LanguageClient, vault):
+    text = "# scratch\n\nSee [[spec trap] and [[coord|the problem]"
+    _, result = await complete_at(client, vault, "scratch.md", text, "[[spec trap", len("[[spec trap"))
+    assert applied(text, result.items[0]).splitlines()[-1] == f"See [[{SPEC}]] and [[coord|the problem]"
+    _, result = await complete_at(client, vault, "scratch.md", text, "[[coord", len("[[coord"))
+    assert applied(text, result.items[0]).splitlines()[-1] == f"See [[spec trap] and [[{COORD}|the problem]]"
+
+
+async def test_headings_of_an_ambiguous_title_rewrite_it_to_the_chosen_note(client: LanguageClient, vault):
+    (vault / "domains/ai/_map.md").write_text("# AI map\n\n## Open questions\n", encoding="utf-8")
+    text = "# scratch\n\nSee [[_map#Open"
+    uri = open_doc(client, vault / "domains/ai/_map.md")  # (the server reads it as written now)
+    assert uri
+    _, result = await complete_at(client, vault, "other/scratch.md", text, "#Open", len("#Open"))
+    [item] = result.items
+    assert item.label == "Open questions" and item.detail == "## in _map · domains/ai"
+    assert applied(text, item).splitlines()[-1] == "See [[ai/_map#Open questions]]"

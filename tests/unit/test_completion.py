@@ -352,3 +352,76 @@ def test_unknown_folder_falls_back_to_ranking_the_whole_text():
     line = "[[nowhere/Solo"
     _, items = complete(vault, "x.md", line, len(line))
     assert items and items[0].label == "Solo"
+
+
+# ---- closing brackets ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "marked, result",
+    [
+        ("[[Sol‸]", "[[Solo]]"),
+        ("[[Sol‸] and more", "[[Solo]] and more"),
+        ("[[Sol‸]]", "[[Solo]]"),
+        ("[[Sol‸]]]", "[[Solo]]]"),  # a third bracket was typed on its own: left alone
+        ("[[Sol‸", "[[Solo]]"),
+        ("[[Sol‸|shown]", "[[Solo|shown]]"),
+        ("[[Sol‸|shown]]", "[[Solo|shown]]"),
+        ("[[Sol‸|]", "[[Solo|]]"),
+        ("[[Sol‸#Sections]", "[[Solo#Sections]]"),
+        ("[[Sol‸#Sections", "[[Solo#Sections"),
+        ("[[Sol‸ then [a] link", "[[Solo]] then [a] link"),
+        ("[[Sol‸ then [[other]]", "[[Solo]] then [[other]]"),
+        ("[[_map#Sec‸]", "[[_map#Sections]]"),
+        ("[[_map#Sec‸|shown]", "[[_map#Sections|shown]]"),
+    ],
+)
+def test_the_result_ends_the_link_with_one_pair_of_brackets(marked, result):
+    vault = make_vault(MAPS)
+    line, col = cursor(marked)
+    ctx, items = complete(vault, "domains/health/x.md", line, col)
+    assert items, marked
+    assert line[: ctx.start] + items[0].new_text + line[ctx.end :] == result
+
+
+@pytest.mark.parametrize("marked", ["[[x]‸", "[[x]‸]", "[[x|‸]", "[[x]] ‸]"])
+def test_nothing_to_complete_past_a_closing_bracket_or_in_the_shown_text(marked):
+    assert ctx_at(marked) is None
+
+
+# ---- headings of a title several notes share -------------------------------------------
+
+
+def test_headings_of_every_candidate_of_an_ambiguous_title():
+    vault = make_vault(MAPS)
+    assert vault.resolve("_map", "elsewhere/x.md").status == "ambiguous"  # no map shares a folder with it
+    line = "See [[_map#Sec"
+    _, items = complete(vault, "elsewhere/x.md", line, len(line))
+    assert [(i.label, i.folder) for i in items] == [("Sections", "domains/ai"), ("Sections", "domains/health")]
+    assert [i.target_edit[2] for i in items] == ["ai/_map", "health/_map"]
+
+
+def test_headings_of_every_candidate_are_labelled_by_folder_and_rewrite_the_title():
+    vault = make_vault({"a/Dup.md": "# Dup\n## One\n", "b/Dup.md": "# Dup\n## Two\n"})
+    line = "See [[Dup#"
+    ctx, items = complete(vault, "c/x.md", line, len(line))
+    assert [(i.label, i.folder, i.path) for i in items] == [
+        ("Dup", "a", "a/Dup.md"),
+        ("One", "a", "a/Dup.md"),
+        ("Dup", "b", "b/Dup.md"),
+        ("Two", "b", "b/Dup.md"),
+    ]
+    two = items[3]
+    assert two.detail == "## in Dup · b"
+    start, end, text = two.target_edit
+    assert (line[start:end], text) == ("Dup", "b/Dup")
+    edited = line[:start] + text + line[end : ctx.start] + two.new_text + line[ctx.end :]
+    assert edited == "See [[b/Dup#Two]]"
+    _, items = complete(vault, "c/x.md", "[[Dup#tw", 8)
+    assert [i.label for i in items] == ["Two"]
+
+
+def test_headings_of_a_title_that_resolves_are_those_of_its_note_alone():
+    vault = make_vault({"a/Dup.md": "# Dup\n## One\n", "b/Dup.md": "# Dup\n## Two\n"})
+    _, items = complete(vault, "b/x.md", "[[Dup#", 6)
+    assert [(i.label, i.folder, i.target_edit) for i in items] == [("Dup", "", None), ("Two", "", None)]
