@@ -1,9 +1,13 @@
-"""Hover text for a link: a preview of the linked claim, or why the link is broken."""
+"""Hover text for a link: a preview of the linked claim, or why the link is broken; for a
+tag, how many notes use it."""
 
 from __future__ import annotations
 
 from .index import AMBIGUOUS, BROKEN, EMPTY, Vault, find_heading
 from .model import Link, Note
+from .tags import used_by
+
+TAG_NOTES_SHOWN = 10
 
 
 class _Style:
@@ -72,3 +76,17 @@ def hover_link(vault: Vault, note: Note, link: Link, markdown: bool = True) -> s
     if res.status != "ok":
         text = f"{st.italic('Link differs in case from the title.')}\n\n{text}"
     return text
+
+
+def hover_tag(vault: Vault, tag: str, markdown: bool = True) -> str:
+    """`#tag` · used by N notes, and the first of them by title."""
+    st = _Style(markdown)
+    paths = vault.tagged(tag)
+    titles = sorted(vault.notes[p].title for p in paths)
+    lines = [f"{st.bold('#' + tag)} · {used_by(len(paths))}"]
+    if titles:
+        lines.append("")
+        lines += [f"- {st.esc(t)}" for t in titles[:TAG_NOTES_SHOWN]]
+        if len(titles) > TAG_NOTES_SHOWN:
+            lines.append(f"- … and {len(titles) - TAG_NOTES_SHOWN} more")
+    return "\n".join(lines)

@@ -250,6 +250,29 @@ def pack_astral(astral: dict[int, tuple[int, ...]]) -> tuple[int, ...]:
     return tuple(out)
 
 
+TAGS_FIELD = "tags"
+
+
+def tags_of(value: Any) -> tuple[str, ...]:
+    """Tags as a frontmatter value writes them: a list, or one string of tags separated by
+    commas or spaces (as Obsidian reads it); without a leading `#`, each once, in order."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items: list = value.replace(",", " ").split()
+    elif isinstance(value, list):
+        items = value
+    else:
+        items = [value]
+    out: dict[str, None] = {}
+    for item in items:
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            tag = str(item).strip().lstrip("#").strip()
+            if tag:
+                out[tag] = None
+    return tuple(out)
+
+
 NO_PROBLEMS: tuple[Problem, ...] = ()
 _NO_FIELDS = Fields((), ())  # shared by every note read without a problem
 
@@ -345,6 +368,10 @@ class Note:
     @property
     def meta(self) -> Mapping[str, Any]:
         return self.frontmatter.data or _NO_FIELDS
+
+    def tags(self) -> tuple[str, ...]:
+        """The note's tags, from its frontmatter's `tags` (tags_of)."""
+        return tags_of(self.meta.get(TAGS_FIELD))
 
     def field_text(self, name: str) -> str:
         value = self.meta.get(name)

@@ -1,9 +1,11 @@
-"""textDocument/references: the links to what is under the cursor (backlinks)."""
+"""textDocument/references: the links to what is under the cursor (backlinks), or where
+the notes holding a tag write it."""
 
 from __future__ import annotations
 
 from .index import Vault
-from .model import Link, Note
+from .model import TAGS_FIELD, Link, Note, Span
+from .tags import tag_spans
 
 
 def references(vault: Vault, note: Note, line: int, col: int) -> list[tuple[Note, Link]]:
@@ -21,3 +23,18 @@ def references(vault: Vault, note: Note, line: int, col: int) -> list[tuple[Note
         if h.span.line == line and h != note.h1:
             return vault.backlinks(note, h.text)
     return vault.backlinks(note)
+
+
+def tag_references(vault: Vault, tag: str) -> list[tuple[Note, Span]]:
+    """Where each note holding the tag writes it in its frontmatter (by path); the `tags`
+    key, for a note whose text cannot be read."""
+    out: list[tuple[Note, Span]] = []
+    for path in vault.tagged(tag):
+        note = vault.notes[path]
+        text = vault.text_of(note)
+        spans = tag_spans(note, text, tag) if text else []
+        if not spans:
+            key = note.frontmatter.key_span(TAGS_FIELD)
+            spans = [key] if key is not None else [Span(0, 0, 0, 0)]
+        out += [(note, span) for span in spans]
+    return out
