@@ -1,5 +1,5 @@
 """Completion inside `[[...`: note titles ranked by the fuzzy index, or a note's headings
-after `#`. Works the same in the body and in frontmatter link values.
+after `#` (its block ids after `#^`). Works the same in the body and in frontmatter link values.
 
 Notes that share a title (a `_map` in every folder) are told apart by their folder, and the
 one the link would resolve to comes first (resolution rule 5: the linking note's folder,
@@ -15,6 +15,7 @@ from .index import AMBIGUOUS, Vault, shared_folder_depth
 from .model import Note, lowered
 from .parse import split_target
 from .rank import Ranked
+from .text import split_lines
 
 LIMIT = 50
 ROOT_FOLDER = "/"  # how the vault's root is shown as a note's folder
@@ -22,7 +23,7 @@ ROOT_FOLDER = "/"  # how the vault's root is shown as a note's folder
 
 @dataclass(slots=True)
 class LinkContext:
-    kind: str  # "title" or "heading"
+    kind: str  # "title" or "heading" (a block id too: the heading part starts with ^)
     typed: str  # what was typed of the part being completed
     start: int  # column where the replaced text starts
     end: int  # column where it ends (past the existing closing brackets when `replace_close`)
@@ -36,7 +37,7 @@ class LinkContext:
 class Item:
     label: str
     new_text: str
-    kind: str  # "note", "alias" or "heading"
+    kind: str  # "note", "alias", "heading" or "block"
     detail: str = ""
     documentation: str = ""
     sort_text: str = ""
@@ -249,8 +250,8 @@ def shortest_path(vault: Vault, from_path: str, note: Note, at_least: int = 1) -
 
 
 def _headings(vault: Vault, note_path: str, ctx: LinkContext) -> list[Item]:
-    """The headings of the note the link names; of every candidate, labelled by folder, when
-    the title names several notes equally well."""
+    """The headings (after `^`, the block ids) of the note the link names; of every
+    candidate, labelled by folder, when the title names several notes equally well."""
     close = ctx.tail + ("]]" if ctx.replace_close else "")
     target_text = split_target(ctx.target)[0] if ctx.target else ""
     if target_text:
@@ -260,7 +261,8 @@ def _headings(vault: Vault, note_path: str, ctx: LinkContext) -> list[Item]:
         own = vault.notes.get(note_path)  # [[#heading]] links into the same note
         targets = [own] if own is not None else []
     several = len(targets) > 1
-    typed = ctx.typed.strip().casefold()
+    blocks = ctx.typed.lstrip().startswith("^")
+    typed = ctx.typed.strip().removeprefix("^").casefold()
     items: list[Item] = []
     for target in targets:
         folder = folder_of(target) if several else ""
@@ -268,6 +270,27 @@ def _headings(vault: Vault, note_path: str, ctx: LinkContext) -> list[Item]:
         if several:  # the title names several notes: the link is rewritten to reach this one
             edit = ctx.target_col, ctx.start - 1, shortest_path(vault, note_path, target)
         where = f"in {target.title}" + (f" · {folder}" if folder else "")
+        if blocks:
+            lines = _block_lines(vault, target)
+            for block in target.blocks:
+                if typed and typed not in block.id.casefold():
+                    continue
+                label = "^" + block.id
+                items.append(
+                    Item(
+                        label=label,
+                        new_text=label + close,
+                        kind="block",
+                        detail=where,
+                        documentation=_block_text(lines, block.line, block.col),
+                        sort_text=f"{len(items):04d}",
+                        filter_text=f"{ctx.typed} {label}" if ctx.typed else label,
+                        path=target.path,
+                        folder=folder,
+                        target_edit=edit,
+                    )
+                )
+            continue
         for h in target.headings:
             if typed and typed not in h.text.casefold():
                 continue
@@ -285,3 +308,16 @@ def _headings(vault: Vault, note_path: str, ctx: LinkContext) -> list[Item]:
                 )
             )
     return items
+
+
+def _block_lines(vault: Vault, note: Note) -> list[str]:
+    """The note's lines, read when its block ids are offered (their text is not kept)."""
+    if not note.block_data:
+        return []
+    text = vault.text_of(note)
+    return split_lines(text) if text else []
+
+
+def _block_text(lines: list[str], line: int, col: int) -> str:
+    """The text of a block's line, without its `^id`."""
+    return lines[line][:col].strip() if 0 <= line < len(lines) else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from .index import AMBIGUOUS, BROKEN, EMPTY, Vault, find_heading
 from .model import Link, Note
 from .tags import used_by
+from .text import split_lines
 
 TAG_NOTES_SHOWN = 10
 
@@ -47,12 +48,23 @@ def note_preview(vault: Vault, note: Note, heading: str | None = None, markdown:
     intro = vault.intro_of(note)
     if intro:
         lines += [st.esc(intro), ""]
-    if heading:
+    if heading and heading.startswith("^"):
+        block = note.block(heading)
+        shown = _block_line(vault, note, block.line, block.col) if block is not None else ""
+        lines += [f"Block {st.esc(heading)}: {st.esc(shown)}" if block else f"No block {st.esc(heading)}", ""]
+    elif heading:
         found = find_heading(note, heading)
         lines += [f"Section: {st.esc(found.text) if found else st.esc(heading) + ' (no such heading)'}", ""]
     count = vault.backlink_count(note)
     lines.append(f"{count} note{'s' if count != 1 else ''} link{'s' if count == 1 else ''} here · {st.code(note.path)}")
     return "\n".join(lines)
+
+
+def _block_line(vault: Vault, note: Note, line: int, col: int) -> str:
+    """The text of a block's line, without its ^id (read when a hover asks)."""
+    text = vault.text_of(note)
+    lines = split_lines(text) if text else []
+    return lines[line][:col].strip() if line < len(lines) else ""
 
 
 def hover_link(vault: Vault, note: Note, link: Link, markdown: bool = True) -> str:

@@ -158,6 +158,27 @@ def unpack_headings(data: tuple) -> list[Heading]:
     ]
 
 
+@dataclass(slots=True)
+class Block:
+    """A block id: `^id` at the end of a paragraph's or list item's line (as Obsidian writes
+    them), linked as `[[note#^id]]`."""
+
+    id: str  # without the ^
+    line: int
+    col: int  # of the ^
+
+    @property
+    def span(self) -> Span:
+        return Span(self.line, self.col, self.line, self.col + 1 + len(self.id))
+
+
+BLOCK_FIELDS = 3  # id, line, col of the ^
+
+
+def unpack_blocks(data: tuple) -> list[Block]:
+    return [Block(data[i], data[i + 1], data[i + 2]) for i in range(0, len(data), BLOCK_FIELDS)]
+
+
 KEY_FIELDS = 3  # key, line, width of the key as written (quotes included); it starts at column 0
 
 
@@ -288,6 +309,7 @@ class Note:
     aliases: tuple[str, ...] = ()
     astral_data: tuple[int, ...] = ()  # columns of characters taking two UTF-16 units (pack_astral)
     problems: list[Problem] | tuple[Problem, ...] = field(default_factory=list)  # found while reading
+    block_data: tuple = ()  # packed block ids (BLOCK_FIELDS each), in file order
 
     def __reduce__(self):  # pickled as plain values: the cache loads without per-field setattr
         return (
@@ -302,6 +324,7 @@ class Note:
                 self.aliases,
                 self.astral_data,
                 self.problems,
+                self.block_data,
             ),
         )
 
@@ -352,6 +375,23 @@ class Note:
     def heading_texts(self) -> tuple[str, ...]:
         """The text of each heading, in file order, without building Heading objects."""
         return self.heading_data[1::HEADING_FIELDS]
+
+    @property
+    def blocks(self) -> list[Block]:
+        return unpack_blocks(self.block_data)
+
+    def block(self, block_id: str) -> Block | None:
+        """The block with that id (with or without its ^): as written, else ignoring case."""
+        wanted = block_id.strip().removeprefix("^")
+        d = self.block_data
+        ids = d[::BLOCK_FIELDS]
+        if wanted not in ids:
+            lowered = wanted.casefold()
+            wanted = next((i for i in ids if i.casefold() == lowered), None)
+            if wanted is None:
+                return None
+        i = ids.index(wanted) * BLOCK_FIELDS
+        return Block(d[i], d[i + 1], d[i + 2])
 
     @property
     def h1(self) -> Heading | None:

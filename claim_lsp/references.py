@@ -10,7 +10,7 @@ from .tags import tag_spans
 
 def references(vault: Vault, note: Note, line: int, col: int) -> list[tuple[Note, Link]]:
     """Links to what is under the cursor: a link's target (and heading), a heading of this
-    note, or else this note itself."""
+    note, the block id of its line, or else this note itself."""
     link = note.link_at(line, col)
     if link is not None:
         if not link.target and link.heading:
@@ -22,6 +22,9 @@ def references(vault: Vault, note: Note, line: int, col: int) -> list[tuple[Note
     for h in note.headings:
         if h.span.line == line and h != note.h1:
             return vault.backlinks(note, h.text)
+    for block in note.blocks:
+        if block.line == line:
+            return vault.backlinks(note, "^" + block.id)
     return vault.backlinks(note)
 
 

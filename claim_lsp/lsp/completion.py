@@ -18,6 +18,7 @@ KINDS = {
     "note": lsp.CompletionItemKind.File,
     "alias": lsp.CompletionItemKind.Reference,
     "heading": lsp.CompletionItemKind.Reference,
+    "block": lsp.CompletionItemKind.Reference,
 }
 
 
