@@ -61,6 +61,10 @@ def link_context(line: str, col: int) -> LinkContext | None:
     if "|" in inner:
         return None  # typing the shown text: nothing to complete
     after = line[col:]
+    quote = line[open_at - 1] if open_at > 0 and line[open_at - 1] in "\"'" else None
+    if quote is not None and quote in after:
+        # `"[[x"]` (a link in a YAML string): the link ends before the quote, a ] past it is YAML's
+        after = after[: after.index(quote)]
     # the rest of the current part, up to a separator, a bracket or the end of the line
     rest = len(after)
     for stop in ("]", "|", "#", "["):
@@ -115,7 +119,7 @@ def complete(
         prefix = folder  # a path link: what is inserted keeps the folder typed
     else:
         ranked = vault.ranker.rank(ctx.typed, limit, exclude=None)
-        prefix = None
+        prefix = paths = None
     items = []
     for entry_text, alias, note in _grouped(vault, note_path, ranked, prefix, paths, limit):
         shared = not alias and len(vault.titled(lowered(note.title))) > 1

@@ -64,6 +64,7 @@ async def test_titles_inside_frontmatter_link_values(client: LanguageClient, vau
     _, result = await complete_at(client, vault, "scratch.md", text, "[[values encoded", len("[[values encoded"))
     assert result.items[0].label == SPEC
     assert result.items[0].text_edit.new_text == SPEC + "]]"
+    assert result.items[0].text_edit.range.end == position_of(text, '"]')  # YAML's quote and ] are kept
 
 
 async def test_utf16_range_after_emoji(client: LanguageClient, vault):

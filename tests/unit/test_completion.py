@@ -352,6 +352,9 @@ def test_unknown_folder_falls_back_to_ranking_the_whole_text():
     line = "[[nowhere/Solo"
     _, items = complete(vault, "x.md", line, len(line))
     assert items and items[0].label == "Solo"
+    line = "[[nowhere/_map"
+    _, items = complete(vault, "core/x.md", line, len(line))
+    assert [i.path for i in items if i.label == "_map"][:2] == ["core/_map.md", "core/agents/_map.md"]
 
 
 # ---- closing brackets ------------------------------------------------------------------
@@ -374,6 +377,11 @@ def test_unknown_folder_falls_back_to_ranking_the_whole_text():
         ("[[Sol‸ then [[other]]", "[[Solo]] then [[other]]"),
         ("[[_map#Sec‸]", "[[_map#Sections]]"),
         ("[[_map#Sec‸|shown]", "[[_map#Sections|shown]]"),
+        ('depends_on: ["[[Sol‸"]', 'depends_on: ["[[Solo]]"]'),  # the ] is YAML's
+        ('depends_on: ["[[Sol‸]"]', 'depends_on: ["[[Solo]]"]'),
+        ('depends_on: ["[[Sol‸|x"]', 'depends_on: ["[[Solo|x"]'),
+        ("tags: ['[[Sol‸', '[[a]]']", "tags: ['[[Solo]]', '[[a]]']"),
+        ('He said "[[Sol‸" then] left', 'He said "[[Solo]]" then] left'),
     ],
 )
 def test_the_result_ends_the_link_with_one_pair_of_brackets(marked, result):
