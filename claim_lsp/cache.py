@@ -42,10 +42,10 @@ from .workers import BACKGROUND_NICENESS, detach
 
 log = logging.getLogger(__name__)
 
-FORMAT = 8  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields; 4: popularity in the
+FORMAT = 9  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields; 4: popularity in the
 # ranker's entries; 5: shared strings first, entries in segments, the tables' notes as their paths; 6: the
 # tables first, with the shared strings; chunks as lists; 7: Entry moved to claim_lsp.rank.words; 8: a
-# quoted frontmatter link's target is the text YAML reads (`''` -> `'`)
+# quoted frontmatter link's target is the text YAML reads (`''` -> `'`); 9: Note's block ids
 Entry = tuple[int, int, Note]  # mtime_ns, size, note
 
 _ALLOWED = (

@@ -17,9 +17,9 @@ from .schema import GENERIC_DATE_FIELDS, TypeSchema, schemas_of
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 CODES = (
-    "broken-link", "case-mismatch", "ambiguous-link", "empty-link", "missing-heading", "yaml-error",
-    "duplicate-key", "missing-field", "invalid-value", "invalid-date", "unknown-type", "title-mismatch",
-    "unreadable-file", "too-many-links",
+    "broken-link", "case-mismatch", "ambiguous-link", "empty-link", "missing-heading", "missing-block",
+    "yaml-error", "duplicate-key", "missing-field", "invalid-value", "invalid-date", "unknown-type",
+    "title-mismatch", "unreadable-file", "too-many-links",
 )  # fmt: skip
 
 
@@ -58,9 +58,10 @@ def check_links(note: Note, vault: Vault) -> list[Problem]:
         if vault.names_one_note(raw.split("|", 1)[0] if "|" in raw else raw):
             continue  # most links: nothing to report, and no Link object built for them
         link = note.link(n)
-        if not link.target and link.heading:  # [[#heading]]: a heading of this note
-            if find_heading(note, link.heading) is None:
-                out.append(_missing_heading(link, note))
+        if not link.target and link.heading:  # [[#heading]]: a heading (or block) of this note
+            missing = _missing_anchor(link, note)
+            if missing is not None:
+                out.append(missing)
             continue
         res = vault.resolve(link.target, note.path)
         written = link.target
@@ -108,9 +109,31 @@ def check_links(note: Note, vault: Vault) -> list[Problem]:
                     {"target": written, "suggestions": [exact]},
                 )
             )
-        if link.heading and find_heading(target, link.heading) is None:
-            out.append(_missing_heading(link, target))
+        if link.heading:
+            missing = _missing_anchor(link, target)
+            if missing is not None:
+                out.append(missing)
     return out
+
+
+def _missing_anchor(link: Link, target: Note) -> Problem | None:
+    """missing-heading for `[[note#heading]]`, missing-block for `[[note#^id]]`, when the
+    note has no such heading or block id."""
+    heading = link.heading or ""
+    if heading.startswith("^"):
+        if target.block(heading) is not None:
+            return None
+        ids = ["^" + b.id for b in target.blocks]
+        return Problem(
+            "missing-block",
+            "warning",
+            f'"{target.title}" has no block {heading}',
+            link.span,
+            {"target": link.target, "block": heading, "suggestions": ids[:5]},
+        )
+    if find_heading(target, heading) is not None:
+        return None
+    return _missing_heading(link, target)
 
 
 def _missing_heading(link: Link, target: Note) -> Problem:

@@ -7,7 +7,8 @@ from .model import Link, Note, Span
 
 
 def definition(vault: Vault, note: Note, link: Link) -> list[tuple[Note, Span]]:
-    """Where a link leads: the note (its start, or the heading), or every candidate."""
+    """Where a link leads: the note (its start, the heading, or the block's line), or every
+    candidate."""
     if not link.target and link.heading:
         targets = [note]  # [[#heading]] within the same note
     else:
@@ -16,7 +17,11 @@ def definition(vault: Vault, note: Note, link: Link) -> list[tuple[Note, Span]]:
     out = []
     for target in targets:
         span = Span(0, 0, 0, 0)
-        if link.heading:
+        if link.heading and link.heading.startswith("^"):
+            block = target.block(link.heading)
+            if block is not None:
+                span = Span(block.line, 0, block.line, block.span.end_col)
+        elif link.heading:
             h = find_heading(target, link.heading)
             if h is not None:
                 span = Span(h.span.line, 0, h.span.line, h.span.end_col)

@@ -1,6 +1,7 @@
 """Editing frontmatter: completion of the keys a note's type allows but lacks, of allowed
-values (type, enums such as confidence, domain, dates as today), and what the schema
-says about a key (for hover). Titles inside link values are completed by completion.py."""
+values (type, enums such as confidence, domain, dates as today, the vault's tags), and what
+the schema says about a key (for hover). Titles inside link values are completed by
+completion.py."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from .config import Config
 from .index import Vault
 from .model import Note
 from .schema import GENERIC_DATE_FIELDS, TypeSchema, schemas_of
+from .tags import complete_tags, used_by
 
 _KEY_TYPED = re.compile(r"^[A-Za-z_][\w-]*$|^$")
 _KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*")
@@ -23,7 +25,7 @@ DOMAIN_FIELDS = ("domain", "secondary_domains")
 class FmItem:
     label: str
     new_text: str
-    kind: str  # "key" or "value"
+    kind: str  # "key", "value" or "tag"
     start: int  # replaced columns on the cursor's line
     end: int
     detail: str = ""
@@ -63,6 +65,12 @@ def complete_frontmatter(vault: Vault, note: Note, line_no: int, line: str, col:
         if ":" in line[end : end + 2]:
             return []  # the key is already written out
         return _keys(config, schema, note, line_no, end)
+    tags = complete_tags(vault, note, line_no, line, col)
+    if tags is not None:
+        return [
+            FmItem(t.name, t.name, "tag", t.start, t.end, detail=used_by(t.count), sort_text=f"{i:04d}")
+            for i, t in enumerate(tags)
+        ]
     m = _KEY_VALUE.match(line)
     if m and col >= m.end():
         key = m.group(1)

@@ -1,10 +1,15 @@
-"""Hover text for a link: a preview of the linked claim, or why the link is broken."""
+"""Hover text for a link: a preview of the linked claim, or why the link is broken; for a
+tag, how many notes use it."""
 
 from __future__ import annotations
 
 from .index import AMBIGUOUS, BROKEN, EMPTY, Vault, find_heading
 from .model import Link, Note
 from .references import backlinks_summary
+from .tags import used_by
+from .text import split_lines
+
+TAG_NOTES_SHOWN = 10
 
 
 class _Style:
@@ -48,11 +53,22 @@ def note_preview(vault: Vault, note: Note, heading: str | None = None, markdown:
     intro = vault.intro_of(note)
     if intro:
         lines += [st.esc(intro), ""]
-    if heading:
+    if heading and heading.startswith("^"):
+        block = note.block(heading)
+        shown = _block_line(vault, note, block.line, block.col) if block is not None else ""
+        lines += [f"Block {st.esc(heading)}: {st.esc(shown)}" if block else f"No block {st.esc(heading)}", ""]
+    elif heading:
         found = find_heading(note, heading)
         lines += [f"Section: {st.esc(found.text) if found else st.esc(heading) + ' (no such heading)'}", ""]
     lines.append(f"{st.esc(backlinks_summary(*vault.inbound(note)))} · {st.code(note.path)}")
     return "\n".join(lines)
+
+
+def _block_line(vault: Vault, note: Note, line: int, col: int) -> str:
+    """The text of a block's line, without its ^id (read when a hover asks)."""
+    text = vault.text_of(note)
+    lines = split_lines(text) if text else []
+    return lines[line][:col].strip() if line < len(lines) else ""
 
 
 def hover_link(vault: Vault, note: Note, link: Link, markdown: bool = True) -> str:
@@ -76,3 +92,17 @@ def hover_link(vault: Vault, note: Note, link: Link, markdown: bool = True) -> s
     if res.status != "ok":
         text = f"{st.italic('Link differs in case from the title.')}\n\n{text}"
     return text
+
+
+def hover_tag(vault: Vault, tag: str, markdown: bool = True) -> str:
+    """`#tag` · used by N notes, and the first of them by title."""
+    st = _Style(markdown)
+    paths = vault.tagged(tag)
+    titles = sorted(vault.notes[p].title for p in paths)
+    lines = [f"{st.bold('#' + tag)} · {used_by(len(paths))}"]
+    if titles:
+        lines.append("")
+        lines += [f"- {st.esc(t)}" for t in titles[:TAG_NOTES_SHOWN]]
+        if len(titles) > TAG_NOTES_SHOWN:
+            lines.append(f"- … and {len(titles) - TAG_NOTES_SHOWN} more")
+    return "\n".join(lines)

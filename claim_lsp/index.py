@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .config import Config
-from .model import NO_PROBLEMS, Frontmatter, Heading, Link, Note, lowered, share_name
+from .model import NO_PROBLEMS, TAGS_FIELD, Frontmatter, Heading, Link, Note, lowered, share_name, tags_of
 from .parse import intro_of, title_of
 from .rank import TitleRanker
 
@@ -59,6 +59,11 @@ def _shared_prefix(a: list[str], b: list[str]) -> int:
     return n
 
 
+def shared_folder_depth(a: str, b: str) -> int:
+    """How many folders, from the vault's root, two notes' paths have in common."""
+    return _shared_prefix(_folder_parts(a), _folder_parts(b))
+
+
 def find_heading(note: Note, heading: str) -> Heading | None:
     wanted = heading.strip()
     for h in note.headings:
@@ -89,11 +94,14 @@ class Vault:
         self._by_stem: dict[str, Paths] = {}  # lower-cased title -> paths (see _add)
         self._by_alias: dict[str, Paths] = {}
         self._inbound: dict[str, Paths] = {}  # link key -> paths of notes with such links
+        self._by_tag: dict[str, Paths] = {}  # tag as written -> paths of the notes holding it
         self.ranker = TitleRanker()
         self._attachment_paths: set[str] = set()  # lower-cased vault-relative paths of non-notes
         self._attachment_names: set[str] = set()  # their lower-cased file names
         self._suggest_cache: dict[tuple[str, str, int], list[str]] = {}
         self._suggest_generation = -1
+        self._folders: dict[str, list[str]] = {}  # see folders()
+        self._folders_generation = -1
         # False while notes are still being read (the server's background indexing): titles
         # may be filed, but aliases and headings of unread notes are not known yet
         self.indexed = True
@@ -113,6 +121,7 @@ class Vault:
             raise ValueError("not a vault snapshot")
         self.ranker.restore(state.ranker)
         self.notes, self._by_stem, self._by_alias, self._inbound = tables
+        self._by_tag = _tag_table(self.notes)
         self._suggest_cache.clear()
 
     # ---- maintenance -------------------------------------------------------------
@@ -125,6 +134,8 @@ class Vault:
         self.notes[note.path] = note
         for key in note.link_keys():
             _add(self._inbound, key, note.path)
+        for tag in note.tags():
+            _add(self._by_tag, tag, note.path)
         if same_names:
             return old  # a keystroke that left title and aliases alone: names stay filed
         _add(self._by_stem, lowered(note.title), note.path)
@@ -201,6 +212,8 @@ class Vault:
     def _unlink(self, note: Note, keep_names: bool = False) -> None:
         for key in note.link_keys():
             _remove(self._inbound, key, note.path)
+        for tag in note.tags():
+            _remove(self._by_tag, tag, note.path)
         if keep_names:
             return
         _remove(self._by_stem, note.title.lower(), note.path)
@@ -380,6 +393,44 @@ class Vault:
             return {found}
         return set(found) if isinstance(found, tuple) else found  # callers only read it
 
+    # ---- tags --------------------------------------------------------------------------
+    def tag_counts(self) -> dict[str, tuple[str, int]]:
+        """Every tag, lower-cased (a tag is one whatever its case, as Obsidian reads them) ->
+        (the spelling most notes use, how many notes hold it)."""
+        spellings: dict[str, list[str]] = {}
+        for tag in self._by_tag:
+            spellings.setdefault(tag.lower(), []).append(tag)
+        out = {}
+        for key, tags in spellings.items():
+            if len(tags) == 1:
+                out[key] = (tags[0], _count(self._by_tag[tags[0]]))
+            else:
+                best = min(tags, key=lambda t: (-_count(self._by_tag[t]), t))
+                out[key] = (best, len(set().union(*(_paths(self._by_tag, t) for t in tags))))
+        return out
+
+    def tagged(self, tag: str) -> list[str]:
+        """Paths of the notes holding the tag (any case, with or without `#`), sorted."""
+        want = tag.strip().lstrip("#").lower()
+        found: set[str] = set()
+        for written in self._by_tag:
+            if written.lower() == want:
+                found.update(_paths(self._by_tag, written))
+        return sorted(found)
+
+    # ---- folders ----------------------------------------------------------------------
+    def folders(self) -> dict[str, list[str]]:
+        """Each folder holding notes ('' for the vault's root) -> the paths of its notes. Made
+        when asked (path completion) and kept until a note is added or removed: the ranker's
+        generation changes then, and not while a note is edited."""
+        if self._folders_generation != self.ranker.generation:
+            folders: dict[str, list[str]] = {}
+            for path in self.notes:
+                folders.setdefault(path.rpartition("/")[0], []).append(path)
+            self._folders = folders
+            self._folders_generation = self.ranker.generation
+        return self._folders
+
     # ---- fuzzy ----------------------------------------------------------------------
     def suggest(self, target: str, from_path: str, limit: int = 5) -> list[str]:
         """Titles (or paths, for path links) a broken link most likely meant. Answers are
@@ -432,6 +483,22 @@ class VaultSnapshot(NamedTuple):
     by_alias: dict[str, Paths]
     inbound: dict[str, Paths]
     ranker: tuple  # TitleRanker.snapshot
+
+
+def _tag_table(notes: dict[str, Note]) -> dict[str, Paths]:
+    """The tag table, made from the notes. Not saved with the disk cache: made again in
+    ~2 ms at 10,000 notes (7% with tags), the cache's shape stays as it was."""
+    table: dict[str, Paths] = {}
+    for note in notes.values():
+        data = note.frontmatter.data
+        if data is not None and TAGS_FIELD in data:  # (most notes: no tags, told in C)
+            for tag in tags_of(data.get(TAGS_FIELD)):
+                _add(table, tag, note.path)
+    return table
+
+
+def _count(found: Paths) -> int:
+    return 1 if type(found) is str else len(found)
 
 
 def _paths(table: dict[str, Paths], key: str) -> Sequence[str]:

@@ -233,6 +233,27 @@ def unpack_headings(data: tuple) -> list[Heading]:
     ]
 
 
+@dataclass(slots=True)
+class Block:
+    """A block id: `^id` at the end of a paragraph's or list item's line (as Obsidian writes
+    them), linked as `[[note#^id]]`."""
+
+    id: str  # without the ^
+    line: int
+    col: int  # of the ^
+
+    @property
+    def span(self) -> Span:
+        return Span(self.line, self.col, self.line, self.col + 1 + len(self.id))
+
+
+BLOCK_FIELDS = 3  # id, line, col of the ^
+
+
+def unpack_blocks(data: tuple) -> list[Block]:
+    return [Block(data[i], data[i + 1], data[i + 2]) for i in range(0, len(data), BLOCK_FIELDS)]
+
+
 KEY_FIELDS = 3  # key, line, width of the key as written (quotes included); it starts at column 0
 
 
@@ -325,6 +346,29 @@ def pack_astral(astral: dict[int, tuple[int, ...]]) -> tuple[int, ...]:
     return tuple(out)
 
 
+TAGS_FIELD = "tags"
+
+
+def tags_of(value: Any) -> tuple[str, ...]:
+    """Tags as a frontmatter value writes them: a list, or one string of tags separated by
+    commas or spaces (as Obsidian reads it); without a leading `#`, each once, in order."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items: list = value.replace(",", " ").split()
+    elif isinstance(value, list):
+        items = value
+    else:
+        items = [value]
+    out: dict[str, None] = {}
+    for item in items:
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            tag = str(item).strip().lstrip("#").strip()
+            if tag:
+                out[tag] = None
+    return tuple(out)
+
+
 NO_PROBLEMS: tuple[Problem, ...] = ()
 _NO_FIELDS = Fields((), ())  # shared by every note read without a problem
 
@@ -340,6 +384,7 @@ class Note:
     aliases: tuple[str, ...] = ()
     astral_data: tuple[int, ...] = ()  # columns of characters taking two UTF-16 units (pack_astral)
     problems: list[Problem] | tuple[Problem, ...] = field(default_factory=list)  # found while reading
+    block_data: tuple = ()  # packed block ids (BLOCK_FIELDS each), in file order
 
     def __reduce__(self):  # pickled as plain values: the cache loads without per-field setattr
         return (
@@ -354,6 +399,7 @@ class Note:
                 self.aliases,
                 self.astral_data,
                 self.problems,
+                self.block_data,
             ),
         )
 
@@ -407,6 +453,23 @@ class Note:
         return self.heading_data[1::HEADING_FIELDS]
 
     @property
+    def blocks(self) -> list[Block]:
+        return unpack_blocks(self.block_data)
+
+    def block(self, block_id: str) -> Block | None:
+        """The block with that id (with or without its ^): as written, else ignoring case."""
+        wanted = block_id.strip().removeprefix("^")
+        d = self.block_data
+        ids = d[::BLOCK_FIELDS]
+        if wanted not in ids:
+            lowered = wanted.casefold()
+            wanted = next((i for i in ids if i.casefold() == lowered), None)
+            if wanted is None:
+                return None
+        i = ids.index(wanted) * BLOCK_FIELDS
+        return Block(d[i], d[i + 1], d[i + 2])
+
+    @property
     def h1(self) -> Heading | None:
         d = self.heading_data
         for i in range(0, len(d), HEADING_FIELDS):
@@ -421,6 +484,10 @@ class Note:
     @property
     def meta(self) -> Mapping[str, Any]:
         return self.frontmatter.data or _NO_FIELDS
+
+    def tags(self) -> tuple[str, ...]:
+        """The note's tags, from its frontmatter's `tags` (tags_of)."""
+        return tags_of(self.meta.get(TAGS_FIELD))
 
     def field_text(self, name: str) -> str:
         value = self.meta.get(name)

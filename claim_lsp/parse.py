@@ -33,6 +33,8 @@ LINK = re.compile(r"\[\[([^\[\]\r\n]*)\]\]")
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*)$")
 _BACKTICKS = re.compile(r"`+")
+# a block id ends its line: `text ^id`, or `^id` alone on the line after a block
+_BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
 INTRO_CHARS = 700
 
 log = logging.getLogger(__name__)
@@ -139,6 +141,10 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
     cap = (max_links + 1) * LINK_FIELDS
     links: list = []
     headings: list = []
+    # block ids are read after the loop, in the notes that hold a ^ at all (few: no test a line
+    # for the rest), skipping the fenced lines the loop notes for them (fences: where each opens, closes)
+    caret = "^" in text
+    fences: list[int] = []
     if fm.span is not None:
         for n in range(1, fm.span.end_line):
             line = lines[n]
@@ -157,12 +163,16 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
                 and len(line) - len(line.lstrip(" ")) <= 3
             ):
                 fence = None
+                if caret:
+                    fences.append(n)
             continue
         first = line.lstrip(" ")[:1]
         if first == "`" or first == "~":
             m = _FENCE_OPEN.match(line)
             if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
                 fence = (m.group(1)[0], len(m.group(1)))
+                if caret:
+                    fences.append(n)
                 continue
         elif first == "#":
             m = _HEADING.match(line)
@@ -201,7 +211,30 @@ def parse_note(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> Note:
         aliases=_aliases(fm.data),
         astral_data=pack_astral(astral_map(lines)) if has_astral(text) else (),
         problems=problems or NO_PROBLEMS,
+        block_data=_block_ids(lines, fm.body_line, fences) if caret else (),
     )
+
+
+def _block_ids(lines: list[str], start: int, fences: list[int]) -> tuple:
+    """The block ids of the body's lines from start, packed (model.BLOCK_FIELDS), outside
+    the fenced blocks (fences: the lines where each opens and closes, in order; the last may
+    stay open to the end)."""
+    out: list = []
+    bounds = iter(fences)
+    opens = next(bounds, len(lines))
+    n = start
+    while n < len(lines):
+        if n == opens:
+            n = next(bounds, len(lines)) + 1  # past the closing line
+            opens = next(bounds, len(lines))
+            continue
+        line = lines[n]
+        if "^" in line:
+            m = _BLOCK_ID.search(line)
+            if m:
+                out += (m.group(1), n, m.start(1) - 1)
+        n += 1
+    return tuple(out)
 
 
 def note_from_text(rel_path: str, text: str, limits: Limits, problem: str | None = None) -> Note:

@@ -1,18 +1,20 @@
-"""textDocument/references: the links to what is under the cursor (backlinks), and the one
-wording of their count that the hover and the code lens share."""
+"""textDocument/references: the links to what is under the cursor (backlinks), where the
+notes holding a tag write it, and the one wording of a backlink count that the hover and the
+code lens share."""
 
 from __future__ import annotations
 
 from .index import Vault
-from .model import Link, Note
+from .model import TAGS_FIELD, Link, Note, Span
+from .tags import tag_spans
 
 Links = list[tuple[Note, Link]]
 
 
 def references(vault: Vault, note: Note, line: int, col: int) -> Links:
     """Links to what is under the cursor: a link's target (and heading), a heading of this
-    note, or else this note itself. The backlinks first, then the possible ones (ambiguous
-    links that name it among other notes), so the list is complete."""
+    note, the block id of its line, or else this note itself. The backlinks first, then the
+    possible ones (ambiguous links that name it among other notes), so the list is complete."""
     sure, maybe = inbound_at(vault, note, line, col)
     return sure + maybe
 
@@ -30,6 +32,9 @@ def inbound_at(vault: Vault, note: Note, line: int, col: int) -> tuple[Links, Li
     for h in note.headings:
         if h.span.line == line and h != note.h1:
             return vault.inbound(note, h.text)
+    for block in note.blocks:
+        if block.line == line:
+            return vault.inbound(note, "^" + block.id)
     return vault.inbound(note)
 
 
@@ -44,3 +49,18 @@ def backlinks_summary(sure: Links, maybe: Links) -> str:
     if maybe:
         text += f" (+{len(maybe)} possible)"
     return text
+
+
+def tag_references(vault: Vault, tag: str) -> list[tuple[Note, Span]]:
+    """Where each note holding the tag writes it in its frontmatter (by path); the `tags`
+    key, for a note whose text cannot be read."""
+    out: list[tuple[Note, Span]] = []
+    for path in vault.tagged(tag):
+        note = vault.notes[path]
+        text = vault.text_of(note)
+        spans = tag_spans(note, text, tag) if text else []
+        if not spans:
+            key = note.frontmatter.key_span(TAGS_FIELD)
+            spans = [key] if key is not None else [Span(0, 0, 0, 0)]
+        out += [(note, span) for span in spans]
+    return out

@@ -25,6 +25,7 @@ DESCRIPTIONS = {
     "ambiguous-link": "several notes match the link equally well",
     "empty-link": "the link names no note",
     "missing-heading": "the linked note has no such heading",
+    "missing-block": "the linked note has no such block id (^id)",
     "yaml-error": "the frontmatter does not parse",
     "duplicate-key": "a frontmatter key appears twice",
     "missing-field": "a field the note's type requires is absent or empty",

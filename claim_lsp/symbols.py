@@ -1,12 +1,13 @@
 """The outline of a note (headings as a tree, plus the frontmatter and its keys), folding
-ranges, and notes by title or alias for workspace symbol search."""
+ranges, and notes by title or alias (tags, for a query starting with #) for workspace
+symbol search."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from .index import Vault
-from .model import Note, Span
+from .model import TAGS_FIELD, Note, Span
 
 FRONTMATTER, KEY, HEADING = "frontmatter", "key", "heading"
 
@@ -106,3 +107,30 @@ def workspace_symbols(vaults: list[Vault], query: str, limit: int = 100) -> list
                 found.append(Found(vault, note, ranked.entry.text, ranked.entry.alias, ranked.score))
     found.sort(key=lambda f: -f.score)
     return found[:limit]
+
+
+@dataclass(slots=True)
+class FoundTag:
+    vault: Vault
+    name: str  # the tag, in the spelling most of its notes use
+    count: int  # notes holding it
+    note: Note  # the first of them (by path), where the symbol leads
+    span: Span  # its `tags` key
+
+
+def tag_symbols(vaults: list[Vault], query: str, limit: int = 100) -> list[FoundTag]:
+    """Tags containing the query (without its #, any case), those starting with it first,
+    then the most used; nothing typed, the most used."""
+    want = query.strip().lstrip("#").casefold()
+    ranked = []
+    for vault in vaults:
+        for key, (name, count) in vault.tag_counts().items():
+            if want in key:
+                ranked.append((not key.startswith(want), -count, key, vault, name, count))
+    ranked.sort(key=lambda r: r[:3])
+    out = []
+    for *_, vault, name, count in ranked[:limit]:
+        note = vault.notes[vault.tagged(name)[0]]
+        span = note.frontmatter.key_span(TAGS_FIELD) or Span(0, 0, 0, 0)
+        out.append(FoundTag(vault, name, count, note, span))
+    return out

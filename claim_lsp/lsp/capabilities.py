@@ -25,6 +25,7 @@ class ClientSupport:
     resource_operations: tuple[str, ...] = ()  # file create / rename / delete in a WorkspaceEdit
     hover_formats: tuple[str, ...] | None = None  # MarkupKinds, the client's preferred first
     completion_doc_formats: tuple[str, ...] | None = None
+    completion_label_details: bool = False  # a completion item's labelDetails are shown
     hierarchical_symbols: bool = False  # DocumentSymbol trees rather than SymbolInformation lists
     watched_files_registration: bool = False  # workspace/didChangeWatchedFiles registered dynamically
 
@@ -45,6 +46,7 @@ class ClientSupport:
             resource_operations=tuple(edit.resource_operations or ()) if edit is not None else (),
             hover_formats=_formats(hover.content_format if hover is not None else None),
             completion_doc_formats=_formats(item.documentation_format if item is not None else None),
+            completion_label_details=bool(item is not None and item.label_details_support),
             hierarchical_symbols=bool(symbols is not None and symbols.hierarchical_document_symbol_support),
             watched_files_registration=bool(
                 ws is not None

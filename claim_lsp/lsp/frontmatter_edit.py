@@ -13,7 +13,11 @@ from ..index import Vault
 from ..model import Note
 from .convert import completion_item, from_position, markup, takes_markdown, to_position, to_range
 
-KINDS = {"key": lsp.CompletionItemKind.Property, "value": lsp.CompletionItemKind.EnumMember}
+KINDS = {
+    "key": lsp.CompletionItemKind.Property,
+    "value": lsp.CompletionItemKind.EnumMember,
+    "tag": lsp.CompletionItemKind.Keyword,
+}
 
 
 def frontmatter_completion(
@@ -37,7 +41,8 @@ def frontmatter_completion(
         )
         for item in items
     ]
-    return lsp.CompletionList(is_incomplete=False, items=out)
+    # the vault's tags come TAG_LIMIT at a time, those matching what is typed: asked again as it grows
+    return lsp.CompletionList(is_incomplete=any(item.kind == "tag" for item in items), items=out)
 
 
 def frontmatter_key_hover(vault: Vault, note: Note, position: lsp.Position, formats: list | None) -> lsp.Hover | None:

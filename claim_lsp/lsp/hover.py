@@ -1,4 +1,4 @@
-"""textDocument/hover: a preview of the linked claim, or why a link is broken."""
+"""textDocument/hover: a preview of the linked claim, or why a link is broken; a tag's count."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..hover import hover_link
+from ..hover import hover_link, hover_tag
+from ..model import Span
+from ..tags import tag_at
 from .convert import from_position, markup, takes_markdown, to_range
 from .frontmatter_edit import frontmatter_key_hover
 
@@ -19,10 +21,17 @@ def hover(ls: ClaimLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if found is None:
         return None
     vault, note = found
-    link = note.link_at(*from_position(note, params.position))
-    if link is None:
-        return frontmatter_key_hover(vault, note, params.position, ls.client_support.hover_formats)
     formats = ls.client_support.hover_formats
+    line, col = from_position(note, params.position)
+    link = note.link_at(line, col)
+    if link is None:
+        tag = tag_at(note, line, ls.line_text(params.text_document.uri, line), col)
+        if tag is not None:
+            return lsp.Hover(
+                contents=markup(formats, hover_tag(vault, tag.name, takes_markdown(formats))),
+                range=to_range(note, Span(line, tag.start, line, tag.end)),
+            )
+        return frontmatter_key_hover(vault, note, params.position, formats)
     return lsp.Hover(
         contents=markup(formats, hover_link(vault, note, link, takes_markdown(formats))),
         range=to_range(note, link.span),

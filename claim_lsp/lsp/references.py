@@ -1,4 +1,5 @@
-"""textDocument/references: every link to the note (or heading) under the cursor."""
+"""textDocument/references: every link to the note (or heading) under the cursor, or every
+note holding the tag under it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..references import references
+from ..references import references, tag_references
+from ..tags import tag_at
 from .convert import from_position, location
 
 if TYPE_CHECKING:
@@ -20,6 +22,9 @@ def find_references(ls: ClaimLanguageServer, params: lsp.ReferenceParams) -> lis
     vault, note = found
     assert vault.root is not None
     line, col = from_position(note, params.position)
+    tag = tag_at(note, line, ls.line_text(params.text_document.uri, line), col)
+    if tag is not None:
+        return [location(vault.root, src, span) for src, span in tag_references(vault, tag.name)]
     return [location(vault.root, src, link.span) for src, link in references(vault, note, line, col)]
 
 

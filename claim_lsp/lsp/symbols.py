@@ -1,5 +1,6 @@
 """textDocument/documentSymbol (headings as a tree, plus the frontmatter) and
-workspace/symbol (notes by title and alias, ranked across every vault)."""
+workspace/symbol (notes by title and alias, ranked across every vault; tags for a query
+starting with #)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from ..model import Span
-from ..symbols import FRONTMATTER, HEADING, Symbol, document_symbols, workspace_symbols
+from ..symbols import FRONTMATTER, HEADING, FoundTag, Symbol, document_symbols, tag_symbols, workspace_symbols
+from ..tags import used_by
 from ..text import split_lines
 from .convert import location, to_range
 
@@ -65,6 +67,8 @@ def document_symbol(ls: ClaimLanguageServer, params: lsp.DocumentSymbolParams):
 
 
 def workspace_symbol(ls: ClaimLanguageServer, params: lsp.WorkspaceSymbolParams) -> list[lsp.SymbolInformation]:
+    if params.query.lstrip().startswith("#"):
+        return [_tag_symbol(t) for t in tag_symbols(ls.state.vaults, params.query, WORKSPACE_LIMIT)]
     out = []
     for f in workspace_symbols(ls.state.vaults, params.query, WORKSPACE_LIMIT):
         assert f.vault.root is not None
@@ -79,3 +83,14 @@ def workspace_symbol(ls: ClaimLanguageServer, params: lsp.WorkspaceSymbolParams)
 def register(ls: ClaimLanguageServer) -> None:
     ls.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(document_symbol)
     ls.feature(lsp.WORKSPACE_SYMBOL)(workspace_symbol)
+
+
+def _tag_symbol(t: FoundTag) -> lsp.SymbolInformation:
+    """A tag, leading to the `tags` key of the first note that holds it."""
+    assert t.vault.root is not None
+    return lsp.SymbolInformation(
+        name="#" + t.name,
+        kind=lsp.SymbolKind.Key,
+        location=location(t.vault.root, t.note, t.span),
+        container_name=used_by(t.count),
+    )

@@ -97,6 +97,30 @@ def rank(ranker: TitleRanker, query: str, limit: int = 50, exclude: str | None =
     return _dedupe(scored, limit)
 
 
+def rank_titles(titles: list[Entry], query: str, limit: int = 50) -> list[Ranked]:
+    """Best matches for what was typed among some titles (a folder's, for a path link),
+    scored as rank scores them, without the word index: where the query sits in each title,
+    or, when too few titles hold it, the word-by-word and typo-tolerant score (of at most
+    MAX_CANDIDATES titles: those placed, then the closest spellings, found in C)."""
+    q = normalize(query)
+    if not q:
+        best = heapq.nsmallest(limit, titles, key=lambda e: (-e.pop, e.norm))
+        return [Ranked(e, 0.0) for e in best]
+    placed = [Ranked(e, p + tiebreak(e)) for e in titles if (p := _placement(q, e.norm))]
+    if len(placed) < limit:
+        pool = titles
+        if len(titles) > MAX_CANDIDATES:
+            pool = [r.entry for r in placed]
+            found = process.extract(q, [e.norm for e in titles], scorer=fuzz.partial_ratio, limit=MAX_CANDIDATES)
+            pool += [titles[i] for _, _, i in found]
+        qwords = q.split()
+        memo: dict[str, tuple[float, ...]] = {}
+        unique = {id(e): e for e in pool}.values()
+        placed = [Ranked(e, s) for e in unique if (s := _score(q, qwords, e, memo)) >= 40]
+    placed.sort(key=lambda r: (-r.score, r.entry.norm))
+    return placed[:limit]
+
+
 def _best_placed(ranker: TitleRanker, q: str, fixes: list[str], ids: list[int], limit: int) -> list[int]:
     """Of many titles that hold every typed word (a common word typed at 100,000 notes),
     those that start with the query, then those with a word starting with it, then the

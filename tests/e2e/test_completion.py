@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.e2e.conftest import every_client, open_doc, position_of
+from tests.e2e.conftest import SERVER, every_client, open_doc, position_of, wait_indexed
 from tests.helpers import COORD, EMOJI, SPEC
 
 
@@ -64,6 +65,7 @@ async def test_titles_inside_frontmatter_link_values(client: LanguageClient, vau
     _, result = await complete_at(client, vault, "scratch.md", text, "[[values encoded", len("[[values encoded"))
     assert result.items[0].label == SPEC
     assert result.items[0].text_edit.new_text == SPEC + "]]"
+    assert result.items[0].text_edit.range.end == position_of(text, '"]')  # YAML's quote and ] are kept
 
 
 @every_client  # Emacs and Neovim 0.11 offer UTF-8 and UTF-32 too
@@ -83,3 +85,78 @@ async def test_no_completion_outside_links(client: LanguageClient, vault):
     text = "# scratch\n\nplain text [single bracket"
     _, result = await complete_at(client, vault, "scratch.md", text, "[single", 1)
     assert list(result.items) == []
+
+
+def apply(text: str, edits: list[lsp.TextEdit]) -> str:
+    """Single-line edits applied to text, the last first."""
+    lines = text.split("\n")
+    for e in sorted(edits, key=lambda e: e.range.start.character, reverse=True):
+        line = lines[e.range.start.line]
+        lines[e.range.start.line] = line[: e.range.start.character] + e.new_text + line[e.range.end.character :]
+    return "\n".join(lines)
+
+
+def applied(text: str, item: lsp.CompletionItem) -> str:
+    return apply(text, [item.text_edit, *(item.additional_text_edits or [])])
+
+
+async def test_notes_sharing_a_title_show_their_folder_in_the_detail(client: LanguageClient, vault):
+    text = "# scratch\n\nSee [[_map"
+    _, result = await complete_at(client, vault, "domains/ai/scratch.md", text, "[[_map", len("[[_map"))
+    maps = [i for i in result.items if i.label == "_map"]
+    assert [(i.detail, i.text_edit.new_text) for i in maps] == [("domains/ai", "_map]]"), ("maps", "maps/_map]]")]
+    assert all(i.label_details is None for i in maps)  # not announced by these clients
+    assert all(i.filter_text.startswith("_map") for i in maps)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def details_client(lsp_client: LanguageClient, vault):
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.text_document.completion.completion_item.label_details_support = True
+    params = lsp.InitializeParams(
+        capabilities=capabilities,
+        workspace_folders=[lsp.WorkspaceFolder(uri=vault.as_uri(), name="vault")],
+        root_uri=vault.as_uri(),
+    )
+    await lsp_client.initialize_session(params)
+    await wait_indexed(lsp_client)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_label_details_name_the_folder_when_the_client_shows_them(details_client: LanguageClient, vault):
+    text = "# scratch\n\nSee [[_map"
+    _, result = await complete_at(details_client, vault, "maps/scratch.md", text, "[[_map", len("[[_map"))
+    maps = [i for i in result.items if i.label == "_map"]
+    assert [i.label_details.description for i in maps] == ["maps", "domains/ai"]
+    assert [applied(text, i).splitlines()[-1] for i in maps] == ["See [[_map]]", "See [[ai/_map]]"]
+    _, result = await complete_at(details_client, vault, "maps/scratch.md", f"[[{SPEC[:8]}", "[[", 10)
+    assert result.items[0].label == SPEC and result.items[0].label_details is None  # one note has it
+
+
+async def test_a_typed_folder_narrows_the_titles(client: LanguageClient, vault):
+    text = "# scratch\n\nSee [[domains/ai/_m"
+    _, result = await complete_at(client, vault, "maps/scratch.md", text, "[[domains", len("[[domains/ai/_m"))
+    first = result.items[0]
+    assert first.label == "_map" and first.text_edit.new_text == "domains/ai/_map]]"
+    assert first.text_edit.range.start.character == len("See [[")
+    assert first.filter_text.startswith("domains/ai/_m")
+
+
+async def test_a_lone_closing_bracket_is_not_doubled(client: LanguageClient, vault):
+    text = "# scratch\n\nSee [[spec trap] and [[coord|the problem]"
+    _, result = await complete_at(client, vault, "scratch.md", text, "[[spec trap", len("[[spec trap"))
+    assert applied(text, result.items[0]).splitlines()[-1] == f"See [[{SPEC}]] and [[coord|the problem]"
+    _, result = await complete_at(client, vault, "scratch.md", text, "[[coord", len("[[coord"))
+    assert applied(text, result.items[0]).splitlines()[-1] == f"See [[spec trap] and [[{COORD}|the problem]]"
+
+
+async def test_headings_of_an_ambiguous_title_rewrite_it_to_the_chosen_note(client: LanguageClient, vault):
+    (vault / "domains/ai/_map.md").write_text("# AI map\n\n## Open questions\n", encoding="utf-8")
+    text = "# scratch\n\nSee [[_map#Open"
+    uri = open_doc(client, vault / "domains/ai/_map.md")  # (the server reads it as written now)
+    assert uri
+    _, result = await complete_at(client, vault, "other/scratch.md", text, "#Open", len("#Open"))
+    [item] = result.items
+    assert item.label == "Open questions" and item.detail == "## in _map · domains/ai"
+    assert applied(text, item).splitlines()[-1] == "See [[ai/_map#Open questions]]"

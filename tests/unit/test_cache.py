@@ -208,6 +208,7 @@ def tables(vault) -> tuple:
         norm(vault._by_stem),
         norm(vault._by_alias),
         norm(vault._inbound),
+        norm(vault._by_tag),
         sorted((e.text, e.path, e.alias) for e in vault.ranker.entries()),
     )
 
@@ -220,7 +221,8 @@ def answers(vault) -> list:
 
 
 def test_the_saved_tables_are_restored_and_patched_with_what_changed(tmp_path):
-    root = write_vault(tmp_path / "v", dict(SMALL_VAULT))
+    tagged = {"tagged.md": "---\ntags: [kept, Gone]\n---\n", "also tagged.md": "---\ntags: kept, other\n---\n"}
+    root = write_vault(tmp_path / "v", {**SMALL_VAULT, **tagged})
     load.build_vault(root, Config(), use_cache=True)
     cached, saved = cache.load_with_tables(root, Config().limits)
     assert saved is not None and sorted(saved[0]) == sorted(cached)
@@ -233,11 +235,14 @@ def test_the_saved_tables_are_restored_and_patched_with_what_changed(tmp_path):
     changed.write_text("# Map\n\n- [[something new]]\n---\naliases: [x]\n")
     os.utime(changed, ns=(1, 1))
     (root / "added note.md").write_text("---\naliases: [fresh alias]\n---\n# added note\n[[a]]\n")
-    gone = sorted(p for p in cached if p != "maps/_map.md")[0]
+    gone = sorted(p for p in cached if p != "maps/_map.md" and p not in tagged)[0]
     (root / gone).unlink()
+    (root / "tagged.md").write_text("---\ntags: [kept, new]\n---\n")
+    os.utime(root / "tagged.md", ns=(1, 1))
     patched = load.build_vault(root, Config(), use_cache=True)
     fresh = load.build_vault(root, Config())
     assert tables(patched) == tables(fresh) and answers(patched) == answers(fresh)
+    assert patched.tag_counts() == {"kept": ("kept", 2), "new": ("new", 1), "other": ("other", 1)}
     assert "added note.md" in patched.notes and gone not in patched.notes
 
 

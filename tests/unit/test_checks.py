@@ -118,6 +118,22 @@ def test_missing_heading_and_case_insensitive_heading():
     assert p.data == {"target": "Target note", "heading": "Nope", "suggestions": ["Evidence", "Other part"]}
 
 
+def test_missing_block_and_case_insensitive_block_id():
+    files = {"t/Blocks.md": "# Blocks\n\nA claim worth citing. ^cite-me\n\n- a point ^p2\n"}
+    text = "[[Blocks#^cite-me]] [[Blocks#^CITE-ME]] [[Blocks#^p2|shown]] [[Blocks#^gone]] [[Blocks#^]]"
+    found = problems(text, files, path="n/x.md")
+    assert [(p.code, p.severity) for p in found] == [("missing-block", "warning"), ("missing-block", "warning")]
+    gone = found[0]
+    assert gone.message == '"Blocks" has no block ^gone'
+    assert gone.data == {"target": "Blocks", "block": "^gone", "suggestions": ["^cite-me", "^p2"]}
+    assert gone.span == Span(0, text.index("[[Blocks#^gone"), 0, text.index("[[Blocks#^gone") + len("[[Blocks#^gone]]"))
+
+
+def test_block_of_the_same_note():
+    assert problems("# T\n\nText ^here\n\n[[#^here]] [[#^there]]", path="n/T.md")[0].code == "missing-block"
+    assert len(problems("# T\n\nText ^here\n\n[[#^here]] [[#^there]]", path="n/T.md")) == 1
+
+
 def test_yaml_error():
     text = "---\ntype: claim\n  bad: indent\n---\n# Good claim\n"
     [p] = problems(text)
@@ -306,7 +322,7 @@ def test_too_many_links():
 def test_every_code_is_produced_somewhere():
     """Guard: a new code in CODES needs a test above."""
     tested = {
-        "broken-link", "case-mismatch", "ambiguous-link", "empty-link", "missing-heading", "yaml-error",
+        "broken-link", "case-mismatch", "ambiguous-link", "empty-link", "missing-heading", "missing-block", "yaml-error",
         "duplicate-key", "missing-field", "invalid-value", "invalid-date", "unknown-type", "title-mismatch",
         "unreadable-file", "too-many-links",
     }  # fmt: skip

@@ -24,11 +24,15 @@ from claim_lsp.workspace import Workspace
 NAMES = ["alpha", "Alpha", "beta note", "gamma", "d/alpha", "d/delta", "e/f/beta note", "é 🚀", "_map", "d/_map"]
 
 
-def note_text(links: list[str], alias: str | None, heading: str | None, broken_yaml: bool) -> str:
+def note_text(
+    links: list[str], alias: str | None, heading: str | None, broken_yaml: bool, tags: str | None = None
+) -> str:
     fm = ["---", "type: claim", "domain: ai-alignment", "description: x", "confidence: likely"]
     fm += ["source: s", "created: 2026-01-01"]
     if alias:
         fm.append(f"aliases: [{alias}]")
+    if tags:
+        fm.append(f"tags: {tags}")
     if broken_yaml:
         fm.append("bad: [unclosed")
     body = ["---", "", "# title", ""]
@@ -47,13 +51,14 @@ texts = st.builds(
     st.none() | st.sampled_from(["alpha", "ghost", "Gamma"]),
     st.none() | st.sampled_from(["Part", "Other"]),
     st.booleans(),
+    st.none() | st.sampled_from(["[t1]", "[t1, t2]", "[T1]", "t2 t3"]),
 )
 names = st.sampled_from(NAMES)
 
 
 def snapshot(vault: Vault) -> dict:
     vault.refresh_popularity()  # the ranking's tie-breaker is rebuilt the same way on both sides
-    out = {}
+    out: dict = {"tags": {tag: vault.tagged(tag) for tag in vault.tag_counts()}}
     for path, note in sorted(vault.notes.items()):
         out[path] = (
             note.title,

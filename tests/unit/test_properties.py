@@ -27,7 +27,8 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 # Characters that matter to the parser, plus accents, emoji (astral), NUL and odd breaks.
 # Lone surrogates cannot come out of a decoded file, so they are left out (as st.text does).
-SPECIAL = list("[]!#|`~-:\"'{}&*\\./ \t\n\r") + ["\r\n", "---\n", "[[", "]]", "```\n", "\x00", "\u2028", "\ufeff"]
+SPECIAL = list("[]!#|`~-:\"'{}&*\\./^ \t\n\r") + ["\r\n", "---\n", "[[", "]]", "```\n", "\x00", "\u2028", "\ufeff"]
+SPECIAL += [" ^b-1\n", "#^"]  # block ids and links to them
 WORDY = list("aZé") + ["🚀", "😀", "𝔸", "中"]
 pieces = st.sampled_from(SPECIAL + WORDY) | st.text(max_size=4)
 note_text = st.lists(pieces, max_size=60).map("".join)
@@ -64,6 +65,10 @@ def assert_note_inside(note: Note, text: str) -> None:
     assert note.link_keys() == {link.key for link in note.links}
     for heading in note.headings:
         assert_inside(lines, heading.span)
+    for block in note.blocks:
+        assert_inside(lines, block.span)
+        assert lines[block.line][block.span.col : block.span.end_col] == "^" + block.id
+        assert note.block(block.id) is not None
     for span in note.frontmatter.keys.values():
         assert_inside(lines, span)
     for problem in [*note.problems, *note.frontmatter.problems]:
@@ -215,7 +220,8 @@ def test_link_context_never_raises_and_stays_on_the_line(line, col):
     assert line[ctx.start : cursor] == ctx.typed
     assert ctx.kind in ("title", "heading")
     if ctx.replace_close and ctx.end > cursor:
-        assert line[ctx.end - 2 : ctx.end] == "]]"
+        assert line[ctx.end - 1] == "]"  # the link's closing brackets (or a lone one) are replaced
+        assert line[cursor : ctx.end].count("]") <= 2
 
 
 # ASCII controls and the separators' edge cases (\x1c-\x1f are whitespace to str.split and re's \s)

@@ -305,3 +305,33 @@ def test_titles_added_in_bulk_are_entries_as_added_one_by_one():
             single.add(text, path)
     assert state(bulk) == state(single)
     assert [r.entry.path for r in bulk.rank("emigre")] == ["é.md"]
+
+
+def test_rank_among_scores_only_the_notes_given():
+    r = ranker_of()
+    r.add("an alias of living capital", "n/6.md", alias=True)
+    among = ["n/5.md", "n/6.md", "n/8.md"]
+    assert [x.entry.text for x in r.rank_among("liv", among)] == ["living capital", TITLES[5]]
+    assert [x.entry.text for x in r.rank_among("markt", among)] == ["market"]  # a typo: the fallback score
+    assert {x.entry.text for x in r.rank_among("", among)} == {TITLES[5], "living capital", "market"}
+    assert r.rank_among("anything", []) == []
+
+
+def test_rank_among_many_titles_scores_a_bounded_few_on_a_typo():
+    from claim_lsp.rank.score import MAX_CANDIDATES
+
+    titles = [f"filler note number {i}" for i in range(MAX_CANDIDATES * 3)] + ["reputation markets"]
+    r = ranker_of(titles)
+    paths = [f"n/{i}.md" for i in range(len(titles))]
+    assert r.rank_among("reputaiton", paths)[0].entry.text == "reputation markets"
+
+
+def test_rank_among_a_great_many_notes_filters_the_vaults_ranking():
+    from claim_lsp.rank.ranker import AMONG_SCORED
+
+    titles = [f"note {i} about markets" for i in range(AMONG_SCORED + 10)] + ["outside the folder markets"]
+    r = ranker_of(titles)
+    inside = [f"n/{i}.md" for i in range(AMONG_SCORED + 10)]
+    found = r.rank_among("outside", inside)
+    assert found == []  # the one title starting with it is not among them
+    assert [x.entry.path for x in r.rank_among("note 7 ab", inside)][:1] == ["n/7.md"]
