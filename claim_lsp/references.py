@@ -1,4 +1,5 @@
-"""textDocument/references: the links to what is under the cursor (backlinks)."""
+"""textDocument/references: the links to what is under the cursor (backlinks), plain-title
+references in relation fields included."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from .model import Link, Note
 def references(vault: Vault, note: Note, line: int, col: int) -> list[tuple[Note, Link]]:
     """Links to what is under the cursor: a link's target (and heading), a heading of this
     note, or else this note itself."""
-    link = note.link_at(line, col)
+    link = vault.link_at(note, line, col)
     if link is not None:
         if not link.target and link.heading:
             return vault.backlinks(note, link.heading)

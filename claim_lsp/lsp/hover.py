@@ -21,7 +21,7 @@ def register(ls: ClaimLanguageServer) -> None:
         if found is None:
             return None
         vault, note = found
-        link = note.link_at(*from_position(note, params.position))
+        link = vault.link_at(note, *from_position(note, params.position))
         if link is None:
             return frontmatter_key_hover(vault, note, params.position, _content_formats(ls))
         formats = _content_formats(ls)

@@ -3,6 +3,7 @@ rename, completion, quick fixes, inlay hints)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 
 import pytest
@@ -10,12 +11,17 @@ import yaml
 
 from claim_lsp.cache import _stamp
 from claim_lsp.checks import check_note
+from claim_lsp.code_actions import actions_for
+from claim_lsp.completion import complete
 from claim_lsp.config import RELATION_FIELDS, Config, apply_settings
+from claim_lsp.index import Vault
+from claim_lsp.inlay_hints import confidence_hints
 from claim_lsp.parse import parse_note
 from claim_lsp.rank import nearly_names
 from claim_lsp.references import references
+from claim_lsp.rename import follow_moves, rename_note, rename_target
 from claim_lsp.schema import relations_of
-from tests.unit.vaults import make_vault
+from tests.unit.vaults import apply_change, make_vault
 
 CHEAP = "cheap launch unlocks every downstream orbital industry"
 VERT = "vertical integration raises costs through aggressive coding"
@@ -171,6 +177,15 @@ def test_plain_items_resolve_as_links_do_and_prose_is_left_alone():
     assert [lk.text for _, lk in references(vault, note, first.span.line, first.span.col)] == [CHEAP, CHEAP.upper()]
 
 
+def test_inlay_hints_follow_the_item_after_its_closing_quote():
+    vault = make_vault(FILES)
+    note = vault.notes["s/source.md"]
+    lines = FILES["s/source.md"].split("\n")
+    hints = {(h.line, h.col): h.label for h in confidence_hints(vault, note)}
+    assert hints[(3, len(lines[3]))] == "· likely"  # after the closing quote
+    assert hints[(4, len(lines[4]))] == "· speculative"  # after the unquoted item
+
+
 # ---- broken-reference: near misses, not prose ------------------------------------------------
 TITLES = [
     CHEAP,
@@ -225,3 +240,146 @@ def test_broken_reference_can_be_switched_off_and_a_wiki_link_stays_broken_link(
     assert sorted(p.code for p in check_note(note, vault)) == ["broken-link", "broken-reference", "missing-field"]
     vault.config.severity["broken-reference"] = None
     assert sorted(p.code for p in check_note(note, vault)) == ["broken-link", "missing-field"]
+
+
+# ---- quick fixes -----------------------------------------------------------------------------
+def test_quick_fixes_rewrite_the_plain_item():
+    files = {
+        f"t/{CHEAP}.md": "# x\n",
+        "t/Bob's claim: a title.md": "# y\n",
+        "n.md": fm(f"depends_on: [{NEAR[0]}, {CHEAP.upper()}]", "challenged_by:", "  - Bob's claim a title"),
+    }
+    vault = make_vault(files)
+    note = vault.notes["n.md"]
+    problems = check_note(note, vault)
+    broken = [p for p in problems if p.code == "broken-reference"]
+    actions = actions_for(vault, note, broken, problems, today=dt.date(2026, 3, 4))
+    titles = [a.title for a in actions]
+    assert f'Replace with "{CHEAP}"' in titles and not any(t.startswith("Create note") for t in titles)
+    fix = next(a for a in actions if a.title == f'Replace with "{CHEAP}"')
+    assert apply_change(files, fix.change)["n.md"].split("\n")[2] == f"depends_on: [{CHEAP}, {CHEAP.upper()}]"
+    bob = next(a for a in actions if "Bob" in a.title)
+    assert apply_change(files, bob.change)["n.md"].split("\n")[4] == '  - "Bob\'s claim: a title"'  # `: ` needs quotes
+    case = [p for p in problems if p.code == "case-mismatch"]
+    [change] = actions_for(vault, note, case, [], today=dt.date(2026, 3, 4))
+    assert change.title == f'Change to "{CHEAP}"'
+    assert apply_change(files, change.change)["n.md"].split("\n")[2] == f"depends_on: [{NEAR[0]}, {CHEAP}]"
+
+
+# ---- rename keeps the YAML quoting right ----------------------------------------------------
+RENAME_FILES = {
+    "old title.md": "---\ntype: claim\n---\n# old title\n",
+    "n.md": (
+        "---\ntype: claim\n"
+        "depends_on:\n"
+        '  - "old title"\n'
+        "  - 'old title'\n"
+        "  - old title\n"
+        "  - old title.md  # kept .md\n"
+        "challenged_by: [old title, 'old title', \"OLD TITLE\"]\n"
+        "enrichments: old title\n"
+        "---\n# n\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "new, expected",
+    [
+        (
+            "new title",
+            [
+                '  - "new title"',
+                "  - 'new title'",
+                "  - new title",
+                "  - new title.md  # kept .md",
+                "challenged_by: [new title, 'new title', \"new title\"]",
+                "enrichments: new title",
+            ],
+        ),
+        (
+            "it's new, really",
+            [
+                '  - "it\'s new, really"',
+                "  - 'it''s new, really'",
+                "  - it's new, really",  # a block item may hold a comma and a quote unquoted
+                "  - it's new, really.md  # kept .md",
+                "challenged_by: [\"it's new, really\", 'it''s new, really', \"it's new, really\"]",
+                "enrichments: it's new, really",
+            ],
+        ),
+        (
+            "yes",  # YAML reads a bare yes as true
+            [
+                '  - "yes"',
+                "  - 'yes'",
+                '  - "yes"',
+                "  - yes.md  # kept .md",
+                'challenged_by: ["yes", \'yes\', "yes"]',
+                'enrichments: "yes"',
+            ],
+        ),
+    ],
+)
+def test_rename_rewrites_plain_items_keeping_their_quoting(new, expected):
+    vault = make_vault(RENAME_FILES)
+    change = rename_note(vault, vault.notes["old title.md"], new)
+    out = apply_change(RENAME_FILES, change)
+    lines = out["n.md"].split("\n")
+    assert lines[3:9] == expected
+    data = yaml.safe_load(out["n.md"].split("---\n")[1])
+    assert data["depends_on"][:3] == [new] * 3 and data["challenged_by"] == [new] * 3 and data["enrichments"] == new
+    renamed = make_vault({**out})
+    target = renamed.notes[f"{new}.md"]
+    assert len(renamed.backlinks(target)) == 8  # every item still reaches the note
+
+
+def test_rename_from_a_plain_item_and_moves_in_the_file_explorer():
+    vault = make_vault(RENAME_FILES)
+    note = vault.notes["n.md"]
+    target = rename_target(vault, note, 3, 6)
+    assert target is not None and target.kind == "note" and target.note.path == "old title.md"
+    moved = follow_moves(vault, [("old title.md", "f/moved here.md")])
+    out = apply_change(RENAME_FILES, moved)
+    assert out["n.md"].split("\n")[3:5] == ['  - "moved here"', "  - 'moved here'"]
+
+
+def test_no_rename_through_prose():
+    files = {"n.md": fm("challenged_by:", "  - some prose here")}
+    vault = make_vault(files)
+    assert rename_target(vault, vault.notes["n.md"], 3, 8) is None
+
+
+# ---- completion without [[ -------------------------------------------------------------------
+def completed(line: str, col: int | None = None, field_line: int | None = None):
+    text = fm("depends_on:", line) if field_line is None else fm(line)
+    files = {f"t/{CHEAP}.md": "# x\n", "t/Bob's claim: yes.md": "# y\n", "n.md": text}
+    vault = make_vault(files)
+    line_no = 3 if field_line is None else 2
+    found = complete(vault, "n.md", line, len(line) if col is None else col, line_no=line_no)
+    if found is None:
+        return None
+    ctx, got = found
+    return (ctx.start, ctx.end), {i.label: i.new_text for i in got}
+
+
+def test_completion_in_relation_fields_inserts_the_bare_title():
+    assert completed('  - "cheap la') == ((5, 13), {CHEAP: CHEAP + '"'})  # closes the quote
+    assert completed('  - "cheap la"', 13) == ((5, 13), {CHEAP: CHEAP})
+    assert completed("  - cheap la") == ((4, 12), {CHEAP: CHEAP})
+    assert completed("  - 'Bob") == ((5, 8), {"Bob's claim: yes": "Bob''s claim: yes'"})
+    assert completed("  - Bob") == ((4, 7), {"Bob's claim: yes": '"Bob\'s claim: yes"'})
+    line = "depends_on: [a, che, b]"
+    assert completed(line, line.index("che") + 3, field_line=2) == ((16, 19), {CHEAP: CHEAP})
+    assert completed("depends_on: ", field_line=2)[1][CHEAP] == CHEAP
+    assert completed('  - "[[cheap la')[1] == {CHEAP: CHEAP + "]]"}  # a wiki link completes as a link
+
+
+def test_no_item_completion_elsewhere():
+    assert completed('  - "x" ') is None  # after a closed item
+    assert completed("  - x  # a comment") is None
+    assert completed("source: chea", field_line=2) is None  # not a relation field
+    assert completed("depends_on", 5, field_line=2) is None  # on the key
+    vault = Vault()
+    vault.put(parse_note("n.md", "# n\ndepends_on: chea\n"))
+    assert complete(vault, "n.md", "depends_on: chea", 16, line_no=1) is None  # not in frontmatter
