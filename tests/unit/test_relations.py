@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from pathlib import Path
 
 import pytest
 import yaml
 
+from bench.gen_vault import generate_vault
 from claim_lsp.cache import _stamp
 from claim_lsp.checks import check_note
 from claim_lsp.code_actions import actions_for
@@ -16,10 +18,11 @@ from claim_lsp.completion import complete
 from claim_lsp.config import RELATION_FIELDS, Config, apply_settings
 from claim_lsp.index import Vault
 from claim_lsp.inlay_hints import confidence_hints
-from claim_lsp.parse import parse_note
+from claim_lsp.parse import _maybe_title, parse_note
 from claim_lsp.rank import nearly_names
 from claim_lsp.references import references
 from claim_lsp.rename import follow_moves, rename_note, rename_target
+from claim_lsp.scan import read_text
 from claim_lsp.schema import relations_of
 from tests.unit.vaults import apply_change, make_vault
 
@@ -138,6 +141,34 @@ def test_relations_per_type_from_the_configuration():
     assert _stamp(config.limits) != _stamp(Config().limits)  # another configuration: the cache is stale
 
 
+def relation_items_agree_with_yaml(root: Path) -> int:
+    """Every note's plain items, field by field, are the string items of its relation fields
+    as YAML read them (those that could be titles), in order; returns how many there are."""
+    count = 0
+    config = Config()
+    for path in sorted(root.rglob("*.md")):
+        note = parse_note(path.name, read_text(path, 10**7).text, config.limits)
+        data = note.frontmatter.data or {}
+        for key in config.limits.relations_for(data.get("type")):
+            value = data.get(key)
+            want = [v for v in (value if isinstance(value, list) else [value]) if _maybe_title(v)]
+            got = [lk.text for lk in note.links if lk.bare and lk.fm_key == key]
+            assert got == want, (path, key)
+            count += len(got)
+    return count
+
+
+def test_plain_items_on_a_generated_vault(tmp_path):
+    generate_vault(tmp_path / "v", 400, seed=5)
+    assert relation_items_agree_with_yaml(tmp_path / "v") > 20
+    vault = make_vault(
+        {p.relative_to(tmp_path / "v").as_posix(): p.read_text() for p in (tmp_path / "v").rglob("*.md")}
+    )
+    bare = [(note, lk) for note in vault.notes.values() for lk in note.links if lk.bare]
+    assert bare and all(vault.resolve(lk.target, note.path).note is not None for note, lk in bare)
+    assert not any(p.code == "broken-reference" for note in vault.notes.values() for p in check_note(note, vault))
+
+
 # ---- resolution, backlinks, references -------------------------------------------------------
 FILES = {
     f"d/{CHEAP}.md": "---\ntype: claim\nconfidence: likely\n---\n# " + CHEAP + "\n",
@@ -206,6 +237,7 @@ PROSE = [
     "The thesis assumes demand keeps growing; if it plateaus the argument weakens",
     "Reflexive capture: users who game rules to increase influence can propose further rule changes",
     "A commenter argues that cheap launch matters less than orbital demand",
+    "cheap launch matters but every downstream orbital industry also needs demand",  # on topic: ratio 74
     "see the 2025 report",
     "TBD",
     "Market",  # too short to tell a typo from another word
