@@ -42,10 +42,11 @@ from .workers import BACKGROUND_NICENESS, detach
 
 log = logging.getLogger(__name__)
 
-FORMAT = 9  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields; 4: popularity in the
+FORMAT = 10  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields; 4: popularity in the
 # ranker's entries; 5: shared strings first, entries in segments, the tables' notes as their paths; 6: the
 # tables first, with the shared strings; chunks as lists; 7: Entry moved to claim_lsp.rank.words; 8: a
-# quoted frontmatter link's target is the text YAML reads (`''` -> `'`); 9: Note's block ids
+# quoted frontmatter link's target is the text YAML reads (`''` -> `'`); 9: Note's block ids; 10: plain
+# items of relation fields
 Entry = tuple[int, int, Note]  # mtime_ns, size, note
 
 _ALLOWED = (
@@ -86,7 +87,8 @@ def _layout() -> tuple:
 
 
 def _stamp(limits: Limits) -> tuple:
-    return (FORMAT, __version__, _layout(), limits.max_links, limits.max_yaml_bytes, limits.max_yaml_values)
+    relations = tuple((name, tuple(sorted(fields))) for name, fields in limits.typed_relations)
+    return (FORMAT, __version__, _layout(), limits.max_links, limits.max_yaml_bytes, limits.max_yaml_values, relations)
 
 
 def load_with_tables(root: Path, limits: Limits) -> tuple[dict[str, Entry], VaultSnapshot | None]:

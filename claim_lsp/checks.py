@@ -19,7 +19,7 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 CODES = (
     "broken-link", "case-mismatch", "ambiguous-link", "empty-link", "missing-heading", "missing-block",
     "yaml-error", "duplicate-key", "missing-field", "invalid-value", "invalid-date", "unknown-type",
-    "title-mismatch", "unreadable-file", "too-many-links",
+    "title-mismatch", "unreadable-file", "too-many-links", "broken-reference",
 )  # fmt: skip
 
 
@@ -71,6 +71,19 @@ def check_links(note: Note, vault: Vault) -> list[Problem]:
         if res.status == BROKEN:
             if vault.has_attachment(written):
                 continue  # an image, PDF... of the vault: not a note, and not broken
+            if link.bare:  # a plain item naming no note: prose, unless it nearly names a title
+                suggestions = vault.near_miss(written, note.path)
+                if suggestions:
+                    out.append(
+                        Problem(
+                            "broken-reference",
+                            "warning",
+                            f'No note titled "{written}" ({link.fm_key}); did you mean "{suggestions[0]}"?',
+                            link.target_span,
+                            {"target": written, "suggestions": suggestions},
+                        )
+                    )
+                continue
             suggestions = vault.suggest(written, note.path)
             hint = f'; did you mean "{suggestions[0]}"?' if suggestions else ""
             out.append(

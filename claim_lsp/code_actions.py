@@ -2,6 +2,8 @@
 
 - broken-link: replace the target with each suggestion; create the note it names (from the
   default type's schema, never over an existing file, never outside the vault);
+- broken-reference (a plain item of a relation field that nearly names a note): replace the
+  item with each suggestion;
 - case-mismatch: write the exact spelling; a source action fixes every one in the file;
 - ambiguous-link: link to one candidate by its path;
 - missing-field: add the missing keys in schema order, inside the frontmatter; a note
@@ -57,7 +59,7 @@ def actions_for(
     today = today or dt.date.today()
     out: list[Action] = []
     for p in problems:
-        if p.code == "broken-link":
+        if p.code == "broken-link" or p.code == "broken-reference":
             out.extend(_broken(vault, note, p, today, exists, eol))
         elif p.code == "case-mismatch":
             out.extend(_case(note, p))
@@ -94,9 +96,18 @@ def _suggestions(p: Problem) -> list[str]:
     return [s for s in items if isinstance(s, str) and s]
 
 
+def _written(link: Link | None, target: str) -> str:
+    """How an action's title shows a target: [[target]], or "target" for a plain item."""
+    return f'"{target}"' if link is not None and link.bare else f"[[{target}]]"
+
+
 def _broken(vault: Vault, note: Note, p: Problem, today: dt.date, exists: Exists | None, eol: str) -> list[Action]:
-    out = [Action(f"Replace with [[{s}]]", QUICKFIX, _replace_target(note, p, s), [p]) for s in _suggestions(p)]
     link = link_of(note, p)
+    out = [
+        Action(f"Replace with {_written(link, s)}", QUICKFIX, _replace_target(note, p, s), [p]) for s in _suggestions(p)
+    ]
+    if p.code == "broken-reference":
+        return out  # it nearly names a note: a new note of that name would be a near duplicate of it
     target = link.target if link is not None else str((p.data or {}).get("target", ""))
     created = create_note(vault, note, target, today, exists, eol)
     if created is not None:
@@ -115,7 +126,8 @@ def _case(note: Note, p: Problem) -> list[Action]:
     exact = _exact(p)
     if exact is None:
         return []
-    return [Action(f"Change to [[{exact}]]", QUICKFIX, _replace_target(note, p, exact), [p], preferred=True)]
+    written = _written(link_of(note, p), exact)
+    return [Action(f"Change to {written}", QUICKFIX, _replace_target(note, p, exact), [p], preferred=True)]
 
 
 def _ambiguous(note: Note, p: Problem) -> list[Action]:

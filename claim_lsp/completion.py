@@ -1,5 +1,6 @@
 """Completion inside `[[...`: note titles ranked by the fuzzy index, or a note's headings
-after `#` (its block ids after `#^`). Works the same in the body and in frontmatter link values.
+after `#` (its block ids after `#^`). Works the same in the body and in frontmatter link values, and for the plain items of
+relation fields (`depends_on: ["cheap la`), which get the bare title, quoted as YAML needs.
 
 Notes that share a title (a `_map` in every folder) are told apart by their folder, and the
 one the link would resolve to comes first (resolution rule 5: the linking note's folder,
@@ -9,12 +10,15 @@ chosen note, else the shortest path that does. Typed with a `/`, the part before
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from .edits import as_yaml_item, in_yaml_quotes
 from .index import AMBIGUOUS, Vault, shared_folder_depth
 from .model import Note, lowered
 from .parse import split_target
 from .rank import Ranked
+from .schema import relations_of
 from .text import split_lines
 
 LIMIT = 50
@@ -23,7 +27,7 @@ ROOT_FOLDER = "/"  # how the vault's root is shown as a note's folder
 
 @dataclass(slots=True)
 class LinkContext:
-    kind: str  # "title" or "heading" (a block id too: the heading part starts with ^)
+    kind: str  # "title", "heading" (a block id too: the heading part starts with ^), or "item" (a plain item of a relation field)
     typed: str  # what was typed of the part being completed
     start: int  # column where the replaced text starts
     end: int  # column where it ends (past the existing closing brackets when `replace_close`)
@@ -31,6 +35,9 @@ class LinkContext:
     target: str = ""  # for headings: the note part of the link
     tail: str = ""  # `#heading` or `|shown` kept between the completed part and the closing brackets
     target_col: int = 0  # for headings: the column where the note part starts
+    quote: str | None = None  # for items: the YAML quote the item is in
+    flow: bool = False  # for items: inside [...]
+    close_quote: bool = False  # for items: the quote is not closed on the line (the answer closes it)
 
 
 @dataclass(slots=True)
@@ -103,10 +110,117 @@ def folder_of(note: Note) -> str:
     return note.folder or ROOT_FOLDER
 
 
+def item_context(vault: Vault, note: Note, line_no: int, line: str, col: int) -> LinkContext | None:
+    """The plain item of one of the note's relation fields being typed at col, if any: a
+    quoted or unquoted item of a list (block or [...]), or the field's value itself."""
+    fm = note.frontmatter
+    if fm.span is None or not 0 < line_no < fm.span.end_line:
+        return None
+    key = fm.key_of_line(line_no)
+    if key is None or key not in relations_of(vault.config, note.meta.get("type")):
+        return None
+    key_span = fm.key_span(key)
+    first = 0
+    if key_span is not None and key_span.line == line_no:
+        first = line.find(":", key_span.end_col) + 1
+        if not first or col < first:
+            return None  # on the key itself
+    col = max(0, min(col, len(line)))
+    found = _item_at(line, first, col)
+    if found is None:
+        return None
+    start, quote, flow = found
+    if quote is not None:
+        close = _QUOTE_END[quote].match(line, col)
+        end = close.end() - 1 if close is not None else col  # (unclosed: the answer closes it)
+        return LinkContext(
+            "item", line[start:col], start, end, False, quote=quote, flow=flow, close_quote=close is None
+        )
+    rest = line[start:]
+    stop = len(rest)
+    for sep in (",", "]", " #") if flow else (" #",):
+        at = rest.find(sep, col - start)
+        if at != -1:
+            stop = min(stop, at)
+    end = start + len(rest[:stop].rstrip())
+    return LinkContext("item", line[start:col], start, max(end, col), False, flow=flow)
+
+
+# from the cursor to the closing quote of the item it is in (None when it is not closed)
+_QUOTE_END = {'"': re.compile(r'(?:[^"\\]|\\.)*"'), "'": re.compile(r"(?:[^']|'')*'")}
+
+
+def _item_at(line: str, i: int, col: int) -> tuple[int, str | None, bool] | None:
+    """(where the item under col starts, inside its quote; the quote; inside [...]), reading
+    the YAML value from column i; None when col is not in an item (after a closing quote, in
+    a comment)."""
+    depth = 0
+    quote: str | None = None
+    start: int | None = None  # the current item's start, once one has begun
+    after = False  # just after a closed quoted item
+    n = len(line)
+    while i < col:
+        c = line[i]
+        if quote is not None:
+            if quote == '"' and c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                if quote == "'" and i + 1 < n and line[i + 1] == "'":
+                    i += 2
+                    continue
+                quote, start, after = None, None, True
+            i += 1
+            continue
+        if start is not None:  # in an unquoted item
+            if depth and c in ",]":
+                start = None
+            elif c == "#" and line[i - 1] in " \t":
+                return None
+            else:
+                i += 1
+                continue
+        if c in " \t":
+            pass
+        elif c == "[":
+            depth, after = depth + 1, False
+        elif c == "]" or c == ",":
+            depth, after = depth - (c == "]"), False
+        elif c == "-" and not depth and (i + 1 == n or line[i + 1] in " \t"):
+            after = False
+        elif after or c == "#":
+            return None
+        elif c in "'\"":
+            quote, start = c, i + 1
+        else:
+            start = i
+        i += 1
+    if quote is not None:
+        return start, quote, depth > 0
+    if start is not None:
+        return start, None, depth > 0
+    if after or (i > 0 and line[i - 1] not in " \t[,") or line[i : i + 1] not in ("", " ", "\t", "]", ","):
+        return None  # right after a closed item, or in the middle of something else
+    return col, None, depth > 0
+
+
+def _as_item(ctx: LinkContext, text: str) -> str:
+    """A title written as the plain item being completed: escaped for its quotes (and the
+    quote closed when it is not yet), or bare, quoted when YAML would read it otherwise."""
+    if ctx.quote is None:
+        return as_yaml_item(text, ctx.flow)
+    return in_yaml_quotes(text, ctx.quote) + (ctx.quote if ctx.close_quote else "")
+
+
 def complete(
-    vault: Vault, note_path: str, line: str, col: int, limit: int = LIMIT
+    vault: Vault, note_path: str, line: str, col: int, limit: int = LIMIT, line_no: int | None = None
 ) -> tuple[LinkContext, list[Item]] | None:
+    """Titles (or headings) for the link being typed at col; with line_no, also for a plain
+    item of one of the note's relation fields."""
     ctx = link_context(line, col)
+    if ctx is None and line_no is not None:
+        note = vault.notes.get(note_path)
+        ctx = item_context(vault, note, line_no, line, col) if note is not None else None
     if ctx is None:
         return None
     if ctx.kind == "heading":
@@ -129,7 +243,7 @@ def complete(
         items.append(
             Item(
                 label=entry_text,
-                new_text=text + close,
+                new_text=_as_item(ctx, text) if ctx.kind == "item" else text + close,
                 kind="alias" if alias else "note",
                 detail=" · ".join(d for d in detail if d),
                 documentation=note.field_text("description"),

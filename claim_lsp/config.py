@@ -23,11 +23,39 @@ VAULT_MARKERS = (CONFIG_FILE, ".obsidian", ".git")  # what makes a folder a vaul
 SKIP_DIRS = {"node_modules", "__pycache__"}  # never part of a vault (nor hidden folders)
 
 
+# The relation fields the vault's schemas define (claim.md: depends_on, challenged_by;
+# source.md: claims_extracted, enrichments; position.md and belief.md: depends_on), with
+# `challenges` (the other direction of challenged_by) and the legacy `enrichments_applied`.
+# Every type takes them unless `[types.NAME] relations` says otherwise.
+RELATION_FIELDS = (
+    "depends_on",
+    "challenged_by",
+    "challenges",
+    "claims_extracted",
+    "enrichments",
+    "enrichments_applied",
+)
+_RELATIONS = frozenset(RELATION_FIELDS)
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
+    """What the parser is told besides the text: how much it reads, and which frontmatter
+    fields name other notes by plain title (the parser reads their items as references)."""
+
     max_links: int = 20_000
     max_yaml_bytes: int = 256 * 1024
     max_yaml_values: int = 100_000
+    # (type name, its relation fields) for each type whose `[types.NAME] relations` is set;
+    # every other type has RELATION_FIELDS (schema.relations_of says the same from the schemas)
+    typed_relations: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def relations_for(self, type_name: object) -> frozenset[str]:
+        """The relation fields of a note whose `type` is type_name (any value)."""
+        for name, fields in self.typed_relations:
+            if name == type_name:
+                return fields
+        return _RELATIONS
 
 
 DEFAULT_LIMITS = Limits()
@@ -46,6 +74,7 @@ DEFAULT_SEVERITY: dict[str, str] = {
     "duplicate-key": "warning",
     "unreadable-file": "error",
     "too-many-links": "warning",
+    "broken-reference": "warning",
 }
 
 
@@ -178,6 +207,9 @@ def apply_settings(config: Config, settings: dict[str, Any], source: str) -> Non
         _apply_limits(config, limits, f"{source}: limits")
     if "max_file_bytes" in settings:
         _apply_limits(config, {"max_file_bytes": settings["max_file_bytes"]}, source)
+    typed = tuple((name, frozenset(t.relations)) for name, t in config.types.items() if t.relations is not None)
+    if typed != config.limits.typed_relations:
+        config.limits = replace(config.limits, typed_relations=typed)
 
 
 def _apply_type(config: Config, name: str, spec: Any, where: str) -> None:

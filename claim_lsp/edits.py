@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .frontmatter import reads_unquoted
 from .model import Link, Span, target_bounds
 
 
@@ -90,11 +91,26 @@ _DOUBLE_QUOTED = str.maketrans(
 )
 
 
-def as_written_in(link: Link, text: str) -> str:
-    """Text to put inside a link, escaped for the YAML quotes the link sits in (a title with
-    an apostrophe inside '...' must be written with ''): what `read_quoted` reads back as text."""
-    if link.quote == "'":
+def in_yaml_quotes(text: str, quote: str | None) -> str:
+    """text escaped for the YAML quotes it goes inside (' or "; None: as it is): what
+    `read_quoted` reads back as text."""
+    if quote == "'":
         return text.replace("'", "''")
-    if link.quote == '"':
+    if quote == '"':
         return text.translate(_DOUBLE_QUOTED)
     return text
+
+
+def as_yaml_item(text: str, flow: bool) -> str:
+    """text as an unquoted YAML string item (of [...] when flow), in double quotes when
+    YAML would read it otherwise (`a: b`, `yes`, `1.5`, `#x`, ...)."""
+    return text if reads_unquoted(text, flow) else '"' + in_yaml_quotes(text, '"') + '"'
+
+
+def as_written_in(link: Link, text: str) -> str:
+    """Text to put inside a link, escaped for the YAML quotes the link sits in (a title with
+    an apostrophe inside '...' must be written with ''): what `read_quoted` reads back as text.
+    An unquoted plain item of a relation field that would not read back as text gets quotes."""
+    if link.quote is None and link.bare:
+        return as_yaml_item(text, link.bare == "flow")
+    return in_yaml_quotes(text, link.quote)

@@ -59,6 +59,11 @@ def _scalar(text: str, resolvers, flow: bool = False) -> tuple[bool, Any]:
     return True, text
 
 
+def is_plain_string(text: str, resolvers, flow: bool = False) -> bool:
+    """Does text, written unquoted (inside [...] when flow), certainly read as this very string?"""
+    return text == text.strip(" ") and text.isprintable() and _scalar(text, resolvers, flow) == (True, text)
+
+
 def _flow_list(value: str, resolvers) -> tuple[bool, Any]:
     inner = value[1:-1]
     if not inner.strip(" "):

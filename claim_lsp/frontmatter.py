@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .config import DEFAULT_LIMITS
-from .fastyaml import load_flat
+from .fastyaml import is_plain_string, load_flat
 from .model import ERROR, WARNING, Fields, Frontmatter, Problem, Span, shared
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -37,6 +37,12 @@ _Loader.yaml_implicit_resolvers = {
 # The unquoted forms are possessive (`*+`): the key runs to the first colon anyway, and the
 # lazy `*?` they replace took quadratic time on a long line of spaces.
 _TOP_KEY = re.compile(r"""^("[^"\n]*"|'[^'\n]*'|[^\s#:'"\-?][^:\n]*+|-[^\s:][^:\n]*+)[ \t]*:(?:[ \t]|$)""")
+
+
+def reads_unquoted(text: str, flow: bool = False) -> bool:
+    """Can text be written as an unquoted YAML value (an item of [...] when flow) and be read
+    back as itself? No when unsure: `a: b`, `#x`, `yes`, `1.5` and the like need quotes."""
+    return is_plain_string(text, _Loader.yaml_implicit_resolvers, flow)
 
 
 def find_frontmatter(lines: list[str]) -> tuple[int, int] | None | str:

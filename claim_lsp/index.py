@@ -10,6 +10,10 @@ never the rest of the vault. Resolution rules (the contract, also in the README)
 4. failing an exact match, a case-insensitive match resolves too, reported as case-mismatch;
 5. several matches: the note in the linking note's own folder wins, then the one sharing
    the longest folder prefix; still tied is ambiguous.
+
+A plain item of a relation field (Link.bare) resolves by the same rules; one that names no
+note is not a broken link but text (link_at leaves it out), unless it nearly names a title
+(near_miss).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import NamedTuple
 from .config import Config
 from .model import NO_PROBLEMS, TAGS_FIELD, Frontmatter, Heading, Link, Note, lowered, share_name, tags_of
 from .parse import intro_of, title_of
-from .rank import TitleRanker
+from .rank import TitleRanker, nearly_names
 
 _UNREAD = Frontmatter(None, None, problems=NO_PROBLEMS)  # of every note filed before it is read
 
@@ -329,13 +333,29 @@ class Vault:
         top.sort(key=lambda n: n.path)
         return Resolution(AMBIGUOUS, top)
 
+    def link_at(self, note: Note, line: int, col: int) -> Link | None:
+        """The link under the cursor, or the plain item of a relation field when it names a
+        note (one that names none is text: prose, or a near miss the diagnostics report)."""
+        link = note.link_at(line, col)
+        if link is not None and link.bare and self.resolve(link.target, note.path).status in (BROKEN, EMPTY):
+            return None
+        return link
+
+    def near_miss(self, target: str, from_path: str) -> list[str]:
+        """For a plain item that names no note: the titles it nearly names (rank.nearly_names),
+        best first, then the other suggestions; [] when it nearly names none (prose)."""
+        suggestions = self.suggest(target, from_path)
+        near = [s for s in suggestions if nearly_names(target, s)]
+        return near + [s for s in suggestions if s not in near] if near else []
+
     # ---- backlinks ---------------------------------------------------------------
     def inbound(
         self, note: Note, heading: str | None = None
     ) -> tuple[list[tuple[Note, Link]], list[tuple[Note, Link]]]:
         """The links to note (and, if given, to that heading), in two lists: those that
         resolve to it (its backlinks), and the ambiguous links that name it among others
-        (possible backlinks: resolution cannot choose, so neither can this)."""
+        (possible backlinks: resolution cannot choose, so neither can this); plain-title
+        references in relation fields included (Link.bare)."""
         sure: list[tuple[Note, Link]] = []
         maybe: list[tuple[Note, Link]] = []
         keys = self.names_of(note)

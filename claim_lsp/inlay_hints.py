@@ -1,5 +1,6 @@
-"""Inlay hints: after each resolved link, how strong the linked claim is (`· likely`), so a
-reader sees the weight of each supporting claim without leaving the text."""
+"""Inlay hints: after each resolved link (and plain-title reference of a relation field), how
+strong the linked claim is (`· likely`), so a reader sees the weight of each supporting claim
+without leaving the text."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ FIELD = "confidence"
 @dataclass(slots=True)
 class Hint:
     line: int
-    col: int  # just after the link's closing brackets
+    col: int  # just after the link's closing brackets (a plain item's closing quote)
     label: str
     tooltip: str
 
@@ -32,7 +33,6 @@ def confidence_hints(vault: Vault, note: Note, first_line: int = 0, last_line: i
         confidence = target.field_text(FIELD)
         if not confidence:
             continue
-        out.append(
-            Hint(link.span.end_line, link.span.end_col, f"· {confidence}", f"{target.title}: confidence {confidence}")
-        )
+        end = link.span.end_col + (1 if link.bare and link.quote else 0)  # after a plain item's closing quote
+        out.append(Hint(link.span.end_line, end, f"· {confidence}", f"{target.title}: confidence {confidence}"))
     return out

@@ -146,19 +146,22 @@ def target_bounds(text: str) -> tuple[int, int]:
 
 @dataclass(slots=True)
 class Link:
-    raw: str  # everything between the brackets, as written in the file
+    raw: str  # everything between the brackets (a plain item: the item), as written in the file
     target: str  # the note part of .text: no |shown, no #heading, trimmed, no .md
     heading: str | None  # the part after #, trimmed (None when there is no #)
     shown: str | None  # the part after |
     embed: bool  # ![[...]]
-    span: Span  # the whole link, brackets (and !) included
+    span: Span  # the whole link, brackets (and !) included; a plain item's characters, inside its quotes
     fm_key: str | None = None  # top-level frontmatter key when inside frontmatter
     quote: str | None = None  # in frontmatter: the YAML quote (' or ") the link sits inside
+    # a plain item of a relation field (`depends_on: ["a title"]`: a reference without brackets):
+    # "flow" inside [...], "block" elsewhere (what its YAML quoting depends on); None for a [[link]]
+    bare: str | None = None
 
     @property
     def text(self) -> str:
-        """Everything between the brackets as the note means it: as YAML reads it inside a
-        quoted frontmatter value (read_quoted), raw itself anywhere else."""
+        """Everything between the brackets (a plain item: the item) as the note means it: as
+        YAML reads it inside a quoted frontmatter value (read_quoted), raw itself anywhere else."""
         return read_quoted(self.raw, self.quote)[0]
 
     def text_span(self, start: int, end: int) -> Span:
@@ -166,7 +169,7 @@ class Link:
         at = read_quoted(self.raw, self.quote)[1]
         if at is not None:
             start, end = at[start], at[end]
-        inner = self.span.col + (3 if self.embed else 2)
+        inner = self.span.col + (0 if self.bare else 3 if self.embed else 2)
         return Span(self.span.line, inner + start, self.span.line, inner + end)
 
     @property
@@ -188,7 +191,9 @@ class Link:
 LINK_FIELDS = 4  # text, line, col, extra; the link ends at col + len(raw) + 4 (+1 for an embed's !)
 # extra: None for a body link, True for a body embed, (fm_key, quote, embed) in frontmatter, and
 # (fm_key, quote, embed, raw) for a link in YAML quotes whose text (what the index files it under)
-# reads other than the characters in the file (raw): `'[[Bob''s claim]]'` is a link to Bob's claim
+# reads other than the characters in the file (raw): `'[[Bob''s claim]]'` is a link to Bob's claim.
+# A plain item of a relation field: (fm_key, quote, False, raw or None, bare), see Link.bare; it
+# ends at col + len(raw), having no brackets.
 
 
 def _link_end(text: str, col: int, extra) -> int:
@@ -196,7 +201,10 @@ def _link_end(text: str, col: int, extra) -> int:
         return col + len(text) + 4
     if extra is True:
         return col + len(text) + 5
-    return col + len(extra[3] if len(extra) > 3 else text) + (5 if extra[2] else 4)
+    written = extra[3] if len(extra) > 3 and extra[3] is not None else text
+    if len(extra) > 4:
+        return col + len(written)
+    return col + len(written) + (5 if extra[2] else 4)
 
 
 def unpack_links(data: tuple) -> list[Link]:
@@ -205,14 +213,17 @@ def unpack_links(data: tuple) -> list[Link]:
         text, line, col, extra = data[i : i + LINK_FIELDS]
         target, heading, shown = split_target(text)
         raw = text
+        bare = None
         if type(extra) is tuple:
             fm_key, quote, embed = extra[0], extra[1], extra[2]
-            if len(extra) > 3:
+            if len(extra) > 3 and extra[3] is not None:
                 raw = extra[3]
+            if len(extra) > 4:
+                bare = extra[4]
         else:
             fm_key, quote, embed = None, None, extra is True
         span = Span(line, col, line, _link_end(text, col, extra))
-        out.append(Link(raw, target, heading, shown, embed, span, fm_key, quote))
+        out.append(Link(raw, target, heading, shown, embed, span, fm_key, quote, bare))
     return out
 
 
@@ -417,7 +428,8 @@ class Note:
 
     @property
     def links(self) -> list[Link]:
-        """The note's links as objects, built on each call (a caller keeps the list)."""
+        """The note's links as objects, built on each call (a caller keeps the list); the
+        plain items of its relation fields among them (Link.bare)."""
         return unpack_links(self.link_data)
 
     def link_keys(self) -> set[str]:
@@ -434,9 +446,10 @@ class Note:
         return [split_target(raw)[0] for raw in self.raw_links()]
 
     def raw_links(self) -> tuple[str, ...]:
-        """What each link holds between its brackets, in file order (as YAML reads it, for a
-        link inside a quoted frontmatter value: see Link.text): enough for most questions
-        about links, without building Link objects (see link)."""
+        """What each link holds between its brackets (a plain item of a relation field: the
+        item), in file order (as YAML reads it, for a link inside a quoted frontmatter value:
+        see Link.text): enough for most questions about links, without building Link objects
+        (see link)."""
         return self.link_data[::LINK_FIELDS]
 
     def link(self, n: int) -> Link:

@@ -1,6 +1,6 @@
-"""textDocument/references: the links to what is under the cursor (backlinks), where the
-notes holding a tag write it, and the one wording of a backlink count that the hover and the
-code lens share."""
+"""textDocument/references: the links to what is under the cursor (backlinks, plain-title
+references in relation fields included), where the notes holding a tag write it, and the one
+wording of a backlink count that the hover and the code lens share."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def references(vault: Vault, note: Note, line: int, col: int) -> Links:
 
 def inbound_at(vault: Vault, note: Note, line: int, col: int) -> tuple[Links, Links]:
     """The backlinks and the possible backlinks of what is under the cursor."""
-    link = note.link_at(line, col)
+    link = vault.link_at(note, line, col)
     if link is not None:
         if not link.target and link.heading:
             return vault.inbound(note, link.heading)

@@ -1,7 +1,8 @@
 """Renaming notes and headings, and following files moved in the editor.
 
 A note's title is its file name, so renaming a note renames the file, rewrites its H1 when
-the H1 repeats the title, and every link that reaches it by title or path. Links that reach it through an alias keep
+the H1 repeats the title, and every link that reaches it by title or path (plain-title items
+of relation fields too, quoted as YAML needs: edits.as_written_in). Links that reach it through an alias keep
 the alias; `|shown` text, `#heading` parts, `!` embeds and frontmatter link values are kept
 because only the target part of each link is rewritten. Every check happens before any
 edit is planned, so a refusal never leaves a partial edit behind.
@@ -42,7 +43,7 @@ Exists = Callable[[str], bool]  # does a file exist at this vault-relative path?
 def rename_target(vault: Vault, note: Note, line: int, col: int, line_text: str | None = None) -> RenameTarget | None:
     """The note or heading a rename at (line, col) would rename; None when nothing is there.
     Raises RenameError for a link that cannot be renamed through (broken, ambiguous)."""
-    link = note.link_at(line, col)
+    link = vault.link_at(note, line, col)
     if link is not None:
         return _link_target(vault, note, link, line, col)
     for h in note.headings:

@@ -35,6 +35,7 @@ DESCRIPTIONS = {
     "title-mismatch": "the H1 differs from the file name",
     "unreadable-file": "the file cannot be read as text",
     "too-many-links": "more links than limits.max_links; the rest are not checked",
+    "broken-reference": "a plain item of a relation field nearly names a note",
 }
 
 _PLURAL = {ERROR: "errors", WARNING: "warnings", INFORMATION: "information", HINT: "hints"}

@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from .config import Config, TypeSettings, glob_regex
+from .config import (  # (RELATION_FIELDS: the built-in set, kept in the core)
+    RELATION_FIELDS,
+    Config,
+    TypeSettings,
+    glob_regex,
+)
 
 CLAIM_DOMAINS = [
     "internet-finance", "entertainment", "health", "ai-alignment", "space-development",
@@ -27,20 +32,6 @@ ENTITY_TYPES = [
     "insurer", "provider", "policy", "studio", "creator", "franchise", "platform", "lab", "model",
     "framework", "governance_body",
 ]  # fmt: skip
-
-
-# The relation fields the vault's schemas define (claim.md: depends_on, challenged_by;
-# source.md: claims_extracted, enrichments; position.md and belief.md: depends_on), with
-# `challenges` (the other direction of challenged_by) and the legacy `enrichments_applied`.
-# Every type takes them unless `[types.NAME] relations` says otherwise.
-RELATION_FIELDS = (
-    "depends_on",
-    "challenged_by",
-    "challenges",
-    "claims_extracted",
-    "enrichments",
-    "enrichments_applied",
-)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""textDocument/completion: titles inside [[...]], headings after #."""
+"""textDocument/completion: titles inside [[...]] and in the plain items of relation fields,
+headings after #."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def completion(ls: ClaimLanguageServer, params: lsp.CompletionParams) -> lsp.Com
     vault, note = found
     line_no, col = from_position(note, params.position)
     line = ls.line_text(params.text_document.uri, line_no)
-    result = complete(vault, note.path, line, col)
+    result = complete(vault, note.path, line, col, line_no=line_no)
     if result is None:
         return (
             frontmatter_completion(vault, note, line_no, line, col, ls.client_support.completion_doc_formats) or empty

@@ -18,7 +18,7 @@ def goto_definition(ls: ClaimLanguageServer, params: lsp.DefinitionParams) -> li
     if found is None:
         return None
     vault, note = found
-    link = note.link_at(*from_position(note, params.position))
+    link = vault.link_at(note, *from_position(note, params.position))
     if link is None:
         return None
     assert vault.root is not None

@@ -23,7 +23,7 @@ def hover(ls: ClaimLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     vault, note = found
     formats = ls.client_support.hover_formats
     line, col = from_position(note, params.position)
-    link = note.link_at(line, col)
+    link = vault.link_at(note, line, col)
     if link is None:
         tag = tag_at(note, line, ls.line_text(params.text_document.uri, line), col)
         if tag is not None:

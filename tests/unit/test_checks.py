@@ -319,12 +319,21 @@ def test_too_many_links():
     assert p.code == "too-many-links" and p.severity == "warning"
 
 
+def test_broken_reference():
+    """A plain item of a relation field that nearly names a note (more in test_relations.py)."""
+    text = claim("d", "Body.", title="Good claim", extra='depends_on: ["Target-note", "not a title at all"]\n')
+    [p] = problems(text, files={"t/Target note.md": TARGET})
+    assert p.code == "broken-reference" and p.severity == "warning"
+    assert p.data == {"target": "Target-note", "suggestions": ["Target note"]}
+    assert text.split("\n")[p.span.line][p.span.col : p.span.end_col] == "Target-note"
+
+
 def test_every_code_is_produced_somewhere():
     """Guard: a new code in CODES needs a test above."""
     tested = {
         "broken-link", "case-mismatch", "ambiguous-link", "empty-link", "missing-heading", "missing-block", "yaml-error",
         "duplicate-key", "missing-field", "invalid-value", "invalid-date", "unknown-type", "title-mismatch",
-        "unreadable-file", "too-many-links",
+        "unreadable-file", "too-many-links", "broken-reference",
     }  # fmt: skip
     assert set(CODES) == tested
 
