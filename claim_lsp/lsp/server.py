@@ -506,6 +506,7 @@ class ClaimLanguageServer(LanguageServer):
 
 def create_server() -> ClaimLanguageServer:
     from . import (
+        call_hierarchy,
         code_actions,
         code_lens,
         completion,
@@ -536,6 +537,7 @@ def create_server() -> ClaimLanguageServer:
         folding,
         code_lens,
         inlay_hints,
+        call_hierarchy,
     ):
         module.register(ls)
     return ls
