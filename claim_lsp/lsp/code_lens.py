@@ -1,5 +1,6 @@
-"""textDocument/codeLens on the H1: "N backlinks", counted only when the client resolves
-the lens (codeLens/resolve), so listing lenses costs nothing.
+"""textDocument/codeLens on the H1: "N backlinks · M depend on this · K challenge it"
+(code_lens.py), counted only when the client resolves the lens (codeLens/resolve), so
+listing lenses costs nothing.
 
 Clicking runs the command `claim-lsp.showReferences` with arguments
 [uri, position, locations] (the shape of VS Code's `editor.action.showReferences`, which
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
 
+from ..code_lens import lens_title
 from ..model import Span
 from ..references import references
 from .convert import from_position, location, to_range
@@ -29,10 +31,6 @@ def lens_span(note) -> Span:
         return note.h1.span
     line = note.frontmatter.body_line
     return Span(line, 0, line, 0)
-
-
-def backlinks_title(count: int) -> str:
-    return f"{count} backlink{'s' if count != 1 else ''}"
 
 
 def register(ls: ClaimLanguageServer) -> None:
@@ -57,7 +55,7 @@ def register(ls: ClaimLanguageServer) -> None:
         locations = [_converter.unstructure(location(vault.root, src, link.span)) for src, link in links]
         position = _converter.unstructure(lens.range.start)
         lens.command = lsp.Command(
-            title=backlinks_title(len(links)), command=SHOW_REFERENCES, arguments=[uri, position, locations]
+            title=lens_title(vault, note, links), command=SHOW_REFERENCES, arguments=[uri, position, locations]
         )
         return lens
 
