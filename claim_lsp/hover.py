@@ -1,9 +1,13 @@
-"""Hover text for a link: a preview of the linked claim, or why the link is broken."""
+"""Hover text for a link: a preview of the linked claim, or why the link is broken; on a
+note's own H1, its place in the reasoning chain."""
 
 from __future__ import annotations
 
+from .graph import CLAIMS_EXTRACTED, DEPENDS_ON, Edge, edges_of, incoming, sources, targets
 from .index import AMBIGUOUS, BROKEN, EMPTY, Vault, find_heading
-from .model import Link, Note
+from .model import Link, Note, Span
+
+LIST_CAP = 5  # notes a hover lists under a heading before "and N more"
 
 
 class _Style:
@@ -46,9 +50,53 @@ def note_preview(vault: Vault, note: Note, heading: str | None = None, markdown:
     if heading:
         found = find_heading(note, heading)
         lines += [f"Section: {st.esc(found.text) if found else st.esc(heading) + ' (no such heading)'}", ""]
-    count = vault.backlink_count(note)
-    lines.append(f"{count} note{'s' if count != 1 else ''} link{'s' if count == 1 else ''} here · {st.code(note.path)}")
+    into = incoming(vault, note)
+    lines += _chain(vault, note, into, st)
+    lines.append(f"{_linkers(into)} · {st.code(note.path)}")
     return "\n".join(lines)
+
+
+def title_hover(vault: Vault, note: Note, line: int, markdown: bool = True) -> tuple[str, Span] | None:
+    """On the note's H1: its confidence, what it depends on, the sources it was extracted
+    from, how many notes link to it (the rest of a preview is on screen already)."""
+    h1 = note.h1
+    if h1 is None or h1.span.line != line:
+        return None
+    st = _Style(markdown)
+    lines = []
+    confidence = note.field_text("confidence")
+    if confidence:
+        lines += [f"confidence: {st.esc(confidence)}", ""]
+    into = incoming(vault, note)
+    lines += _chain(vault, note, into, st)
+    lines.append(_linkers(into))
+    return "\n".join(lines), h1.span
+
+
+def _chain(vault: Vault, note: Note, into: dict[str, list[Edge]], st: _Style) -> list[str]:
+    """The note's place in the reasoning chain: what it depends on (with their confidence)
+    and the sources it was extracted from, each list cut at LIST_CAP."""
+    lines: list[str] = []
+    depends = targets(e for e in edges_of(vault, note) if e.kind == DEPENDS_ON)
+    if depends:
+        shown = [st.esc(n.title) + (f" ({st.esc(c)})" if (c := n.field_text("confidence")) else "") for n in depends]
+        lines += ["Depends on:", *_bullets(shown), ""]
+    extracted = sources(into.get(CLAIMS_EXTRACTED, ()))
+    if extracted:
+        lines += ["Extracted from:", *_bullets([st.esc(n.title) for n in extracted]), ""]
+    return lines
+
+
+def _bullets(items: list[str]) -> list[str]:
+    out = [f"- {item}" for item in items[:LIST_CAP]]
+    if len(items) > LIST_CAP:
+        out.append(f"- and {len(items) - LIST_CAP} more")
+    return out
+
+
+def _linkers(into: dict[str, list[Edge]]) -> str:
+    count = len(sources(e for group in into.values() for e in group))
+    return f"{count} note{'s' if count != 1 else ''} link{'s' if count == 1 else ''} here"
 
 
 def hover_link(vault: Vault, note: Note, link: Link, markdown: bool = True) -> str:

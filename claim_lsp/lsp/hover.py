@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..hover import hover_link
+from ..hover import hover_link, title_hover
 from .convert import from_position, markup, takes_markdown, to_range
 from .frontmatter_edit import frontmatter_key_hover
 
@@ -21,10 +21,14 @@ def register(ls: ClaimLanguageServer) -> None:
         if found is None:
             return None
         vault, note = found
-        link = note.link_at(*from_position(note, params.position))
-        if link is None:
-            return frontmatter_key_hover(vault, note, params.position, _content_formats(ls))
+        line, col = from_position(note, params.position)
+        link = note.link_at(line, col)
         formats = _content_formats(ls)
+        if link is None:
+            on_title = title_hover(vault, note, line, takes_markdown(formats))
+            if on_title is not None:
+                return lsp.Hover(contents=markup(formats, on_title[0]), range=to_range(note, on_title[1]))
+            return frontmatter_key_hover(vault, note, params.position, formats)
         return lsp.Hover(
             contents=markup(formats, hover_link(vault, note, link, takes_markdown(formats))),
             range=to_range(note, link.span),
