@@ -211,7 +211,7 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .graph import graph_data, select_notes, to_dot, to_graphml, to_json
+    from .graph import dot_lines, graph_data, graphml_lines, json_lines, select_notes
 
     # resolved root -> (root as given, the notes given: (PATH, vault-relative path))
     roots: dict[Path, tuple[Path, list[tuple[str, str | None]]]] = {}
@@ -250,8 +250,8 @@ def _graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             parser.error(f"--select {raw}: no note or folder of that name in {root}")
         seeds += found
     data = graph_data(vault, seeds if notes_given or args.select else None, args.depth)
-    render = {"json": to_json, "dot": to_dot, "graphml": to_graphml}[args.format]
-    sys.stdout.write(render(data))
+    render = {"json": json_lines, "dot": dot_lines, "graphml": graphml_lines}[args.format]
+    sys.stdout.writelines(render(data))  # (line by line: the text of a large vault's graph is larger than its index)
     missing = sum(1 for node in data["nodes"] if node["missing"])
     print(
         f"{len(data['nodes']) - missing} notes, {missing} missing, {len(data['edges'])} edges",

@@ -9,7 +9,8 @@ known set a reader of the graph can filter on). A link that names no note is an 
 graph through edges_of and incoming, so one rule decides what an edge is.
 
 Also here: the export (`graph_data`, node-link data as networkx's `node_link_graph` and d3
-read it) and its renderers (`to_json`, `to_dot`, `to_graphml`).
+read it) and its renderers (`to_json`, `to_dot`, `to_graphml`, and line by line for writers:
+`json_lines`, `dot_lines`, `graphml_lines`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
@@ -237,14 +238,24 @@ def _missing_node(node: str, title: str) -> dict[str, Any]:
 
 
 def to_json(data: dict[str, Any]) -> str:
+    return "".join(json_lines(data))
+
+
+def json_lines(data: dict[str, Any]) -> Iterator[str]:
     """The node-link data as JSON, a node or an edge a line (json's indenting encoder is the
-    slow Python one)."""
-
-    def items(values: list) -> str:
-        return ",\n".join(json.dumps(v, ensure_ascii=False) for v in values)
-
-    head = "".join(f"{json.dumps(k)}: {json.dumps(v)},\n" for k, v in data.items() if k not in ("nodes", "edges"))
-    return f'{{\n{head}"nodes": [\n{items(data["nodes"])}\n],\n"edges": [\n{items(data["edges"])}\n]\n}}\n'
+    slow Python one), line by line: a writer need not hold the whole text."""
+    yield "{\n"
+    for key, value in data.items():
+        if key not in ("nodes", "edges"):
+            yield f"{json.dumps(key)}: {json.dumps(value)},\n"
+    for key, end in (("nodes", "],\n"), ("edges", "]\n")):
+        yield f'"{key}": [\n'
+        items = data[key]
+        last = len(items) - 1
+        for i, item in enumerate(items):
+            yield json.dumps(item, ensure_ascii=False) + (",\n" if i < last else "\n")
+        yield end
+    yield "}\n"
 
 
 def dot_quote(text: str) -> str:
@@ -256,10 +267,15 @@ def dot_quote(text: str) -> str:
 
 
 def to_dot(data: dict[str, Any]) -> str:
-    """Graphviz DOT: a box for each note labelled with its title (dashed for a missing one),
-    the other node fields as attributes; each edge with its `kind` (shown as the label of
-    relation edges)."""
-    out = ['digraph "claims" {', "  node [shape=box];"]
+    return "".join(dot_lines(data))
+
+
+def dot_lines(data: dict[str, Any]) -> Iterator[str]:
+    """Graphviz DOT, line by line: a box for each note labelled with its title (dashed for a
+    missing one), the other node fields as attributes; each edge with its `kind` (shown as
+    the label of relation edges)."""
+    yield 'digraph "claims" {\n'
+    yield "  node [shape=box];\n"
     for node in data["nodes"]:
         attrs = {"label": node["title"]}
         for name, value in node.items():
@@ -267,14 +283,13 @@ def to_dot(data: dict[str, Any]) -> str:
                 attrs[name] = str(value)
         if node.get("missing"):
             attrs.update(missing="true", style="dashed", color="gray50", fontcolor="gray50")
-        out.append(f"  {dot_quote(node['id'])} [{_dot_attrs(attrs)}];")
+        yield f"  {dot_quote(node['id'])} [{_dot_attrs(attrs)}];\n"
     for edge in data["edges"]:
         attrs = {"kind": edge["kind"]}
         if edge["kind"] != LINK:
             attrs["label"] = edge["kind"]
-        out.append(f"  {dot_quote(edge['source'])} -> {dot_quote(edge['target'])} [{_dot_attrs(attrs)}];")
-    out.append("}")
-    return "\n".join(out) + "\n"
+        yield f"  {dot_quote(edge['source'])} -> {dot_quote(edge['target'])} [{_dot_attrs(attrs)}];\n"
+    yield "}\n"
 
 
 def _dot_attrs(attrs: dict[str, str]) -> str:
@@ -297,8 +312,12 @@ def xml_text(text: str) -> str:
 
 
 def to_graphml(data: dict[str, Any]) -> str:
-    """GraphML (Gephi, yEd, networkx): a <key> declared for each node and edge attribute
-    (typed from the values, string when they differ), each named by its attribute."""
+    return "".join(graphml_lines(data))
+
+
+def graphml_lines(data: dict[str, Any]) -> Iterator[str]:
+    """GraphML (Gephi, yEd, networkx), line by line: a <key> declared for each node and edge
+    attribute (typed from the values, string when they differ), each named by its attribute."""
     keys: list[str] = []
     for kind, items in (("node", data["nodes"]), ("edge", data["edges"])):
         declared: dict[str, str] = {}
@@ -312,26 +331,26 @@ def to_graphml(data: dict[str, Any]) -> str:
         for name, graphml_type in declared.items():
             keys.append(
                 f'  <key id={_xml_attr(kind[0] + "_" + name)} for="{kind}" attr.name={_xml_attr(name)} '
-                f'attr.type="{graphml_type}"/>'
+                f'attr.type="{graphml_type}"/>\n'
             )
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    yield (
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
         'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
-        *keys,
-        '  <graph id="claims" edgedefault="directed">',
-    ]
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+    )
+    yield from keys
+    yield '  <graph id="claims" edgedefault="directed">\n'
     for node in data["nodes"]:
-        out.append(f"    <node id={_xml_attr(node['id'])}>{_graphml_data('n', node, ('id',))}</node>")
+        yield f"    <node id={_xml_attr(node['id'])}>{_graphml_data('n', node, ('id',))}</node>\n"
     for edge in data["edges"]:
-        out.append(
+        yield (
             f"    <edge source={_xml_attr(edge['source'])} target={_xml_attr(edge['target'])}>"
-            f"{_graphml_data('e', edge, ('source', 'target'))}</edge>"
+            f"{_graphml_data('e', edge, ('source', 'target'))}</edge>\n"
         )
-    out += ["  </graph>", "</graphml>"]
-    return "\n".join(out) + "\n"
+    yield "  </graph>\n"
+    yield "</graphml>\n"
 
 
 def _xml_attr(text: str) -> str:
