@@ -152,11 +152,13 @@ def graph_data(vault: Vault, select: Iterable[str] | None = None, depth: int | N
         edges += [{"source": path, "target": t, "kind": k} for t, k in pairs if chosen is None or t in chosen]
         if chosen is None:
             inbound.update({t for t, _ in pairs})
-    nodes = [_note_node(vault.notes[p]) for p in paths]
     missing = sorted(graph.missing if chosen is None else (i for i in chosen if i not in vault.notes))
-    nodes += [_missing_node(i, graph.missing[i]) for i in missing]
+    if chosen is not None:  # (into reads every note with an edge to a missing node: its title is then settled)
+        inbound.update({node: len(graph.into(node)) for node in [*paths, *missing]})
+    nodes = [_note_node(vault.notes[p]) for p in paths]
+    nodes += [_missing_node(i, graph.missing[i][1]) for i in missing]
     for node in nodes:
-        node["backlinks"] = inbound[node["id"]] if chosen is None else len(graph.into(node["id"]))
+        node["backlinks"] = inbound[node["id"]]
     return {
         "directed": True,
         "multigraph": True,  # a note may both link to another and depend on it: two edges
@@ -172,7 +174,8 @@ class _Graph:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
         self._out: dict[str, list[tuple[str, str]]] = {}
-        self.missing: dict[str, str] = {}  # missing node id -> its title (the first spelling met)
+        # missing node id -> (path, title): the spelling of the first link to it, by path
+        self.missing: dict[str, tuple[str, str]] = {}
 
     def out(self, path: str, keep: bool = True) -> list[tuple[str, str]]:
         """(target id, kind) of each edge of the note, in file order, each pair once; kept
@@ -183,8 +186,8 @@ class _Graph:
             found = []
             for edge in edges_of(self.vault, note) if note is not None else ():
                 target = node_id(edge)
-                if edge.target is None:
-                    self.missing.setdefault(target, edge.name)
+                if edge.target is None and (target not in self.missing or path < self.missing[target][0]):
+                    self.missing[target] = (path, edge.name)
                 found.append((target, edge.kind))
             found = list(dict.fromkeys(found))
             if keep:
@@ -198,7 +201,7 @@ class _Graph:
         if note is not None:
             names = vault.names_of(note)
         else:  # a missing node: the notes holding a link under its key, whose edges name it
-            names = {lowered(self.missing.get(node, node[len(MISSING) :]))}
+            names = {node[len(MISSING) :].rsplit("/", 1)[-1]}  # (the id holds the lower-cased target)
         return {src for src in vault.linkers_of_names(names) if any(t == node for t, _ in self.out(src))}
 
     def neighbourhood(self, seeds: list[str], depth: int) -> set[str]:

@@ -175,6 +175,9 @@ def test_graph_data_neighbourhood(vault):
     }
     # from a missing node, both ways: the notes that name it
     assert ids(graph_data(vault, ["claims/mid.md"], depth=1))[-1] == "missing:nowhere"
+    # reached from top first, it still has the title the whole export gives it (mid's spelling)
+    from_top = graph_data(vault, ["claims/top.md"])["nodes"]
+    assert [(n["title"], n["backlinks"]) for n in from_top if n["missing"]] == [("nowhere", 2)]
     assert graph_data(vault, [], depth=3)["nodes"] == []
     assert graph_data(vault, ["no/such.md"])["nodes"] == []
 
