@@ -54,7 +54,9 @@ def edges_of(vault: Vault, note: Note) -> list[Edge]:
     """The note's outgoing edges, in file order: one for each link that resolves to a note
     (kind: the relation field, or `link`), and one to a missing node for each link that
     names no note. Links that name no single note are left out: `[[#heading]]` (this very
-    note), empty links, ambiguous ones, and links to the vault's other files (images)."""
+    note), empty links, ambiguous ones, and links to the vault's other files (images). This
+    is the one place that decides; a plain-title relation item that names no note is prose,
+    not a missing node, and is to be left out here too once such items are links."""
     out: list[Edge] = []
     relations = relations_of(vault.config, note.meta.get("type"))
     for link in note.links:
