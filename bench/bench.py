@@ -10,6 +10,8 @@ fresh, empty cache folder (XDG_CACHE_HOME and CLAIM_LSP_CACHE_DIR point into a t
 - `claim-lsp check VAULT --format json > /dev/null`: wall time, CPU time and peak RSS, once with
   the empty cache folder (cold index + checks, whole process) and once more with the cache the
   first run left (warm);
+- `claim-lsp graph VAULT > /dev/null` (the JSON export): wall time and peak RSS, no cache, as
+  check's first run (issue 16 wants it within the time of check: the table says the ratio);
 - the server, cold: process start -> `claim-lsp/status` reports `indexing: false`; then, its
   cache written and 1 s later, one completion (a note opened with `[[` + the first words of
   its title), the first request the server gets;
@@ -19,8 +21,9 @@ fresh, empty cache folder (XDG_CACHE_HOME and CLAIM_LSP_CACHE_DIR point into a t
   more while over 50 titles start with them): time from sending `initialize` to the first
   completion answer with items (and to the first one holding that title) and to the
   note's first publishDiagnostics. Once indexed (and its cache written), the same process
-  measures completion latency, keystroke -> diagnostics, references, prepareRename and rename
-  at the hub note, workspace/symbol, and finally its peak RSS (VmHWM).
+  measures completion latency, keystroke -> diagnostics, references, prepareRename, rename
+  and call hierarchy (prepare + incomingCalls) at the hub note, workspace/symbol, and finally
+  its peak RSS (VmHWM).
 
 Per-run figures (index times, first answers, RSS) are summarised over the runs; per-request
 latencies are pooled over all runs. Each figure that fails prints n/a with the reason. All in one
@@ -473,33 +476,57 @@ def run_check(vault: Path, figs: Figures, cache_home: Path, warm: bool) -> None:
         fig_t = figs("check", CHECK_LABEL, "s")
         fig_c = figs("check_cpu", "`claim-lsp check`: CPU time (user + sys, worker processes included)", "s")
         fig_m = figs("check_rss", "peak RSS of `claim-lsp check` (largest single process)", "MB")
-    script = Path(sys.executable).with_name("claim-lsp")
-    cmd = [str(script)] if script.exists() else SERVER[:]
-    cmd += ["check", str(vault), "--format", "json"]
+    cmd = claim_lsp_command() + ["check", str(vault), "--format", "json"]
     if warm:  # check reads and writes the cache only when asked: write it once, untimed
         cmd.append("--cache")
         subprocess.run(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(REPO), env=cache_env(cache_home)
         )
     try:
-        with open(os.devnull, "wb") as devnull:
-            start = time.perf_counter()
-            proc = subprocess.Popen(
-                cmd, stdout=devnull, stderr=subprocess.PIPE, cwd=str(REPO), env=cache_env(cache_home)
-            )
-            # wait4 gives this child's own rusage (peak RSS), not the sum over all children
-            assert proc.stderr is not None
-            err = proc.stderr.read()
-            _, status, usage = os.wait4(proc.pid, 0)
-            elapsed = time.perf_counter() - start
-            proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode not in (0, 1):
-            raise RuntimeError(f"exit {proc.returncode}: {err.decode(errors='replace')[-300:]}")
+        elapsed, rss, cpu = time_cli(cmd, cache_home)
         fig_t.add(elapsed)
-        fig_m.add(usage.ru_maxrss / 1024)
-        fig_c.add(usage.ru_utime + usage.ru_stime)
+        fig_m.add(rss)
+        fig_c.add(cpu)
     except Exception as exc:
         for f in (fig_t, fig_c, fig_m):
+            f.fail(exc)
+
+
+def time_cli(cmd: list[str], cache_home: Path) -> tuple[float, float, float]:
+    """Run a claim-lsp command, its output to /dev/null: wall seconds, its peak RSS in MB,
+    CPU seconds (user + sys, its worker processes included)."""
+    with open(os.devnull, "wb") as devnull:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=devnull, stderr=subprocess.PIPE, cwd=str(REPO), env=cache_env(cache_home))
+        # wait4 gives this child's own rusage (peak RSS), not the sum over all children
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"exit {proc.returncode}: {err.decode(errors='replace')[-300:]}")
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def claim_lsp_command() -> list[str]:
+    script = Path(sys.executable).with_name("claim-lsp")
+    return [str(script)] if script.exists() else SERVER[:]
+
+
+GRAPH_LABEL = "`claim-lsp graph VAULT > /dev/null` (the whole vault's graph as JSON, whole process)"
+GRAPH_RSS_LABEL = "peak RSS of `claim-lsp graph` (largest single process)"
+
+
+def run_graph(vault: Path, figs: Figures, cache_home: Path) -> None:
+    fig_t = figs("graph", GRAPH_LABEL, "s")
+    fig_m = figs("graph_rss", GRAPH_RSS_LABEL, "MB")
+    try:
+        elapsed, rss, _ = time_cli(claim_lsp_command() + ["graph", str(vault)], cache_home)
+        fig_t.add(elapsed)
+        fig_m.add(rss)
+    except Exception as exc:
+        for f in (fig_t, fig_m):
             f.fail(exc)
 
 
@@ -793,6 +820,11 @@ async def measure_hub(session: Session, vault: Path, hub: dict, figs: Figures, a
     f_refs = figs("references", f"textDocument/references at the hub note ({n} backlinks)", "ms")
     f_prep = figs("prepare_rename", "textDocument/prepareRename at the hub note's H1", "ms")
     f_ren = figs("rename", f"textDocument/rename of the hub note ({n} linking notes)", "ms")
+    f_calls = figs(
+        "incoming_calls",
+        "prepareCallHierarchy + callHierarchy/incomingCalls at the hub note (one per linking note)",
+        "ms",
+    )
     client = session.client
     try:
         path = vault / hub["path"]
@@ -804,7 +836,7 @@ async def measure_hub(session: Session, vault: Path, hub: dict, figs: Figures, a
         pos = lsp.Position(line=line, character=4)
         doc = lsp.TextDocumentIdentifier(uri=uri)
     except Exception as exc:
-        for f in (f_refs, f_prep, f_ren):
+        for f in (f_refs, f_prep, f_ren, f_calls):
             f.fail(exc)
         return
     try:
@@ -843,6 +875,24 @@ async def measure_hub(session: Session, vault: Path, hub: dict, figs: Figures, a
         f_ren.note(f"{len(changes)} document changes, {edits} text edits (not applied)")
     except Exception as exc:
         f_ren.fail(f"{type(exc).__name__}: {exc}")
+    try:
+        for _ in range(args.hub_repeats):
+            start = time.perf_counter()
+            items = await asyncio.wait_for(
+                client.text_document_prepare_call_hierarchy_async(
+                    lsp.CallHierarchyPrepareParams(text_document=doc, position=pos)
+                ),
+                60,
+            )
+            if not items:
+                raise RuntimeError("prepareCallHierarchy answered no item")
+            result = await asyncio.wait_for(
+                client.call_hierarchy_incoming_calls_async(lsp.CallHierarchyIncomingCallsParams(item=items[0])), 60
+            )
+            f_calls.add((time.perf_counter() - start) * 1000)
+        f_calls.note(f"{len(result or [])} calls")
+    except Exception as exc:
+        f_calls.fail(f"{type(exc).__name__}: {exc}")
     client.text_document_did_close(lsp.DidCloseTextDocumentParams(doc))
 
 
@@ -943,6 +993,8 @@ async def bench_size(notes: int, args) -> str:
     figs("check", CHECK_LABEL, "s")
     figs("check_cpu", "`claim-lsp check`: CPU time (user + sys, worker processes included)", "s")
     figs("check_warm", "`claim-lsp check`, second run (disk cache left by the first)", "s")
+    figs("graph", GRAPH_LABEL, "s")
+    figs("graph_rss", GRAPH_RSS_LABEL, "MB")
     figs("cold_index", "server cold full index: process start → status `indexing: false` (empty cache folder)", "s")
     figs(
         "cold_index_cpu",
@@ -962,6 +1014,7 @@ async def bench_size(notes: int, args) -> str:
         try:
             run_check(vault, figs, cache_home, warm=False)
             run_check(vault, figs, cache_home, warm=True)
+            run_graph(vault, figs, cache_home)  # (no cache: as check's cold run)
         finally:
             shutil.rmtree(cache_home, ignore_errors=True)
         cache_home = Path(tempfile.mkdtemp(prefix="claim-bench-xdg-"))
@@ -978,6 +1031,9 @@ async def bench_size(notes: int, args) -> str:
         finally:
             shutil.rmtree(cache_home, ignore_errors=True)
     wall = time.perf_counter() - started
+    graph, check = figs.get("graph").samples, figs.get("check").samples
+    if graph and check:  # issue 16: the export within the time of check
+        figs.get("graph").note(f"{percentile(graph, 0.5) / percentile(check, 0.5):.2f}× the time of check")
     return render(notes, vault, meta, figs, args, load_before, wall)
 
 

@@ -1,4 +1,5 @@
-"""`claim-lsp` (serve LSP on stdio) and `claim-lsp check` (the same checks, for CI)."""
+"""`claim-lsp` (serve LSP on stdio), `claim-lsp check` (the same checks, for CI) and
+`claim-lsp graph` (the vault's claim graph as data)."""
 
 from __future__ import annotations
 
@@ -77,7 +78,45 @@ def build_parser() -> argparse.ArgumentParser:
         help="reuse (and refresh) the disk cache of parsed notes the server keeps: faster on a second run, "
         "slower on a first (writing it costs more than it saves once)",
     )
+    graph = sub.add_parser(
+        "graph",
+        help="write the vault's claim graph (notes, links, relations) to stdout",
+        description="Write the graph of a vault to stdout: a node for each note, an edge for each link to a note "
+        "(kind `link`, or the relation field it sits in, such as depends_on); links to no note lead to nodes "
+        "marked missing. Exit 0, 2 for bad usage.",
+    )
+    graph.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="the vault folder (default: .), or notes of one vault: they and their neighbourhood are exported",
+    )
+    graph.add_argument("--format", choices=["json", "dot", "graphml"], default="json")
+    graph.add_argument(
+        "--select",
+        action="append",
+        metavar="NOTE|FOLDER",
+        help="export only the neighbourhood of this note (vault-relative path or title) or folder (repeatable)",
+    )
+    graph.add_argument(
+        "--depth",
+        type=_depth,
+        help="with --select or note PATHs: how many edges away, either way along them, the neighbourhood "
+        "reaches (default 1; 0: the selection alone)",
+    )
+    graph.add_argument("--cache", action="store_true", help="reuse (and refresh) the disk cache, as check --cache")
     return parser
+
+
+def _depth(value: str) -> int:
+    try:
+        depth = int(value)
+    except ValueError:
+        depth = -1
+    if depth < 0:
+        raise argparse.ArgumentTypeError(f"not a number of edges: {value!r}")
+    return depth
 
 
 def setup_logging(log_file: str | None, level: str) -> None:
@@ -96,6 +135,12 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return run_check(args, parser)
         except BrokenPipeError:  # `claim-lsp check | head`: the reader left; not an error of ours
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
+    if args.command == "graph":
+        try:
+            return _graph(args, parser)
+        except BrokenPipeError:  # `claim-lsp graph | head`
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 1
     # forked now, before pygls is imported and before any thread starts: small, and safe
@@ -164,6 +209,56 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.exit_zero:
         return 0
     return 1 if any(f.problem.severity == ERROR for f in found) else 0
+
+
+def _graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .graph import dot_lines, graph_data, graphml_lines, json_lines, select_notes
+
+    # resolved root -> (root as given, the notes given: (PATH, vault-relative path))
+    roots: dict[Path, tuple[Path, list[tuple[str, str | None]]]] = {}
+    for raw in args.paths:
+        path = Path(raw)
+        if path.is_dir():
+            roots.setdefault(path.resolve(), (path, []))
+        elif path.is_file():
+            root, _why = choose_vault_root(path.absolute(), Path.cwd())
+            roots.setdefault(root.resolve(), (root, []))[1].append((raw, rel_path_in(root, path.absolute())))
+        else:
+            parser.error(f"{raw}: no such file or folder")
+    if len(roots) > 1:
+        parser.error("graph: the PATHs are in more than one vault; export one vault at a time")
+    root, notes_given = next(iter(roots.values()))
+    if args.depth is not None and not notes_given and not args.select:
+        parser.error("--depth needs --select or note PATHs")
+    pool = ParsePool.start(lazy=True)
+    try:
+        vault = build_vault(root, load_config(root), args.cache, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+    for message in vault.config.errors:
+        print(f"claim-lsp: {message}", file=sys.stderr)
+    seeds = []
+    for raw, rel in notes_given:
+        if rel not in vault.notes:
+            parser.error(f"{raw}: not a note of the vault in {root}")
+        seeds.append(rel)
+    for raw in args.select or ():
+        on_disk = Path(raw)  # a path from here, as a shell completes it, else what select_notes reads
+        rel = rel_path_in(root, on_disk.absolute()) if on_disk.exists() else None
+        found = select_notes(vault, rel if rel is not None else raw)
+        if not found:
+            parser.error(f"--select {raw}: no note or folder of that name in {root}")
+        seeds += found
+    data = graph_data(vault, seeds if notes_given or args.select else None, args.depth)
+    render = {"json": json_lines, "dot": dot_lines, "graphml": graphml_lines}[args.format]
+    sys.stdout.writelines(render(data))  # (line by line: the text of a large vault's graph is larger than its index)
+    missing = sum(1 for node in data["nodes"] if node["missing"])
+    print(
+        f"{len(data['nodes']) - missing} notes, {missing} missing, {len(data['edges'])} edges",
+        file=sys.stderr,
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
-"""Hover text for a link: a preview of the linked claim, or why the link is broken; for a
-tag, how many notes use it."""
+"""Hover text for a link: a preview of the linked claim, or why the link is broken; on a
+note's own H1, its place in the reasoning chain; for a tag, how many notes use it."""
 
 from __future__ import annotations
 
+from .graph import CLAIMS_EXTRACTED, DEPENDS_ON, Edge, edges_of, incoming, sources, targets
 from .index import AMBIGUOUS, BROKEN, EMPTY, Vault, find_heading
-from .model import Link, Note
+from .model import Link, Note, Span
 from .references import backlinks_summary
 from .tags import used_by
 from .text import split_lines
 
+LIST_CAP = 5  # notes a hover lists under a heading before "and N more"
 TAG_NOTES_SHOWN = 10
 
 
@@ -60,8 +62,48 @@ def note_preview(vault: Vault, note: Note, heading: str | None = None, markdown:
     elif heading:
         found = find_heading(note, heading)
         lines += [f"Section: {st.esc(found.text) if found else st.esc(heading) + ' (no such heading)'}", ""]
+    into = incoming(vault, note)
+    lines += _chain(vault, note, into, st)
     lines.append(f"{st.esc(backlinks_summary(*vault.inbound(note)))} · {st.code(note.path)}")
     return "\n".join(lines)
+
+
+def title_hover(vault: Vault, note: Note, line: int, markdown: bool = True) -> tuple[str, Span] | None:
+    """On the note's H1: its confidence, what it depends on, the sources it was extracted
+    from, how many notes link to it (the rest of a preview is on screen already)."""
+    h1 = note.h1
+    if h1 is None or h1.span.line != line:
+        return None
+    st = _Style(markdown)
+    lines = []
+    confidence = note.field_text("confidence")
+    if confidence:
+        lines += [f"confidence: {st.esc(confidence)}", ""]
+    into = incoming(vault, note)
+    lines += _chain(vault, note, into, st)
+    lines.append(st.esc(backlinks_summary(*vault.inbound(note))))
+    return "\n".join(lines), h1.span
+
+
+def _chain(vault: Vault, note: Note, into: dict[str, list[Edge]], st: _Style) -> list[str]:
+    """The note's place in the reasoning chain: what it depends on (with their confidence)
+    and the sources it was extracted from, each list cut at LIST_CAP."""
+    lines: list[str] = []
+    depends = targets(e for e in edges_of(vault, note) if e.kind == DEPENDS_ON)
+    if depends:
+        shown = [st.esc(n.title) + (f" ({st.esc(c)})" if (c := n.field_text("confidence")) else "") for n in depends]
+        lines += ["Depends on:", *_bullets(shown), ""]
+    extracted = sources(into.get(CLAIMS_EXTRACTED, ()))
+    if extracted:
+        lines += ["Extracted from:", *_bullets([st.esc(n.title) for n in extracted]), ""]
+    return lines
+
+
+def _bullets(items: list[str]) -> list[str]:
+    out = [f"- {item}" for item in items[:LIST_CAP]]
+    if len(items) > LIST_CAP:
+        out.append(f"- and {len(items) - LIST_CAP} more")
+    return out
 
 
 def _block_line(vault: Vault, note: Note, line: int, col: int) -> str:

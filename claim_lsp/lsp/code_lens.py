@@ -1,6 +1,6 @@
-"""textDocument/codeLens on the H1: "N backlinks (+K possible)", worded as the hover words
-it, counted only when the client resolves the lens (codeLens/resolve), so listing lenses
-costs nothing.
+"""textDocument/codeLens on the H1: "N backlinks (+K possible) · M depend on this · K challenge
+it" (code_lens.py; the backlinks worded as the hover words them), counted only when the client
+resolves the lens (codeLens/resolve), so listing lenses costs nothing.
 
 Clicking runs the command `claim-lsp.showReferences` with arguments
 [uri, position, locations] (the shape of VS Code's `editor.action.showReferences`, which
@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
 
+from ..code_lens import lens_title
 from ..model import Span
-from ..references import backlinks_summary, references
+from ..references import references
 from .convert import from_position, location, to_range
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def code_lens_resolve(ls: ClaimLanguageServer, lens: lsp.CodeLens) -> lsp.CodeLe
     locations = [_converter.unstructure(location(vault.root, src, link.span)) for src, link in sure + maybe]
     position = _converter.unstructure(lens.range.start)
     lens.command = lsp.Command(
-        title=backlinks_summary(sure, maybe), command=SHOW_REFERENCES, arguments=[uri, position, locations]
+        title=lens_title(vault, note, sure, maybe), command=SHOW_REFERENCES, arguments=[uri, position, locations]
     )
     return lens
 

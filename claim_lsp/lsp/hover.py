@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..hover import hover_link, hover_tag
+from ..hover import hover_link, hover_tag, title_hover
 from ..model import Span
 from ..tags import tag_at
 from .convert import from_position, markup, takes_markdown, to_range
@@ -31,6 +31,9 @@ def hover(ls: ClaimLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
                 contents=markup(formats, hover_tag(vault, tag.name, takes_markdown(formats))),
                 range=to_range(note, Span(line, tag.start, line, tag.end)),
             )
+        on_title = title_hover(vault, note, line, takes_markdown(formats))
+        if on_title is not None:
+            return lsp.Hover(contents=markup(formats, on_title[0]), range=to_range(note, on_title[1]))
         return frontmatter_key_hover(vault, note, params.position, formats)
     return lsp.Hover(
         contents=markup(formats, hover_link(vault, note, link, takes_markdown(formats))),

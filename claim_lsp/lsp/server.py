@@ -127,6 +127,7 @@ class ClaimLanguageServer(BaseServer):
 
 def create_server() -> ClaimLanguageServer:
     from . import (
+        call_hierarchy,
         code_actions,
         code_lens,
         completion,
@@ -157,6 +158,7 @@ def create_server() -> ClaimLanguageServer:
         folding,
         code_lens,
         inlay_hints,
+        call_hierarchy,
     ):
         module.register(ls)
     return ls

@@ -102,7 +102,7 @@ async def test_backlinks_code_lens_resolves_lazily(client: LanguageClient, vault
     assert len(lenses) == 1 and lenses[0].command is None
     assert lenses[0].range.start == position_of(TARGET, f"# {T}", 2)
     lens = await client.code_lens_resolve_async(lenses[0])
-    assert lens.command.title == "5 backlinks from 2 notes"
+    assert lens.command.title == "5 backlinks from 2 notes · 1 depends on this"  # (a depends on it)
     assert lens.command.command == "claim-lsp.showReferences"
     uri, position, locations = lens.command.arguments
     assert uri == uri_t and position == {"line": lenses[0].range.start.line, "character": 2}
