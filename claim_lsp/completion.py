@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 
 from .edits import as_yaml_item, in_yaml_quotes
-from .index import AMBIGUOUS, Vault, shared_folder_depth
+from .index import AMBIGUOUS, Vault
 from .model import Note, lowered
 from .parse import split_target
 from .rank import Ranked
+from .resolve import shared_folder_depth
 from .schema import relations_of
 from .text import split_lines
 

@@ -1,7 +1,7 @@
 """The package's layers, read from its imports: every arrow points down.
 
     core      text, model, config, parse, frontmatter, fastyaml   (plain values; text -> Note)
-    index     index, rank/                                         (the vault: titles, resolution)
+    index     index, tables, resolve, rank/                        (the vault: titles, resolution)
     rules     schema, checks                                       (Note + vault -> Problems)
     features  completion, hover, definition, ...                   (pure functions over the index)
     disk      scan, cache, workers, load, workspace                (files, processes, the one loader)
@@ -34,6 +34,8 @@ LAYERS = {
     "claim_lsp.frontmatter": CORE,
     "claim_lsp.parse": CORE,
     "claim_lsp.index": INDEX,
+    "claim_lsp.tables": INDEX,
+    "claim_lsp.resolve": INDEX,
     "claim_lsp.rank": INDEX,
     "claim_lsp.schema": RULES,
     "claim_lsp.checks": RULES,
