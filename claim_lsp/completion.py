@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from .edits import as_yaml_item, in_yaml_quotes
 from .index import AMBIGUOUS, Vault
-from .model import Note, lowered
+from .linktext import lowered
+from .model import Note
 from .parse import split_target
 from .rank import Ranked
 from .resolve import shared_folder_depth

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .config import Config
-from .model import NO_PROBLEMS, Frontmatter, Link, Note, lowered, share_name
+from .linktext import lowered
+from .model import NO_PROBLEMS, Frontmatter, Link, Note
 from .parse import intro_of, title_of
 from .rank import TitleRanker, nearly_names
 from .resolve import (
@@ -40,6 +41,7 @@ from .resolve import (
     shared_prefix,
     stem_path,
 )
+from .sharing import share_name
 from .tables import Paths, add_path, paths_in, remove_path, tag_counts, tag_table, tagged
 
 _UNREAD = Frontmatter(None, None, problems=NO_PROBLEMS)  # of every note filed before it is read

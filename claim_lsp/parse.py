@@ -10,7 +10,8 @@ import re
 
 from .config import DEFAULT_LIMITS, Limits
 from .frontmatter import parse_frontmatter
-from .model import (  # noqa: F401 - split_target re-exported
+from .linktext import read_quoted, split_target
+from .model import (
     ERROR,
     LINK_FIELDS,  # (the parser packs the links: model.LINK_FIELDS values each)
     NO_PROBLEMS,
@@ -20,12 +21,9 @@ from .model import (  # noqa: F401 - split_target re-exported
     Problem,
     Span,
     pack_astral,
-    read_quoted,
-    share_heading,
-    share_name,
     shared,
-    split_target,
 )
+from .sharing import share_heading, share_name
 from .text import astral_map, has_astral, split_lines
 
 # No leading `!?`: a pattern that opens with a literal `[[` is found by a fast literal scan,

@@ -1,6 +1,7 @@
 """The package's layers, read from its imports: every arrow points down.
 
-    core      text, model, config, parse, frontmatter, fastyaml   (plain values; text -> Note)
+    core      text, model, linktext, sharing, config, parse,      (plain values; text -> Note)
+              frontmatter, fastyaml
     index     index, tables, resolve, rank/                        (the vault: titles, resolution)
     rules     schema, checks                                       (Note + vault -> Problems)
     features  completion, hover, definition, ...                   (pure functions over the index)
@@ -29,6 +30,8 @@ LAYERS = {
     "claim_lsp.__main__": PROTOCOL,
     "claim_lsp.text": CORE,
     "claim_lsp.model": CORE,
+    "claim_lsp.linktext": CORE,
+    "claim_lsp.sharing": CORE,
     "claim_lsp.config": CORE,
     "claim_lsp.fastyaml": CORE,
     "claim_lsp.frontmatter": CORE,
