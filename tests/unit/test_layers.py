@@ -1,7 +1,7 @@
 """The package's layers, read from its imports: every arrow points down.
 
     core      text, model, linktext, sharing, config, parse,      (plain values; text -> Note)
-              frontmatter, fastyaml
+              relation_items, frontmatter, fastyaml
     index     index, tables, resolve, rank/                        (the vault: titles, resolution)
     rules     schema, checks                                       (Note + vault -> Problems)
     features  completion, hover, definition, ...                   (pure functions over the index)
@@ -36,6 +36,7 @@ LAYERS = {
     "claim_lsp.fastyaml": CORE,
     "claim_lsp.frontmatter": CORE,
     "claim_lsp.parse": CORE,
+    "claim_lsp.relation_items": CORE,
     "claim_lsp.index": INDEX,
     "claim_lsp.tables": INDEX,
     "claim_lsp.resolve": INDEX,
