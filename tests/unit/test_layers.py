@@ -153,6 +153,15 @@ def test_imports_point_down(module, path):
     assert not wrong, f"{module} imports upward:\n  " + "\n  ".join(wrong)
 
 
+MAX_LINES = 450
+
+
+@pytest.mark.parametrize("module,path", MODULES, ids=[m for m, _ in MODULES])
+def test_modules_stay_small(module, path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{module} has {lines} lines (at most {MAX_LINES}): split it by job"
+
+
 def test_the_layer_check_sees_an_upward_import(tmp_path):
     """The check itself: an import from a higher layer is found, also a relative one inside a
     function, and pygls outside lsp/."""
