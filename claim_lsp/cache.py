@@ -36,8 +36,9 @@ from pathlib import Path
 from . import __version__
 from .config import Limits
 from .index import VaultSnapshot
-from .model import Note, shared_strings_of
+from .model import Note
 from .rank import TitleRanker
+from .sharing import shared_strings_of
 from .workers import BACKGROUND_NICENESS, detach
 
 log = logging.getLogger(__name__)
@@ -187,7 +188,7 @@ SEGMENT_END = "end of segment"  # written after each segment: the reader starts 
 
 def shared_strings(entries: dict[str, Entry]) -> list[str]:
     """The strings that notes in different segments, and the tables, hold as one object
-    (model.shared_strings_of), each once. (Other values shared across notes are few: a copy
+    (sharing.shared_strings_of), each once. (Other values shared across notes are few: a copy
     a segment costs little.)"""
     found: dict[int, str] = {}
     for entry in entries.values():

@@ -10,8 +10,9 @@ from dataclasses import replace
 from typing import Any
 
 from .config import Config, is_ignored
-from .index import AMBIGUOUS, BROKEN, CASE_MISMATCH, EMPTY, Vault, find_heading
+from .index import AMBIGUOUS, BROKEN, CASE_MISMATCH, EMPTY, Vault
 from .model import Link, Note, Problem, Span
+from .resolve import find_heading
 from .schema import GENERIC_DATE_FIELDS, TypeSchema, schemas_of
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

@@ -14,10 +14,12 @@ import re
 from dataclasses import dataclass
 
 from .edits import as_yaml_item, in_yaml_quotes
-from .index import AMBIGUOUS, Vault, shared_folder_depth
-from .model import Note, lowered
+from .index import AMBIGUOUS, Vault
+from .linktext import lowered
+from .model import Note
 from .parse import split_target
 from .rank import Ranked
+from .resolve import shared_folder_depth
 from .schema import relations_of
 from .text import split_lines
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .index import Vault, find_heading
+from .index import Vault
 from .model import Link, Note, Span
+from .resolve import find_heading
 
 
 def definition(vault: Vault, note: Note, link: Link) -> list[tuple[Note, Span]]:

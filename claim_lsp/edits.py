@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .frontmatter import reads_unquoted
-from .model import Link, Span, target_bounds
+from .linktext import target_bounds
+from .model import Link, Span
 
 
 @dataclass(frozen=True, slots=True)

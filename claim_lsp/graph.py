@@ -23,7 +23,8 @@ from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 from .index import AMBIGUOUS, BROKEN, Vault
-from .model import Link, Note, Span, lowered
+from .linktext import lowered
+from .model import Link, Note, Span
 from .schema import relations_of
 
 LINK = "link"  # the kind of an edge that is not a relation

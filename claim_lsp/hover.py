@@ -4,9 +4,10 @@ note's own H1, its place in the reasoning chain; for a tag, how many notes use i
 from __future__ import annotations
 
 from .graph import CLAIMS_EXTRACTED, DEPENDS_ON, Edge, edges_of, incoming, sources, targets
-from .index import AMBIGUOUS, BROKEN, EMPTY, Vault, find_heading
+from .index import AMBIGUOUS, BROKEN, EMPTY, Vault
 from .model import Link, Note, Span
 from .references import backlinks_summary
+from .resolve import find_heading
 from .tags import used_by
 from .text import split_lines
 

@@ -20,64 +20,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
 from .config import Config
-from .model import NO_PROBLEMS, TAGS_FIELD, Frontmatter, Heading, Link, Note, lowered, share_name, tags_of
+from .linktext import lowered
+from .model import NO_PROBLEMS, Frontmatter, Link, Note
 from .parse import intro_of, title_of
 from .rank import TitleRanker, nearly_names
+from .resolve import (
+    AMBIGUOUS,
+    BROKEN,
+    CASE_MISMATCH,
+    EMPTY,
+    OK,
+    Resolution,
+    folder_parts,
+    pick_nearest,
+    shared_prefix,
+    stem_path,
+)
+from .sharing import share_name
+from .tables import Paths, add_path, paths_in, remove_path, tag_counts, tag_table, tagged
 
 _UNREAD = Frontmatter(None, None, problems=NO_PROBLEMS)  # of every note filed before it is read
-
-OK, CASE_MISMATCH, AMBIGUOUS, BROKEN, EMPTY = "ok", "case-mismatch", "ambiguous", "broken", "empty"
-
-
-@dataclass(slots=True)
-class Resolution:
-    status: str
-    notes: list[Note] = field(default_factory=list)
-    via_alias: bool = False
-
-    @property
-    def note(self) -> Note | None:
-        return self.notes[0] if len(self.notes) == 1 and self.status in (OK, CASE_MISMATCH) else None
-
-
-def _stem_path(path: str) -> str:
-    return path[:-3] if path.lower().endswith(".md") else path
-
-
-def _folder_parts(path: str) -> list[str]:
-    return path.split("/")[:-1]
-
-
-def _shared_prefix(a: list[str], b: list[str]) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
-def shared_folder_depth(a: str, b: str) -> int:
-    """How many folders, from the vault's root, two notes' paths have in common."""
-    return _shared_prefix(_folder_parts(a), _folder_parts(b))
-
-
-def find_heading(note: Note, heading: str) -> Heading | None:
-    wanted = heading.strip()
-    for h in note.headings:
-        if h.text == wanted:
-            return h
-    lowered = wanted.casefold()
-    for h in note.headings:
-        if h.text.casefold() == lowered:
-            return h
-    return None
 
 
 class Vault:
@@ -95,7 +62,7 @@ class Vault:
         # (scan.file_text), for hovers; without one the index reads no files
         self.read_file = read_file
         self.notes: dict[str, Note] = {}
-        self._by_stem: dict[str, Paths] = {}  # lower-cased title -> paths (see _add)
+        self._by_stem: dict[str, Paths] = {}  # lower-cased title -> paths (see tables.add_path)
         self._by_alias: dict[str, Paths] = {}
         self._inbound: dict[str, Paths] = {}  # link key -> paths of notes with such links
         self._by_tag: dict[str, Paths] = {}  # tag as written -> paths of the notes holding it
@@ -125,7 +92,7 @@ class Vault:
             raise ValueError("not a vault snapshot")
         self.ranker.restore(state.ranker)
         self.notes, self._by_stem, self._by_alias, self._inbound = tables
-        self._by_tag = _tag_table(self.notes)
+        self._by_tag = tag_table(self.notes)
         self._suggest_cache.clear()
 
     # ---- maintenance -------------------------------------------------------------
@@ -137,14 +104,14 @@ class Vault:
             self._unlink(old, keep_names=same_names)
         self.notes[note.path] = note
         for key in note.link_keys():
-            _add(self._inbound, key, note.path)
+            add_path(self._inbound, key, note.path)
         for tag in note.tags():
-            _add(self._by_tag, tag, note.path)
+            add_path(self._by_tag, tag, note.path)
         if same_names:
             return old  # a keystroke that left title and aliases alone: names stay filed
-        _add(self._by_stem, lowered(note.title), note.path)
+        add_path(self._by_stem, lowered(note.title), note.path)
         for alias in note.aliases:
-            _add(self._by_alias, lowered(alias), note.path)
+            add_path(self._by_alias, lowered(alias), note.path)
         self.ranker.add(note.title, note.path)
         for alias in note.aliases:
             self.ranker.add(alias, note.path, alias=True)
@@ -188,10 +155,10 @@ class Vault:
         notes.update(zip(new, map(Note, new, titles, repeat(0), repeat(_UNREAD))))
         keys = list(map(lowered, titles))
         if by_stem.keys().isdisjoint(keys) and len(set(keys)) == len(keys):
-            by_stem.update(zip(keys, new))  # (each key new, with one path: what _add would file)
+            by_stem.update(zip(keys, new))  # (each key new, with one path: what add_path would file)
         else:
             for key, path in zip(keys, new):
-                _add(by_stem, key, path)
+                add_path(by_stem, key, path)
         self.ranker.add_titles(list(zip(titles, new)))
 
     @contextmanager
@@ -215,14 +182,14 @@ class Vault:
 
     def _unlink(self, note: Note, keep_names: bool = False) -> None:
         for key in note.link_keys():
-            _remove(self._inbound, key, note.path)
+            remove_path(self._inbound, key, note.path)
         for tag in note.tags():
-            _remove(self._by_tag, tag, note.path)
+            remove_path(self._by_tag, tag, note.path)
         if keep_names:
             return
-        _remove(self._by_stem, note.title.lower(), note.path)
+        remove_path(self._by_stem, note.title.lower(), note.path)
         for alias in note.aliases:
-            _remove(self._by_alias, alias.lower(), note.path)
+            remove_path(self._by_alias, alias.lower(), note.path)
         self.ranker.remove(note.title, note.path)
         for alias in note.aliases:
             self.ranker.remove(alias, note.path, alias=True)
@@ -232,11 +199,11 @@ class Vault:
 
     def titled(self, lowered: str) -> Sequence[str]:
         """Paths of the notes whose title, lower-cased, is lowered."""
-        return _paths(self._by_stem, lowered)
+        return paths_in(self._by_stem, lowered)
 
     def aliased(self, lowered: str) -> Sequence[str]:
         """Paths of the notes with such an alias (lower-cased)."""
-        return _paths(self._by_alias, lowered)
+        return paths_in(self._by_alias, lowered)
 
     def names_of(self, note: Note) -> set[str]:
         """Lower-cased keys under which links can reach the note."""
@@ -264,24 +231,24 @@ class Vault:
         stems = [self.notes[p] for p in self.titled(lowered)]
         exact = [n for n in stems if n.title == target]
         if exact:
-            return self._pick(exact, from_path, OK)
+            return pick_nearest(exact, from_path, OK)
         aliased = [self.notes[p] for p in self.aliased(lowered)]
         exact_alias = [n for n in aliased if target in n.aliases]
         if exact_alias:
-            res = self._pick(exact_alias, from_path, OK)
+            res = pick_nearest(exact_alias, from_path, OK)
             res.via_alias = True
             return res
         if stems:
-            return self._pick(stems, from_path, CASE_MISMATCH)
+            return pick_nearest(stems, from_path, CASE_MISMATCH)
         if aliased:
-            res = self._pick(aliased, from_path, CASE_MISMATCH)
+            res = pick_nearest(aliased, from_path, CASE_MISMATCH)
             res.via_alias = True
             return res
         return Resolution(BROKEN)
 
     def _resolve_path(self, target: str, from_path: str) -> Resolution:
         if target.startswith("./") or target.startswith("../"):
-            parts = _folder_parts(from_path)
+            parts = folder_parts(from_path)
             for part in target.split("/"):
                 if part in ("", "."):
                     continue
@@ -303,35 +270,18 @@ class Vault:
         candidates = [self.notes[p] for p in self.titled(parts[-1].lower())]
 
         def matches(note: Note, fold: bool) -> tuple[bool, bool]:
-            have = _stem_path(note.path)
+            have = stem_path(note.path)
             a, b = (have.lower(), want.lower()) if fold else (have, want)
             return a == b, (not exact_only) and a.endswith("/" + b)
 
         for fold, status in ((False, OK), (True, CASE_MISMATCH)):
             full = [n for n in candidates if matches(n, fold)[0]]
             if full:
-                return self._pick(full, from_path, status)
+                return pick_nearest(full, from_path, status)
             suffix = [n for n in candidates if matches(n, fold)[1]]
             if suffix:
-                return self._pick(suffix, from_path, status)
+                return pick_nearest(suffix, from_path, status)
         return Resolution(BROKEN)
-
-    def _pick(self, notes: list[Note], from_path: str, status: str) -> Resolution:
-        if len(notes) == 1:
-            return Resolution(status, notes)
-        folder = from_path.rpartition("/")[0]
-        same = [n for n in notes if n.path.rpartition("/")[0] == folder]  # (paths are relative)
-        if len(same) == 1:
-            return Resolution(status, same)
-        pool = same or notes
-        here = _folder_parts(from_path)
-        shared = [_shared_prefix(here, _folder_parts(n.path)) for n in pool]
-        best = max(shared)
-        top = [n for n, k in zip(pool, shared) if k == best]
-        if len(top) == 1:
-            return Resolution(status, top)
-        top.sort(key=lambda n: n.path)
-        return Resolution(AMBIGUOUS, top)
 
     def link_at(self, note: Note, line: int, col: int) -> Link | None:
         """The link under the cursor, or the plain item of a relation field when it names a
@@ -417,26 +367,11 @@ class Vault:
     def tag_counts(self) -> dict[str, tuple[str, int]]:
         """Every tag, lower-cased (a tag is one whatever its case, as Obsidian reads them) ->
         (the spelling most notes use, how many notes hold it)."""
-        spellings: dict[str, list[str]] = {}
-        for tag in self._by_tag:
-            spellings.setdefault(tag.lower(), []).append(tag)
-        out = {}
-        for key, tags in spellings.items():
-            if len(tags) == 1:
-                out[key] = (tags[0], _count(self._by_tag[tags[0]]))
-            else:
-                best = min(tags, key=lambda t: (-_count(self._by_tag[t]), t))
-                out[key] = (best, len(set().union(*(_paths(self._by_tag, t) for t in tags))))
-        return out
+        return tag_counts(self._by_tag)
 
     def tagged(self, tag: str) -> list[str]:
         """Paths of the notes holding the tag (any case, with or without `#`), sorted."""
-        want = tag.strip().lstrip("#").lower()
-        found: set[str] = set()
-        for written in self._by_tag:
-            if written.lower() == want:
-                found.update(_paths(self._by_tag, written))
-        return sorted(found)
+        return tagged(self._by_tag, tag)
 
     # ---- folders ----------------------------------------------------------------------
     def folders(self) -> dict[str, list[str]]:
@@ -471,16 +406,16 @@ class Vault:
         if "/" in target:
             stem = target.rstrip("/").rsplit("/", 1)[-1]
             same_stem = [self.notes[p] for p in self.titled(stem.lower())]
-            here = _folder_parts(from_path)
+            here = folder_parts(from_path)
             want = target.lower().strip("/").split("/")
             same_stem.sort(
                 key=lambda n: (
-                    -_shared_prefix(list(reversed(want)), list(reversed(_stem_path(n.path).lower().split("/")))),
-                    -_shared_prefix(here, _folder_parts(n.path)),
+                    -shared_prefix(list(reversed(want)), list(reversed(stem_path(n.path).lower().split("/")))),
+                    -shared_prefix(here, folder_parts(n.path)),
                     n.path,
                 )
             )
-            paths = [_stem_path(n.path) for n in same_stem]
+            paths = [stem_path(n.path) for n in same_stem]
             rest = [t for t in self.ranker.suggest(stem, limit) if t.lower() != stem.lower()]
             return (paths + rest)[:limit]
         return self.ranker.suggest(target, limit)
@@ -489,9 +424,6 @@ class Vault:
         """Backlink estimates for ranking ties (cheap: sizes of the inbound sets)."""
         notes = self.notes
         self.ranker.set_popularity(lambda path: self.inbound_estimate(notes[path]) if path in notes else 0)
-
-
-Paths = str | tuple[str, ...] | set[str]
 
 
 class VaultSnapshot(NamedTuple):
@@ -503,70 +435,3 @@ class VaultSnapshot(NamedTuple):
     by_alias: dict[str, Paths]
     inbound: dict[str, Paths]
     ranker: tuple  # TitleRanker.snapshot
-
-
-def _tag_table(notes: dict[str, Note]) -> dict[str, Paths]:
-    """The tag table, made from the notes. Not saved with the disk cache: made again in
-    ~2 ms at 10,000 notes (7% with tags), the cache's shape stays as it was."""
-    table: dict[str, Paths] = {}
-    for note in notes.values():
-        data = note.frontmatter.data
-        if data is not None and TAGS_FIELD in data:  # (most notes: no tags, told in C)
-            for tag in tags_of(data.get(TAGS_FIELD)):
-                _add(table, tag, note.path)
-    return table
-
-
-def _count(found: Paths) -> int:
-    return 1 if type(found) is str else len(found)
-
-
-def _paths(table: dict[str, Paths], key: str) -> Sequence[str]:
-    found = table.get(key)
-    if found is None:
-        return ()
-    return (found,) if isinstance(found, str) else sorted(found)
-
-
-# The tables below map a key to the one path filed under it (a string: most keys have one),
-# to a tuple of a few, or to a set of many: a set for each key cost a third of the index's
-# memory, and a set of two still costs three tuples of two.
-SMALL = 16
-
-
-def _add(table: dict[str, Paths], key: str, path: str) -> None:
-    found = table.get(key)
-    if found is None:
-        table[key] = path
-    elif isinstance(found, str):
-        if found != path:
-            table[key] = (found, path)
-    elif isinstance(found, tuple):
-        if path not in found:
-            table[key] = found + (path,) if len(found) < SMALL else {*found, path}
-    else:
-        found.add(path)
-
-
-def _remove(table: dict[str, Paths], key: str, path: str) -> None:
-    found = table.get(key)
-    if found is None:
-        return
-    if isinstance(found, str):
-        if found == path:
-            del table[key]
-        return
-    if isinstance(found, tuple):
-        if path in found:
-            _settle(table, key, tuple(p for p in found if p != path))
-        return
-    found.discard(path)
-    if len(found) <= SMALL:
-        _settle(table, key, tuple(found))
-
-
-def _settle(table: dict[str, Paths], key: str, paths: tuple[str, ...]) -> None:
-    if not paths:
-        del table[key]
-    else:
-        table[key] = paths[0] if len(paths) == 1 else paths

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+from .linktext import key_of_target, link_key, lowered, read_quoted, split_target, target_bounds
 
 
 class Span(NamedTuple):
@@ -51,99 +52,6 @@ def shared(value):
     return value
 
 
-def split_target(raw: str) -> tuple[str, str | None, str | None]:
-    """'note#heading|shown' -> ('note', 'heading', 'shown'), trimmed, .md dropped."""
-    shown: str | None = None
-    if "|" in raw:
-        raw, shown = raw.split("|", 1)
-        if raw.endswith("\\"):  # [[a\|b]] inside a Markdown table
-            raw = raw[:-1]
-    heading: str | None = None
-    if "#" in raw:
-        raw, heading = raw.split("#", 1)
-        heading = heading.strip()
-    target = raw.strip()
-    if target.lower().endswith(".md"):
-        target = target[:-3].rstrip()
-    return target, heading, shown
-
-
-def lowered(text: str) -> str:
-    """text lower-cased; text itself when it already is (most claim titles and links): the
-    index holds one string instead of two."""
-    low = text.lower()
-    return text if low == text else low
-
-
-def _key_of(target: str) -> str:
-    return lowered(target.rsplit("/", 1)[-1])
-
-
-def link_key(raw: str) -> str:
-    """Lower-cased last path part of a link's target: what the index files the link under."""
-    return _key_of(split_target(raw)[0])
-
-
-# the escapes of a double-quoted YAML scalar, as the frontmatter's loader (libyaml or PyYAML) reads them
-_YAML_ESCAPES = {
-    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
-    "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
-}  # fmt: skip
-_YAML_HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
-_HEX = frozenset("0123456789abcdefABCDEF")
-
-
-def read_quoted(written: str, quote: str | None) -> tuple[str, list[int] | None]:
-    r"""Link text inside YAML quotes as YAML reads it: inside '...', '' is one '; inside
-    "...", the backslash escapes YAML defines (\" \\ \t \u00e9 ...). Also the column in
-    written where each character read starts, then len(written), so that ranges stay on
-    the characters in the file; None when the text reads as written (most links). An
-    escape YAML would refuse is kept as written."""
-    if quote == "'":
-        if "''" not in written:
-            return written, None
-    elif quote != '"' or "\\" not in written:
-        return written, None
-    out: list[str] = []
-    at: list[int] = []
-    i, n = 0, len(written)
-    while i < n:
-        at.append(i)
-        c = written[i]
-        i += 1
-        if quote == "'":
-            if c == "'" and i < n and written[i] == "'":
-                i += 1
-        elif c == "\\" and i < n:
-            e = written[i]
-            if e in _YAML_ESCAPES:
-                c = _YAML_ESCAPES[e]
-                i += 1
-            elif e in _YAML_HEX_DIGITS:
-                digits = written[i + 1 : i + 1 + _YAML_HEX_DIGITS[e]]
-                if len(digits) == _YAML_HEX_DIGITS[e] and _HEX.issuperset(digits):
-                    code = int(digits, 16)
-                    if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
-                        c = chr(code)
-                        i += 1 + len(digits)
-        out.append(c)
-    at.append(n)
-    return "".join(out), at
-
-
-def target_bounds(text: str) -> tuple[int, int]:
-    """Where the target part of a link's text is: up to the first | or #, without
-    surrounding white space (an empty range where the target is empty)."""
-    cut = len(text)
-    for sep in ("|", "#"):
-        pos = text.find(sep)
-        if pos != -1 and pos < cut:
-            cut = pos
-    written = text[:cut]
-    start = len(written) - len(written.lstrip())
-    return start, max(start, len(written.rstrip()))
-
-
 @dataclass(slots=True)
 class Link:
     raw: str  # everything between the brackets (a plain item: the item), as written in the file
@@ -181,7 +89,7 @@ class Link:
     @property
     def key(self) -> str:
         """Lower-cased last path part: what the index files this link under."""
-        return _key_of(self.target)
+        return key_of_target(self.target)
 
 
 # A note keeps its links, headings and frontmatter key positions packed in flat tuples of
@@ -516,52 +424,3 @@ class Note:
             if d[i + 1] == line and d[i + 2] <= col <= _link_end(d[i], d[i + 2], d[i + 3]):
                 return unpack_links(d[i : i + LINK_FIELDS])[0]
         return None
-
-
-# ---- strings shared between notes ------------------------------------------------------
-# A vault writes the same strings again and again: a link names another note's title, and
-# "Evidence" heads thousands of notes. Equal strings are kept as one object (as the index's
-# tables hold titles and link keys too), and which strings those are is said here, once:
-# the parser shares them as it reads (parse.py), a note parsed in another process arrives
-# with copies of its own and is shared again (workers.py: ~70 MB less at 100,000 notes),
-# and the disk cache writes each of them once for every note that holds it (cache.py).
-
-# Titles and link targets: interned in one table, so that [[a title]] and the title it
-# names (and the index's placeholder for it, Vault.put_placeholders) are one string.
-share_name = sys.intern
-SHARED_HEADING = 40  # headings this short are often the same in many notes
-
-
-def share_heading(text: str, title: str) -> str:
-    """The heading's text as one string with the other notes' equal ones: the (interned)
-    title when it repeats it (claim notes' H1 do), the shared copy when it is short."""
-    if text == title:
-        return title
-    return shared(text) if len(text) <= SHARED_HEADING else text
-
-
-def share_strings(note: Note) -> None:
-    """Replace the note's strings by the shared ones (see share_name, share_heading): for a
-    note that was pickled, whose strings are copies made as it was unpickled."""
-    title = note.title = share_name(note.title)
-    if note.link_data:  # (the targets as written: the first of each link's LINK_FIELDS values)
-        data = list(note.link_data)
-        data[::LINK_FIELDS] = map(share_name, data[::LINK_FIELDS])
-        note.link_data = tuple(data)
-    if note.heading_data:
-        data = list(note.heading_data)
-        data[1::HEADING_FIELDS] = [share_heading(text, title) for text in data[1::HEADING_FIELDS]]
-        note.heading_data = tuple(data)
-
-
-def shared_strings_of(note: Note) -> Iterator[str]:
-    """The note's strings that other notes, or the vault's tables, may hold as the same
-    object: those share_strings shares, and the path and aliases (the vault's tables hold
-    them too)."""
-    yield note.path
-    yield note.title
-    yield from note.aliases
-    yield from note.raw_links()
-    for text in note.heading_texts():
-        if len(text) <= SHARED_HEADING:
-            yield text

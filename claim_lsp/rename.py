@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .edits import VaultChange, as_written_in, heading_span, written_target
-from .index import AMBIGUOUS, BROKEN, Vault, find_heading
+from .index import AMBIGUOUS, BROKEN, Vault
 from .model import Heading, Link, Note, Span
 from .parse import title_of
+from .resolve import find_heading
 
 FILE_NAME_CHARS = '/\\:*?"<>|'  # cannot be in a file name on some system
 LINK_CHARS = "#[]^|"  # would cut a [[link]] short (Obsidian refuses them in names too)

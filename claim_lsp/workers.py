@@ -25,9 +25,10 @@ from pathlib import Path
 from .checks import check_note
 from .config import Config, Limits
 from .index import Vault
-from .model import Note, Problem, share_strings
+from .model import Note, Problem
 from .parse import note_from_text
 from .scan import file_stamp, note_file, read_text, walk_notes
+from .sharing import share_strings
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def _shared_strings(
 ) -> Iterator[tuple[tuple[int, int] | None, Note]]:
     """Each chunk a worker sends is unpickled on its own, so a title linked from notes in
     100 chunks would arrive as 100 strings: each note's strings are shared again, as the
-    parser shares them (model.share_strings; ~70 MB less at 100,000 notes)."""
+    parser shares them (sharing.share_strings; ~70 MB less at 100,000 notes)."""
     for stamp, note in parsed:
         share_strings(note)
         yield stamp, note

@@ -1,7 +1,8 @@
 """The package's layers, read from its imports: every arrow points down.
 
-    core      text, model, config, parse, frontmatter, fastyaml   (plain values; text -> Note)
-    index     index, rank/                                         (the vault: titles, resolution)
+    core      text, model, linktext, sharing, config, parse,      (plain values; text -> Note)
+              relation_items, frontmatter, fastyaml
+    index     index, tables, resolve, rank/                        (the vault: titles, resolution)
     rules     schema, checks                                       (Note + vault -> Problems)
     features  completion, hover, definition, ...                   (pure functions over the index)
     disk      scan, cache, workers, load, workspace                (files, processes, the one loader)
@@ -29,11 +30,16 @@ LAYERS = {
     "claim_lsp.__main__": PROTOCOL,
     "claim_lsp.text": CORE,
     "claim_lsp.model": CORE,
+    "claim_lsp.linktext": CORE,
+    "claim_lsp.sharing": CORE,
     "claim_lsp.config": CORE,
     "claim_lsp.fastyaml": CORE,
     "claim_lsp.frontmatter": CORE,
     "claim_lsp.parse": CORE,
+    "claim_lsp.relation_items": CORE,
     "claim_lsp.index": INDEX,
+    "claim_lsp.tables": INDEX,
+    "claim_lsp.resolve": INDEX,
     "claim_lsp.rank": INDEX,
     "claim_lsp.schema": RULES,
     "claim_lsp.checks": RULES,
@@ -145,6 +151,15 @@ def test_imports_point_down(module, path):
         if theirs > own:
             wrong.append(f"line {line}: {target} ({NAMES[theirs]}) from {NAMES[own]}")
     assert not wrong, f"{module} imports upward:\n  " + "\n  ".join(wrong)
+
+
+MAX_LINES = 450
+
+
+@pytest.mark.parametrize("module,path", MODULES, ids=[m for m, _ in MODULES])
+def test_modules_stay_small(module, path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{module} has {lines} lines (at most {MAX_LINES}): split it by job"
 
 
 def test_the_layer_check_sees_an_upward_import(tmp_path):

@@ -8,8 +8,9 @@ import pytest
 import yaml
 
 from claim_lsp.config import Limits
-from claim_lsp.model import Span, share_strings
+from claim_lsp.model import Span
 from claim_lsp.parse import code_spans, intro_of, parse_note, plain_text, split_target, title_of
+from claim_lsp.sharing import share_strings
 from claim_lsp.text import astral_map, to_utf16
 
 

@@ -18,9 +18,10 @@ from claim_lsp.completion import complete
 from claim_lsp.config import RELATION_FIELDS, Config, apply_settings
 from claim_lsp.index import Vault
 from claim_lsp.inlay_hints import confidence_hints
-from claim_lsp.parse import _maybe_title, parse_note
+from claim_lsp.parse import parse_note
 from claim_lsp.rank import nearly_names
 from claim_lsp.references import references
+from claim_lsp.relation_items import _maybe_title
 from claim_lsp.rename import follow_moves, rename_note, rename_target
 from claim_lsp.scan import read_text
 from claim_lsp.schema import relations_of

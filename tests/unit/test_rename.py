@@ -242,7 +242,7 @@ def test_text_written_in_yaml_quotes_reads_back_as_itself(quote):
     import yaml
 
     from claim_lsp.edits import as_written_in
-    from claim_lsp.model import read_quoted
+    from claim_lsp.linktext import read_quoted
 
     [link] = parse_note("n.md", f"---\na: {quote}[[x]]{quote}\n---\n").links
     for text in ['Bob\'s "hi" \\ claim', "café 🚀 ''", "tab\tand\x85next\u2028\x7f" if quote == '"' else "a"]:

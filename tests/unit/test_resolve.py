@@ -228,18 +228,18 @@ def test_path_suggestions_list_notes_with_that_stem(target, first):
 def test_index_tables_grow_and_shrink_through_every_shape():
     """A key filed for 1, a few, many and again fewer notes (string, tuple, set): the
     answers stay exact and an emptied key is gone."""
-    from claim_lsp.index import SMALL, _add, _paths, _remove
+    from claim_lsp.tables import SMALL, add_path, paths_in, remove_path
 
     table: dict = {}
     paths = [f"n{i}.md" for i in range(SMALL * 2)]
     for i, p in enumerate(paths):
-        _add(table, "k", p)
-        _add(table, "k", p)  # twice: still once
-        assert list(_paths(table, "k")) == sorted(paths[: i + 1])
+        add_path(table, "k", p)
+        add_path(table, "k", p)  # twice: still once
+        assert list(paths_in(table, "k")) == sorted(paths[: i + 1])
     for i, p in enumerate(paths):
-        _remove(table, "k", p)
-        _remove(table, "k", p)
-        assert list(_paths(table, "k")) == sorted(paths[i + 1 :])
+        remove_path(table, "k", p)
+        remove_path(table, "k", p)
+        assert list(paths_in(table, "k")) == sorted(paths[i + 1 :])
     assert table == {}
 
 
