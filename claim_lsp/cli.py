@@ -12,6 +12,7 @@ from pathlib import Path
 from . import __version__
 from .checks import CODES
 from .config import load_config
+from .fix import Outcome, diff, fix_vault, summary, what_was_done
 from .load import build_vault
 from .model import ERROR, HINT, SEVERITIES
 from .report import Found, Progress, at_least, shown_prefix, write_report
@@ -51,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="check notes and print problems",
         description="Check a vault (or single notes of it) with the same checks as the server. "
         "Exit 0 when no error-severity problem was reported, 1 otherwise, 2 for bad usage. "
-        "Paths are printed relative to the current folder when the vault is under it, else to the vault.",
+        "Paths are printed relative to the current folder when the vault is under it, else to the vault. "
+        "With --fix, the problems left are reported (and a file that could not be fixed exits 1); "
+        "with --diff, exit 1 when there is something to fix.",
     )
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="vault folders or notes (default: .)")
     check.add_argument(
@@ -72,6 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--statistics", action="store_true", help="print the count of each code instead of the problems (text, json)"
     )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors were reported")
+    fixing = check.add_mutually_exclusive_group()
+    fixing.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes of the problems selected (case mismatches, certain suggestions for broken "
+        "links, missing fields added empty), say what was done, then report the problems left",
+    )
+    fixing.add_argument(
+        "--diff", action="store_true", help="print the safe fixes as a unified diff instead of writing them"
+    )
     check.add_argument(
         "--cache",
         action="store_true",
@@ -169,9 +182,10 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             parser.error(f"{raw}: no such file or folder")
     if args.statistics and args.format not in ("text", "json"):
         parser.error("--statistics prints text or json")
-    found: list[Found] = []
-    checked = 0
+    if args.diff and (args.format != "text" or args.statistics):
+        parser.error("--diff prints a diff: not with --format or --statistics")
     cwd = Path.cwd()
+    outcome = None
     with Progress(sys.stderr) as progress:
         pool = ParsePool.start(lazy=True)  # workers are forked only if a vault has enough notes to parse
         try:
@@ -186,29 +200,61 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             (root, vault, sorted(vault.notes) if wanted is None else sorted(p for p in wanted if p in vault.notes))
             for root, wanted, vault in vaults
         ]
-        progress.checking(sum(len(paths) for _, _, paths in selected))
-        for root, vault, paths in selected:
-            prefix = shown_prefix(root, cwd)
-            checked += len(paths)
-            for rel, problems in check_notes(vault, paths):
-                progress.advance()
-                note = vault.notes[rel]
-                for problem in problems:
-                    if args.select and problem.code not in args.select:
-                        continue
-                    if args.ignore and problem.code in args.ignore:
-                        continue
-                    if not at_least(problem.severity, args.min_severity):
-                        continue
-                    found.append(Found(prefix + rel, note, problem))
+        found = _problems(args, selected, cwd, progress)
+        if args.fix or args.diff:
+            outcome = Outcome()
+            for root, vault, _ in selected:
+                by_note: dict[str, list] = {}
+                for f in found:
+                    if vault.notes.get(f.note.path) is f.note:
+                        by_note.setdefault(f.note.path, []).append(f.problem)
+                fix_vault(root, vault, shown_prefix(root, cwd), by_note, args.fix, outcome)
+            if args.fix and outcome.files:
+                found = _problems(args, selected, cwd, progress)  # what is left
+    checked = sum(len(paths) for _, _, paths in selected)
     for _, vault, _ in selected:
         for message in vault.config.errors:
             print(f"claim-lsp: {message}", file=sys.stderr)
+    for shown, why in outcome.failed if outcome else ():
+        print(f"claim-lsp: {shown}: not fixed: {why}", file=sys.stderr)
+    if outcome is not None and args.diff:
+        for fix in outcome.files:
+            sys.stdout.writelines(diff(fix))
+        sys.stdout.flush()
+        print(summary(outcome, len(found) - outcome.fixed, would=True), file=sys.stderr)
+        return 1 if outcome.files or outcome.failed else 0
+    said = sys.stdout if args.format == "text" else sys.stderr  # (json, github, sarif: stdout is theirs alone)
+    if outcome is not None:
+        said.writelines(what_was_done(fix) + "\n" for fix in outcome.files)
     write_report(found, checked, args.format, args.statistics, sys.stdout)
+    if outcome is not None:
+        said.write(summary(outcome, len(found)) + "\n")
     sys.stdout.flush()  # (a closed pipe is reported here, inside main's BrokenPipeError handler)
+    if outcome is not None and outcome.failed:
+        return 1  # asked to fix, and a file could not be: not hidden by --exit-zero either
     if args.exit_zero:
         return 0
     return 1 if any(f.problem.severity == ERROR for f in found) else 0
+
+
+def _problems(args: argparse.Namespace, selected: list, cwd: Path, progress: Progress) -> list[Found]:
+    """The problems of the selected notes that the options keep."""
+    found: list[Found] = []
+    progress.checking(sum(len(paths) for _, _, paths in selected))
+    for root, vault, paths in selected:
+        prefix = shown_prefix(root, cwd)
+        for rel, problems in check_notes(vault, paths):
+            progress.advance()
+            note = vault.notes[rel]
+            for problem in problems:
+                if args.select and problem.code not in args.select:
+                    continue
+                if args.ignore and problem.code in args.ignore:
+                    continue
+                if not at_least(problem.severity, args.min_severity):
+                    continue
+                found.append(Found(prefix + rel, note, problem))
+    return found
 
 
 def _graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -8,6 +8,10 @@
 - ambiguous-link: link to one candidate by its path;
 - missing-field: add the missing keys in schema order, inside the frontmatter; a note
   without `type` gets one fix per type its fields and folder suggest.
+
+A fix is `safe` when it may be applied without a person looking (`claim-lsp check --fix`):
+the exact spelling of a case mismatch, the one suggestion that names the note beyond doubt
+(certain_suggestion), the missing keys of a known type added empty.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .edits import VaultChange, as_written_in
-from .index import Vault
+from .index import Vault, find_heading
 from .model import Link, Note, Problem, Span
+from .rank import surely_names
 from .rename import FILE_NAME_CHARS, LINK_CHARS
 from .schema import TypeSchema, likely_types, schemas_of
 
@@ -37,6 +42,7 @@ class Action:
     change: VaultChange
     problems: list[Problem] = field(default_factory=list)
     preferred: bool = False
+    safe: bool = False  # may be applied without a person looking (module docstring)
 
 
 def link_of(note: Note, problem: Problem) -> Link | None:
@@ -77,9 +83,8 @@ def actions_for(
                 change.replace(note.path, p.span, as_written_in(link, fix) if link is not None else fix)
         if change:
             n = change.count()
-            out.append(
-                Action(f"Fix {n} case mismatch{'es' if n != 1 else ''} in this file", FIX_ALL, change, mismatches)
-            )
+            title = f"Fix {n} case mismatch{'es' if n != 1 else ''} in this file"
+            out.append(Action(title, FIX_ALL, change, mismatches, safe=True))
     return out
 
 
@@ -103,8 +108,17 @@ def _written(link: Link | None, target: str) -> str:
 
 def _broken(vault: Vault, note: Note, p: Problem, today: dt.date, exists: Exists | None, eol: str) -> list[Action]:
     link = link_of(note, p)
+    sure = certain_suggestion(vault, note, p)
     out = [
-        Action(f"Replace with {_written(link, s)}", QUICKFIX, _replace_target(note, p, s), [p]) for s in _suggestions(p)
+        Action(
+            f"Replace with {_written(link, s)}",
+            QUICKFIX,
+            _replace_target(note, p, s),
+            [p],
+            preferred=s == sure,
+            safe=s == sure,
+        )
+        for s in _suggestions(p)
     ]
     if p.code == "broken-reference":
         return out  # it nearly names a note: a new note of that name would be a near duplicate of it
@@ -117,6 +131,31 @@ def _broken(vault: Vault, note: Note, p: Problem, today: dt.date, exists: Exists
     return out
 
 
+def certain_suggestion(vault: Vault, note: Note, p: Problem) -> str | None:
+    """The suggestion for a broken link or reference that names the note beyond doubt: the
+    first, the only one that surely names it (rank.surely_names), not a path link (a note of
+    the same name in another folder is another note), not the linking note itself (a note
+    does not cite itself: a link that nearly names it means a note not written yet), and
+    holding the heading or block the link names."""
+    items = _suggestions(p)
+    link = link_of(note, p)
+    if not items or link is None or "/" in link.target or "\\" in link.target:
+        return None
+    first = items[0]
+    if not surely_names(link.target, first) or any(surely_names(link.target, s) for s in items[1:]):
+        return None
+    res = vault.resolve(first, note.path)
+    if len(res.notes) != 1 or res.notes[0].path == note.path:
+        return None
+    heading = link.heading
+    if heading:
+        target = res.notes[0]
+        found = target.block(heading) if heading.startswith("^") else find_heading(target, heading)
+        if found is None:
+            return None
+    return first
+
+
 def _exact(p: Problem) -> str | None:
     items = _suggestions(p)
     return items[0] if items else None
@@ -127,7 +166,7 @@ def _case(note: Note, p: Problem) -> list[Action]:
     if exact is None:
         return []
     written = _written(link_of(note, p), exact)
-    return [Action(f"Change to {written}", QUICKFIX, _replace_target(note, p, exact), [p], preferred=True)]
+    return [Action(f"Change to {written}", QUICKFIX, _replace_target(note, p, exact), [p], preferred=True, safe=True)]
 
 
 def _ambiguous(note: Note, p: Problem) -> list[Action]:
@@ -197,10 +236,10 @@ def _required_names(schema: TypeSchema) -> list[str]:
     return names
 
 
-def _field_line(schema: TypeSchema, name: str, today: dt.date, like: Note | None = None) -> str:
+def _field_line(schema: TypeSchema, name: str, today: dt.date | None, like: Note | None = None) -> str:
     if name == "type":
         return f"type: {schema.name}"
-    if name == "created":
+    if name == "created" and today is not None:
         return f"created: {today.isoformat()}"
     if name == "domain" and like is not None:
         domain = like.meta.get("domain")
@@ -244,10 +283,13 @@ def _present(value) -> bool:
 
 
 def add_missing_fields(
-    config: Config, note: Note, p: Problem, today: dt.date, eol: str = "\n", type_name: str | None = None
+    config: Config, note: Note, p: Problem, today: dt.date | None, eol: str = "\n", type_name: str | None = None
 ) -> Action | None:
     """Insert the problem's missing fields, each in its schema's order; `type_name` is the
-    type given to a note that has none (the default type if not given)."""
+    type given to a note that has none (the default type if not given); `created` is today
+    (None: left empty, as every other field). Safe when the note's own type names the fields
+    and every one is left empty: a key without a value asserts nothing and hides nothing
+    (an empty field is still a missing one), where a guessed type or date would."""
     fm = note.frontmatter
     if fm.span is None:
         return None
@@ -264,20 +306,23 @@ def add_missing_fields(
     written = note.meta.get("type")
     types = schemas_of(config)
     schema = types.get(written) if isinstance(written, str) else None
+    own_type = schema is not None
     fallback = type_name or config.default_type
     schema = schema or types.get(fallback) or TypeSchema(fallback, required=["type"])
     order = schema.fields()
     rank = {name: i for i, name in enumerate(order)}
     existing = sorted(((rank[k], span.line) for k, span in fm.keys.items() if k in rank))
     inserts: dict[int, list[str]] = {}
+    empty = True
     for name in sorted(wanted, key=lambda n: rank.get(n, len(order))):
         i = rank.get(name, len(order))
         # before the first present key that comes later in schema order, else at the end
         line = next((ln for r, ln in existing if r > i), fm.span.end_line)
         value = _field_line(schema, name, today)
+        empty = empty and value == f"{name}:"
         inserts.setdefault(line, []).append(value)
     change = VaultChange()
     for line, values in inserts.items():
         change.replace(note.path, Span(line, 0, line, 0), "".join(v + eol for v in values))
     label = ", ".join(wanted)
-    return Action(f"Add missing fields: {label}", QUICKFIX, change, [p], preferred=True)
+    return Action(f"Add missing fields: {label}", QUICKFIX, change, [p], preferred=True, safe=own_type and empty)

@@ -15,7 +15,7 @@ ranker.py: TitleRanker, which keeps the entries and the word index and answers b
 from .normalize import normalize, normalize_many, typo_fixes
 from .ranker import OVERLAY_LIMIT, TitleRanker
 from .score import Ranked
-from .suggest import most_shared, nearly_names
+from .suggest import most_shared, nearly_names, surely_names
 from .words import SCAN_OVERLAY, Entry
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "typo_fixes",
     "most_shared",
     "nearly_names",
+    "surely_names",
     "OVERLAY_LIMIT",
     "SCAN_OVERLAY",
 ]
