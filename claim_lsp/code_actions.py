@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .edits import VaultChange, as_written_in
-from .index import Vault, find_heading
+from .index import Vault
 from .model import Link, Note, Problem, Span
 from .rank import surely_names
 from .rename import FILE_NAME_CHARS, LINK_CHARS
+from .resolve import find_heading
 from .schema import TypeSchema, likely_types, schemas_of
 
 QUICKFIX = "quickfix"
