@@ -530,6 +530,46 @@ def run_graph(vault: Path, figs: Figures, cache_home: Path) -> None:
             f.fail(exc)
 
 
+# the near-duplicate pass over every title (review.whole_vault, as `check` makes it) and one
+# note's query (the server's, for the note being edited), in a process of their own that reads
+# the vault from the disk cache a warm `check --cache` left
+NEAR_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from claim_lsp.load import build_vault
+from claim_lsp.rank import prepare_similar, similar_titles
+from claim_lsp.review import NEAR_DUPLICATE_SCORE
+vault = build_vault(Path(sys.argv[1]), use_cache=True)
+vault.ranker.prepare()
+paths = sorted(vault.notes)[:: max(1, len(vault.notes) // 200)]
+start = time.perf_counter()
+for path in paths:
+    similar_titles(vault.ranker, path, NEAR_DUPLICATE_SCORE)
+each = (time.perf_counter() - start) / len(paths)
+start = time.perf_counter()
+prepare_similar(vault.ranker, NEAR_DUPLICATE_SCORE)
+print(json.dumps({"whole": time.perf_counter() - start, "each": each}))
+"""
+NEAR_LABEL = "near-duplicate pass over every title (what `check` adds for `near-duplicate`; in-process)"
+NEAR_NOTE_LABEL = "near-duplicate query for one note (the server's, for the note edited; kept until a title changes)"
+
+
+def run_near_duplicates(vault: Path, figs: Figures, cache_home: Path) -> None:
+    fig_all, fig_one = figs("near_duplicates", NEAR_LABEL, "s"), figs("near_duplicate_note", NEAR_NOTE_LABEL, "ms")
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", NEAR_SCRIPT, str(vault)],
+            capture_output=True, text=True, cwd=str(REPO), env=cache_env(cache_home), check=True,
+        )  # fmt: skip
+        found = json.loads(proc.stdout)
+        fig_all.add(found["whole"])
+        fig_one.add(found["each"] * 1000)
+    except Exception as exc:
+        detail = exc.stderr[-200:] if isinstance(exc, subprocess.CalledProcessError) else exc
+        fig_all.fail(detail)
+        fig_one.fail(detail)
+
+
 AFTER_INDEX_LABEL = (
     "completion asked 1 s after a cold indexing ended, none asked before (`[[` + the first words of a title)"
 )
@@ -995,6 +1035,8 @@ async def bench_size(notes: int, args) -> str:
     figs("check_warm", "`claim-lsp check`, second run (disk cache left by the first)", "s")
     figs("graph", GRAPH_LABEL, "s")
     figs("graph_rss", GRAPH_RSS_LABEL, "MB")
+    figs("near_duplicates", NEAR_LABEL, "s")
+    figs("near_duplicate_note", NEAR_NOTE_LABEL, "ms")
     figs("cold_index", "server cold full index: process start → status `indexing: false` (empty cache folder)", "s")
     figs(
         "cold_index_cpu",
@@ -1015,6 +1057,7 @@ async def bench_size(notes: int, args) -> str:
             run_check(vault, figs, cache_home, warm=False)
             run_check(vault, figs, cache_home, warm=True)
             run_graph(vault, figs, cache_home)  # (no cache: as check's cold run)
+            run_near_duplicates(vault, figs, cache_home)  # (from the cache the warm check left)
         finally:
             shutil.rmtree(cache_home, ignore_errors=True)
         cache_home = Path(tempfile.mkdtemp(prefix="claim-bench-xdg-"))

@@ -13,6 +13,7 @@ from .config import Config, is_ignored
 from .index import AMBIGUOUS, BROKEN, CASE_MISMATCH, EMPTY, Vault
 from .model import Link, Note, Problem, Span
 from .resolve import find_heading
+from .review import REVIEW_CODES, check_review
 from .schema import GENERIC_DATE_FIELDS, TypeSchema, schemas_of
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -20,7 +21,7 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 CODES = (
     "broken-link", "case-mismatch", "ambiguous-link", "empty-link", "missing-heading", "missing-block",
     "yaml-error", "duplicate-key", "missing-field", "invalid-value", "invalid-date", "unknown-type",
-    "title-mismatch", "unreadable-file", "too-many-links", "broken-reference",
+    "title-mismatch", "unreadable-file", "too-many-links", "broken-reference", *REVIEW_CODES,
 )  # fmt: skip
 
 
@@ -36,6 +37,7 @@ def check_note(note: Note, vault: Vault) -> list[Problem]:
         found.extend(check_links(note, vault))
     found.extend(check_frontmatter(note, config))
     found.extend(check_title(note, config))
+    found.extend(check_review(note, vault))  # (those looking at other notes wait for Vault.indexed too)
     out = []
     for p in found:
         severity = config.severity_of(p.code)

@@ -75,8 +75,19 @@ DEFAULT_SEVERITY: dict[str, str] = {
     "unreadable-file": "error",
     "too-many-links": "warning",
     "broken-reference": "warning",
+    # the review checklist (review.py)
+    "duplicate-claim": "warning",
+    "near-duplicate": "information",
+    "description-repeats-title": "hint",
+    "confidence-exceeds-support": "hint",
+    "unacknowledged-challenge": "information",
+    "forbidden-link": "warning",
 }
 
+
+# (from type, to type): links a note of the first may not make to one of the second. Built in,
+# from schemas/musing.md: "musings may link to claims, but claims must NEVER link back to musings"
+DEFAULT_FORBIDDEN_LINKS = (("claim", "musing"),)
 
 # notes whose H1 is a display name, not their title: folder maps, indexes, READMEs
 DEFAULT_TITLE_MISMATCH_IGNORE = ("_map.md", "index.md", "README.md")
@@ -107,6 +118,8 @@ class Config:
     inlay_hints: bool = True  # the target's confidence after each resolved link
     # globs of notes never checked for title-mismatch (given, they replace the default)
     title_mismatch_ignore: list[str] = field(default_factory=lambda: list(DEFAULT_TITLE_MISMATCH_IGNORE))
+    # `[links] forbidden`: (from type, to type) pairs, forbidden-link (given, they replace the default)
+    forbidden_links: list[tuple[str, str]] = field(default_factory=lambda: list(DEFAULT_FORBIDDEN_LINKS))
     errors: list[str] = field(default_factory=list)  # what was wrong with the configuration
     # what schema.schemas_of made of `types`, kept because checks ask for it for every note;
     # apply_settings drops it
@@ -156,7 +169,7 @@ def apply_settings(config: Config, settings: dict[str, Any], source: str) -> Non
     errors = config.errors
     known = {
         "ignore", "severity", "types", "default_type", "limits", "max_file_bytes", "inlay_hints",
-        "title_mismatch_ignore",
+        "title_mismatch_ignore", "links",
     }  # fmt: skip
     for key in settings:
         if key not in known:
@@ -185,6 +198,8 @@ def apply_settings(config: Config, settings: dict[str, Any], source: str) -> Non
                     errors.append(
                         f"{source}: severity.{code} = {level!r} is not one of error, warning, information, hint, off; ignored"
                     )
+    if "links" in settings:
+        _apply_links(config, settings["links"], f"{source}: links")
     if "inlay_hints" in settings:
         if isinstance(settings["inlay_hints"], bool):
             config.inlay_hints = settings["inlay_hints"]
@@ -240,6 +255,36 @@ def _apply_type(config: Config, name: str, spec: Any, where: str) -> None:
             errors.append(
                 f"{where}: unknown key '{key}' (known: required, optional, allowed, dates, folder, relations); ignored"
             )
+
+
+def _apply_links(config: Config, spec: Any, where: str) -> None:
+    """`[links] forbidden = [["claim", "musing"], ...]`: each item a pair of type names; a bad
+    item is reported and left out, the others kept."""
+    errors = config.errors
+    if not isinstance(spec, dict):
+        errors.append(f"{where}: expected a table (forbidden = [[from_type, to_type], ...]); ignored")
+        return
+    for key in spec:
+        if key != "forbidden":
+            errors.append(f"{where}: unknown key '{key}' (known: forbidden); ignored")
+    if "forbidden" not in spec:
+        return
+    value = spec["forbidden"]
+    if not isinstance(value, list):
+        errors.append(
+            f'{where}.forbidden: expected a list of [from_type, to_type] pairs, e.g. [["claim", "musing"]]; ignored'
+        )
+        return
+    pairs: list[tuple[str, str]] = []
+    for n, item in enumerate(value):
+        if isinstance(item, list) and len(item) == 2 and all(isinstance(t, str) and t.strip() for t in item):
+            pairs.append((item[0].strip(), item[1].strip()))
+        else:
+            errors.append(
+                f'{where}.forbidden[{n}]: expected a pair of type names such as ["claim", "musing"], got {item!r}; ignored'
+            )
+    if pairs or not value:  # (not one good pair: the default stays, as for any setting not read)
+        config.forbidden_links = pairs
 
 
 def _apply_limits(config: Config, spec: Any, where: str) -> None:

@@ -36,6 +36,12 @@ DESCRIPTIONS = {
     "unreadable-file": "the file cannot be read as text",
     "too-many-links": "more links than limits.max_links; the rest are not checked",
     "broken-reference": "a plain item of a relation field nearly names a note",
+    "duplicate-claim": "another note of the same type has the same title",
+    "near-duplicate": "another note of the same type has nearly the same title",
+    "description-repeats-title": "the description adds (almost) nothing to the title",
+    "confidence-exceeds-support": "rated more confident than every claim it depends on",
+    "unacknowledged-challenge": "a likely or proven claim does not name a note challenging it in challenged_by",
+    "forbidden-link": "a link between types the configuration forbids (claims to musings)",
 }
 
 _PLURAL = {ERROR: "errors", WARNING: "warnings", INFORMATION: "information", HINT: "hints"}

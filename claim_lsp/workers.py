@@ -27,6 +27,7 @@ from .config import Config, Limits
 from .index import Vault
 from .model import Note, Problem
 from .parse import note_from_text
+from .review import whole_vault
 from .scan import file_stamp, note_file, read_text, walk_notes
 from .sharing import share_strings
 
@@ -226,18 +227,23 @@ def check_notes(vault: Vault, paths: list[str]) -> Iterator[tuple[str, list[Prob
     vault with this process) when there are enough notes and cores. Only for a process
     without threads (the CLI)."""
     workers = worker_count()
-    if workers < 2 or len(paths) < MIN_NOTES:
+    if len(paths) < MIN_NOTES:
         for rel in paths:
             yield rel, check_note(vault.notes[rel], vault)
         return
     global _VAULT
-    _VAULT = vault
     vault.ranker.prepare()
-    try:
-        size = max(CHUNK, len(paths) // (workers * 8))
-        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-        with multiprocessing.get_context("fork").Pool(workers, initializer=detach) as pool:
-            for part in pool.imap(_check_chunk, chunks):
-                yield from part
-    finally:
-        _VAULT = None
+    with whole_vault(vault):  # (made before forking: the workers share it)
+        if workers < 2:
+            for rel in paths:
+                yield rel, check_note(vault.notes[rel], vault)
+            return
+        _VAULT = vault
+        try:
+            size = max(CHUNK, len(paths) // (workers * 8))
+            chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+            with multiprocessing.get_context("fork").Pool(workers, initializer=detach) as pool:
+                for part in pool.imap(_check_chunk, chunks):
+                    yield from part
+        finally:
+            _VAULT = None

@@ -15,6 +15,7 @@ from .config import Config, is_note_path
 from .index import Vault
 from .model import Note
 from .parse import note_from_text
+from .review import challenge_keys, titles_collide
 from .scan import file_text, note_from_file, rel_path_in
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,12 @@ class Change:
     names: set[str] = field(default_factory=set)
     headings_changed: bool = False
     shown_elsewhere: bool = True  # what other notes show of it (confidence, links) may have changed
+    # its type or confidence changed: the review checklist's problems of notes linking to it
+    # (forbidden-link, confidence-exceeds-support) and of notes of its title (duplicates) may too
+    kind_changed: bool = False
+    # link keys its `challenges` and `challenged_by` gained or lost: the notes they name may
+    # have an unacknowledged-challenge more or less
+    challenged: set[str] = field(default_factory=set)
 
 
 def _names(vault: Vault, note: Note | None) -> set[str]:
@@ -80,12 +87,10 @@ class Workspace:
         old = vault.put(note)
         names = _names(vault, old) ^ _names(vault, note)
         headings = old is None or old.heading_texts() != note.heading_texts()
-        shown = (
-            old is None
-            or old.meta.get("confidence") != note.meta.get("confidence")
-            or old.link_targets() != note.link_targets()
-        )
-        return Change(vault, rel, names, headings, shown)
+        kind = old is None or any(old.meta.get(k) != note.meta.get(k) for k in ("type", "confidence"))
+        shown = kind or old.link_targets() != note.link_targets()
+        challenged = challenge_keys(old) ^ challenge_keys(note) if old is not None else challenge_keys(note)
+        return Change(vault, rel, names, headings, shown, kind, challenged)
 
     def set_text(self, path: Path, text: str) -> Change | None:
         """The editor opened or changed a document."""
@@ -116,7 +121,7 @@ class Workspace:
             old = vault.remove(rel)
             if old is None:
                 return None
-            return Change(vault, rel, _names(vault, old), True)
+            return Change(vault, rel, _names(vault, old), True, kind_changed=True, challenged=challenge_keys(old))
         note = note_from_file(rel, path, vault.config)
         return self._put(vault, rel, note)
 
@@ -139,17 +144,27 @@ class Workspace:
         return out
 
     def open_linkers(self, change: Change) -> list[Path]:
-        """Open documents whose links may resolve differently after the change."""
+        """Open documents whose diagnostics may change after the change: those whose links
+        may resolve differently, or that link to a note whose type or confidence changed;
+        and, for the review checklist, those a changed `challenges` or `challenged_by` names
+        and those whose title the changed one's (nearly) repeats."""
         vault = change.vault
         assert vault.root is not None
         names = set(change.names)
-        if change.headings_changed:
-            note = vault.notes.get(change.path)
-            if note is not None:
-                names |= vault.names_of(note)
-        if not names:
-            return []
-        paths = vault.linkers_of_names(names)
+        note = vault.notes.get(change.path)
+        if (change.headings_changed or change.kind_changed) and note is not None:
+            names |= vault.names_of(note)
+        paths = vault.linkers_of_names(names) if names else set()
+        titles = set(change.names)
+        if change.kind_changed and note is not None:
+            titles |= vault.names_of(note)
+        if titles or change.challenged:
+            for rel in self.open_in(vault):
+                other = vault.notes.get(rel)
+                if other is None or rel in paths:
+                    continue
+                if not change.challenged.isdisjoint(vault.names_of(other)) or titles_collide(other.title, titles):
+                    paths.add(rel)
         out = []
         for rel in paths:
             abs_path = vault.root / rel

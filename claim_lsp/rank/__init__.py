@@ -1,4 +1,5 @@
-"""Fuzzy lookup of note titles (and aliases): completion ranking and broken-link suggestions.
+"""Fuzzy lookup of note titles (and aliases): completion ranking, broken-link
+suggestions and near-duplicate titles.
 
 Plain WRatio over every title ranks typed prefixes badly and costs ~100 ms at 10k titles.
 So a cheap pass picks candidates from a word index (each query word as a prefix of a
@@ -9,12 +10,15 @@ overlay that is folded into a rebuild only after it grows, so typing never rebui
 
 normalize.py: what titles and typed text are compared as; words.py: the entries and the
 candidates; score.py: completion ranking; suggest.py: broken-link suggestions;
-ranker.py: TitleRanker, which keeps the entries and the word index and answers both.
+similar.py: near-duplicate titles; ranker.py: TitleRanker, which keeps the entries and the
+word index and answers the others.
 """
 
 from .normalize import normalize, normalize_many, typo_fixes
 from .ranker import OVERLAY_LIMIT, TitleRanker
 from .score import Ranked
+from .similar import Similar, similar_titles, similarity
+from .similar import prepare as prepare_similar
 from .suggest import most_shared, nearly_names, surely_names
 from .words import SCAN_OVERLAY, Entry
 
@@ -28,6 +32,10 @@ __all__ = [
     "most_shared",
     "nearly_names",
     "surely_names",
+    "Similar",
+    "similar_titles",
+    "similarity",
+    "prepare_similar",
     "OVERLAY_LIMIT",
     "SCAN_OVERLAY",
 ]

@@ -334,6 +334,9 @@ def test_every_code_is_produced_somewhere():
         "broken-link", "case-mismatch", "ambiguous-link", "empty-link", "missing-heading", "missing-block", "yaml-error",
         "duplicate-key", "missing-field", "invalid-value", "invalid-date", "unknown-type", "title-mismatch",
         "unreadable-file", "too-many-links", "broken-reference",
+        # the review checklist's: test_review.py
+        "duplicate-claim", "near-duplicate", "description-repeats-title", "confidence-exceeds-support",
+        "unacknowledged-challenge", "forbidden-link",
     }  # fmt: skip
     assert set(CODES) == tested
 

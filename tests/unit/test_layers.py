@@ -43,6 +43,8 @@ LAYERS = {
     "claim_lsp.rank": INDEX,
     "claim_lsp.schema": RULES,
     "claim_lsp.checks": RULES,
+    "claim_lsp.review": RULES,
+    "claim_lsp.review_description": RULES,
     "claim_lsp.edits": FEATURES,
     "claim_lsp.completion": FEATURES,
     "claim_lsp.hover": FEATURES,
