@@ -23,7 +23,7 @@ if not configs.claim_lsp then
 https://pypi.org/project/claim-lsp/
 
 Language server for Markdown vaults of claim notes: [[wiki link]] completion, hover,
-go-to-definition, backlinks (references), rename and diagnostics. `pip install claim-lsp`.
+go-to-definition, backlinks (references), rename and diagnostics. Install the server from a clone: `pipx install ./claim-lsp`.
 ]],
     },
   }

@@ -196,7 +196,7 @@ async function startServer(): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
     output.appendLine(`Could not start ${command}: ${message}`);
     const choice = await vscode.window.showErrorMessage(
-      `Claim LSP: could not start "${command}" (${message}). Install it with "pip install claim-lsp" or set claimLsp.server.path.`,
+      `Claim LSP: could not start "${command}" (${message}). Install it from a clone of claim-lsp with "pipx install ./claim-lsp" (or "uv tool install ./claim-lsp"), or set claimLsp.server.path.`,
       'Open Settings',
       'Show Output',
     );
