@@ -10,17 +10,16 @@ chosen note, else the shortest path that does. Typed with a `/`, the part before
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from .edits import as_yaml_item, in_yaml_quotes
+from .completion_items import as_item, item_at
+from .edits import in_yaml_quotes
 from .index import AMBIGUOUS, Vault
-from .linktext import lowered
+from .linktext import lowered, read_quoted
 from .model import Note
-from .parse import split_target
+from .parse import split_target, yaml_quote_at
 from .rank import Ranked
 from .resolve import shared_folder_depth
-from .schema import relations_of
 from .text import split_lines
 
 LIMIT = 50
@@ -37,7 +36,7 @@ class LinkContext:
     target: str = ""  # for headings: the note part of the link
     tail: str = ""  # `#heading` or `|shown` kept between the completed part and the closing brackets
     target_col: int = 0  # for headings: the column where the note part starts
-    quote: str | None = None  # for items: the YAML quote the item is in
+    quote: str | None = None  # the YAML quote the item (or a frontmatter link) is in
     flow: bool = False  # for items: inside [...]
     close_quote: bool = False  # for items: the quote is not closed on the line (the answer closes it)
 
@@ -112,117 +111,22 @@ def folder_of(note: Note) -> str:
     return note.folder or ROOT_FOLDER
 
 
-def item_context(vault: Vault, note: Note, line_no: int, line: str, col: int) -> LinkContext | None:
-    """The plain item of one of the note's relation fields being typed at col, if any: a
-    quoted or unquoted item of a list (block or [...]), or the field's value itself."""
-    fm = note.frontmatter
-    if fm.span is None or not 0 < line_no < fm.span.end_line:
-        return None
-    key = fm.key_of_line(line_no)
-    if key is None or key not in relations_of(vault.config, note.meta.get("type")):
-        return None
-    key_span = fm.key_span(key)
-    first = 0
-    if key_span is not None and key_span.line == line_no:
-        first = line.find(":", key_span.end_col) + 1
-        if not first or col < first:
-            return None  # on the key itself
-    col = max(0, min(col, len(line)))
-    found = _item_at(line, first, col)
-    if found is None:
-        return None
-    start, quote, flow = found
-    if quote is not None:
-        close = _QUOTE_END[quote].match(line, col)
-        end = close.end() - 1 if close is not None else col  # (unclosed: the answer closes it)
-        return LinkContext(
-            "item", line[start:col], start, end, False, quote=quote, flow=flow, close_quote=close is None
-        )
-    rest = line[start:]
-    stop = len(rest)
-    for sep in (",", "]", " #") if flow else (" #",):
-        at = rest.find(sep, col - start)
-        if at != -1:
-            stop = min(stop, at)
-    end = start + len(rest[:stop].rstrip())
-    return LinkContext("item", line[start:col], start, max(end, col), False, flow=flow)
-
-
-# from the cursor to the closing quote of the item it is in (None when it is not closed)
-_QUOTE_END = {'"': re.compile(r'(?:[^"\\]|\\.)*"'), "'": re.compile(r"(?:[^']|'')*'")}
-
-
-def _item_at(line: str, i: int, col: int) -> tuple[int, str | None, bool] | None:
-    """(where the item under col starts, inside its quote; the quote; inside [...]), reading
-    the YAML value from column i; None when col is not in an item (after a closing quote, in
-    a comment)."""
-    depth = 0
-    quote: str | None = None
-    start: int | None = None  # the current item's start, once one has begun
-    after = False  # just after a closed quoted item
-    n = len(line)
-    while i < col:
-        c = line[i]
-        if quote is not None:
-            if quote == '"' and c == "\\":
-                i += 2
-                continue
-            if c == quote:
-                if quote == "'" and i + 1 < n and line[i + 1] == "'":
-                    i += 2
-                    continue
-                quote, start, after = None, None, True
-            i += 1
-            continue
-        if start is not None:  # in an unquoted item
-            if depth and c in ",]":
-                start = None
-            elif c == "#" and line[i - 1] in " \t":
-                return None
-            else:
-                i += 1
-                continue
-        if c in " \t":
-            pass
-        elif c == "[":
-            depth, after = depth + 1, False
-        elif c == "]" or c == ",":
-            depth, after = depth - (c == "]"), False
-        elif c == "-" and not depth and (i + 1 == n or line[i + 1] in " \t"):
-            after = False
-        elif after or c == "#":
-            return None
-        elif c in "'\"":
-            quote, start = c, i + 1
-        else:
-            start = i
-        i += 1
-    if quote is not None:
-        return start, quote, depth > 0
-    if start is not None:
-        return start, None, depth > 0
-    if after or (i > 0 and line[i - 1] not in " \t[,") or line[i : i + 1] not in ("", " ", "\t", "]", ","):
-        return None  # right after a closed item, or in the middle of something else
-    return col, None, depth > 0
-
-
-def _as_item(ctx: LinkContext, text: str) -> str:
-    """A title written as the plain item being completed: escaped for its quotes (and the
-    quote closed when it is not yet), or bare, quoted when YAML would read it otherwise."""
-    if ctx.quote is None:
-        return as_yaml_item(text, ctx.flow)
-    return in_yaml_quotes(text, ctx.quote) + (ctx.quote if ctx.close_quote else "")
-
-
 def complete(
     vault: Vault, note_path: str, line: str, col: int, limit: int = LIMIT, line_no: int | None = None
 ) -> tuple[LinkContext, list[Item]] | None:
     """Titles (or headings) for the link being typed at col; with line_no, also for a plain
     item of one of the note's relation fields."""
     ctx = link_context(line, col)
-    if ctx is None and line_no is not None:
+    if ctx is not None and line_no is not None:
+        _read_as_yaml(ctx, vault.notes.get(note_path), line_no, line)
+    elif ctx is None and line_no is not None:
         note = vault.notes.get(note_path)
-        ctx = item_context(vault, note, line_no, line, col) if note is not None else None
+        item = item_at(vault, note, line_no, line, col) if note is not None else None
+        ctx = (
+            LinkContext("item", *item[:3], False, quote=item.quote, flow=item.flow, close_quote=item.close_quote)
+            if item is not None
+            else None
+        )
     if ctx is None:
         return None
     if ctx.kind == "heading":
@@ -245,7 +149,9 @@ def complete(
         items.append(
             Item(
                 label=entry_text,
-                new_text=_as_item(ctx, text) if ctx.kind == "item" else text + close,
+                new_text=as_item(text, ctx.quote, ctx.flow, ctx.close_quote)
+                if ctx.kind == "item"
+                else in_yaml_quotes(text, ctx.quote) + close,
                 kind="alias" if alias else "note",
                 detail=" · ".join(d for d in detail if d),
                 documentation=note.field_text("description"),
@@ -256,6 +162,21 @@ def complete(
             )
         )
     return ctx, items
+
+
+def _read_as_yaml(ctx: LinkContext, note: Note | None, line_no: int, line: str) -> None:
+    """A link typed inside a quoted frontmatter value (`depends_on: ['[[Bob''s`) is read as
+    YAML reads it, and what completion inserts is escaped for that quote, as the parser reads
+    links there (linktext.read_quoted): an apostrophe written bare inside '...' would end the
+    YAML string."""
+    fm = note.frontmatter if note is not None else None
+    if fm is None or fm.span is None or not 0 < line_no < fm.span.end_line:
+        return
+    opening = line.rfind("[[", 0, ctx.start + 1)
+    ctx.quote = yaml_quote_at(line, opening) if opening != -1 else None
+    if ctx.quote is not None:
+        ctx.typed = read_quoted(ctx.typed, ctx.quote)[0]
+        ctx.target = read_quoted(ctx.target, ctx.quote)[0]
 
 
 def typed_folder(typed: str) -> tuple[str | None, str]:
@@ -388,7 +309,7 @@ def _headings(vault: Vault, note_path: str, ctx: LinkContext) -> list[Item]:
         folder = folder_of(target) if several else ""
         edit = None
         if several:  # the title names several notes: the link is rewritten to reach this one
-            edit = ctx.target_col, ctx.start - 1, shortest_path(vault, note_path, target)
+            edit = ctx.target_col, ctx.start - 1, in_yaml_quotes(shortest_path(vault, note_path, target), ctx.quote)
         where = f"in {target.title}" + (f" · {folder}" if folder else "")
         if blocks:
             lines = _block_lines(vault, target)
@@ -399,7 +320,7 @@ def _headings(vault: Vault, note_path: str, ctx: LinkContext) -> list[Item]:
                 items.append(
                     Item(
                         label=label,
-                        new_text=label + close,
+                        new_text=in_yaml_quotes(label, ctx.quote) + close,
                         kind="block",
                         detail=where,
                         documentation=_block_text(lines, block.line, block.col),
@@ -417,7 +338,7 @@ def _headings(vault: Vault, note_path: str, ctx: LinkContext) -> list[Item]:
             items.append(
                 Item(
                     label=h.text,
-                    new_text=h.text + close,
+                    new_text=in_yaml_quotes(h.text, ctx.quote) + close,
                     kind="heading",
                     detail=f"{'#' * h.level} {where}",
                     sort_text=f"{len(items):04d}",

@@ -433,3 +433,27 @@ def test_headings_of_a_title_that_resolves_are_those_of_its_note_alone():
     vault = make_vault({"a/Dup.md": "# Dup\n## One\n", "b/Dup.md": "# Dup\n## Two\n"})
     _, items = complete(vault, "b/x.md", "[[Dup#", 6)
     assert [(i.label, i.folder, i.target_edit) for i in items] == [("Dup", "", None), ("Two", "", None)]
+
+
+def test_a_link_in_a_quoted_frontmatter_value_is_completed_as_yaml_reads_it():
+    """Inside '...' an apostrophe is written '' (inside "..." a quote is \\"): what is inserted
+    is escaped for the quote the link sits in, and what was typed is read as YAML reads it."""
+    from tests.unit.vaults import make_vault
+
+    vault = make_vault(
+        {
+            "Bob's claim.md": "# Bob's claim\n\n## It's here\n",
+            'Say "hi".md': '# Say "hi"\n',
+            "a.md": "---\ndepends_on: []\n---\n# a\n",
+        }
+    )
+
+    def first(line: str, after: str, line_no: int) -> tuple[str, str]:
+        _, items = complete(vault, "a.md", line, line.index(after) + len(after), line_no=line_no)
+        return items[0].label, items[0].new_text
+
+    assert first("depends_on: ['[[Bob']", "Bob", 1) == ("Bob's claim", "Bob''s claim]]")
+    assert first('depends_on: ["[[Say"]', "Say", 1) == ('Say "hi"', 'Say \\"hi\\"]]')
+    assert first("depends_on: ['[[Bob''s claim#It']", "#It", 1) == ("It's here", "It''s here]]")
+    assert first("[[Bob", "Bob", 4) == ("Bob's claim", "Bob's claim]]")  # the body: as it is
+    assert first("depends_on: [[[Bob]", "Bob", 1) == ("Bob's claim", "Bob's claim]]")  # no quotes

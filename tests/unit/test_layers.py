@@ -47,6 +47,7 @@ LAYERS = {
     "claim_lsp.review_description": RULES,
     "claim_lsp.edits": FEATURES,
     "claim_lsp.completion": FEATURES,
+    "claim_lsp.completion_items": FEATURES,
     "claim_lsp.hover": FEATURES,
     "claim_lsp.definition": FEATURES,
     "claim_lsp.references": FEATURES,
