@@ -76,7 +76,7 @@ async def index_vault(ls: ClaimLanguageServer, vault: Vault) -> None:
             # added later is parsed in-process)
             pool, ls.pool = ls.pool, None
             loop.run_in_executor(None, pool.terminate if ls.shutting_down else pool.close)
-    ls.publisher.refresh_all_open()
+    ls.publisher.indexing_ended()
 
 
 async def _build_word_index(ls: ClaimLanguageServer, vault: Vault) -> None:

@@ -321,3 +321,23 @@ async def test_a_request_waits_for_the_index_at_most_the_bound(big: Path):
         assert 0 < done < total == len(list(big.rglob("*.md")))
         await wait_indexed(client)
         assert len(await asyncio.wait_for(client.text_document_references_async(params), TIMEOUT)) >= 50
+
+
+async def test_views_are_refreshed_once_when_indexing_ends(big: Path):
+    async with indexing(big, every_refresh()) as client:
+        await wait_indexed(client)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + TIMEOUT
+        while {method for method, ended in client.refreshes if ended} != set(REFRESHES):
+            assert loop.time() < deadline, f"refreshes asked: {client.refreshes}"
+            await asyncio.sleep(0.01)
+        await status(client)  # (anything sent before this answer has arrived)
+        after = [method for method, ended in client.refreshes if ended]
+        assert sorted(after) == sorted(REFRESHES), after
+
+
+async def test_no_refresh_is_asked_of_a_client_that_cannot_take_it(big: Path):
+    async with indexing(big, client_capabilities("neovim@0.7.0")) as client:
+        await wait_indexed(client)
+        await status(client)
+        assert client.refreshes == []
