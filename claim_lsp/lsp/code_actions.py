@@ -52,9 +52,12 @@ def on_a_link(note: Note, rng: lsp.Range) -> bool:
 
 async def code_action(ls: ClaimLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
     uri = params.text_document.uri
+    only = [str(k.value if hasattr(k, "value") else k) for k in params.context.only] if params.context.only else None
     found = ls.note_for(uri)
-    if found is not None and not found[0].indexed and on_a_link(found[1], params.range):
-        found = await indexed_note(ls, uri)  # the waiting rule (waiting.py)
+    if found is not None and not found[0].indexed and _wanted("quickfix", only) and on_a_link(found[1], params.range):
+        # the waiting rule (waiting.py); not for source actions alone (fix all on save: the
+        # save would wait), which fix nothing until the links are checked
+        found = await indexed_note(ls, uri)
     if found is None:
         return None
     vault, note = found
@@ -75,7 +78,6 @@ async def code_action(ls: ClaimLanguageServer, params: lsp.CodeActionParams) -> 
     )
     can_create = supports_file_ops(ls, lsp.ResourceOperationKind.Create)
     theirs = {(d.code, d.range.start.line, d.range.start.character): d for d in params.context.diagnostics}
-    only = [str(k.value if hasattr(k, "value") else k) for k in params.context.only] if params.context.only else None
     out = []
     for action in actions:
         kind = KINDS.get(action.kind, action.kind)

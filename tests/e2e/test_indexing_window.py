@@ -47,6 +47,9 @@ def indexing_vault(root: Path) -> Path:
     files["notes/typo.md"] = f"# typo\n\nA typo: [[{TYPO}]].\n"
     # a note never opened, read last, and one asking about it
     files[f"claims/{FAR}.md"] = claim("far", "Body.\n\n## Part\n\nText.", title=FAR, extra=f"aliases: [{FAR_ALIAS}]\n")
+    files["notes/incomplete.md"] = claim("no confidence", f"Links to [[{FAR}]].", title="incomplete").replace(
+        "confidence: likely\n", ""
+    )
     files["notes/asker.md"] = claim(
         "asker",
         f"By alias [[{FAR_ALIAS}]], to a heading [[{FAR}#Part]].",
@@ -220,6 +223,39 @@ async def test_whole_vault_answers_during_indexing_are_the_answers_after_it(big:
     assert after["incoming calls"] and after["outgoing calls"]
     differ = [request for request, answer in after.items() if during[request] != answer]
     assert differ == [], ", ".join(differ)
+
+
+async def test_answers_true_of_the_notes_read_so_far_do_not_wait(big: Path):
+    async with indexing(big) as client:
+        path = big / "notes/incomplete.md"
+        text = read_file(path)
+        uri = open_doc(client, path, text)
+        on_link = pos_of(text, f"[[{FAR}]]", 3)
+        frontmatter = lsp.Range(start=lsp.Position(0, 0), end=lsp.Position(7, 0))
+        nowhere = lsp.CodeActionContext(diagnostics=[])
+        completion, hover, fixes, fix_all = await asyncio.wait_for(
+            asyncio.gather(
+                client.text_document_completion_async(lsp.CompletionParams(text_document=doc(uri), position=on_link)),
+                client.text_document_hover_async(lsp.HoverParams(text_document=doc(uri), position=on_link)),
+                # a fix to the note's own frontmatter
+                client.text_document_code_action_async(
+                    lsp.CodeActionParams(text_document=doc(uri), range=frontmatter, context=nowhere)
+                ),
+                # fix all (on save, say) over the whole note, links included: fixes nothing yet
+                client.text_document_code_action_async(
+                    lsp.CodeActionParams(
+                        text_document=doc(uri),
+                        range=lsp.Range(start=lsp.Position(0, 0), end=lsp.Position(20, 0)),
+                        context=lsp.CodeActionContext(diagnostics=[], only=[lsp.CodeActionKind.SourceFixAll]),
+                    )
+                ),
+            ),
+            TIMEOUT,
+        )
+        assert (await status(client))["indexing"]  # all answered before indexing ended
+        assert completion is not None and hover is not None and fix_all is None
+        assert fixes and all(action.kind == lsp.CodeActionKind.QuickFix for action in fixes)
+        assert "confidence" in fixes[0].title
 
 
 async def test_a_rename_during_indexing_updates_every_link(big: Path):
