@@ -12,6 +12,7 @@ from ..call_hierarchy import detail, incoming_calls, outgoing_calls, prepare, ti
 from ..index import Vault
 from ..model import Note, Span
 from .convert import from_position, path_to_uri, to_range
+from .waiting import indexed_note
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -29,10 +30,10 @@ def call_item(vault: Vault, note: Note, kinds: list[str] | None = None) -> lsp.C
     )
 
 
-def prepare_call_hierarchy(
+async def prepare_call_hierarchy(
     ls: ClaimLanguageServer, params: lsp.CallHierarchyPrepareParams
 ) -> list[lsp.CallHierarchyItem] | None:
-    found = ls.note_for(params.text_document.uri)
+    found = await indexed_note(ls, params.text_document.uri)
     if found is None:
         return None
     vault, note = found
@@ -40,10 +41,10 @@ def prepare_call_hierarchy(
     return [call_item(vault, target)] if target is not None else None
 
 
-def call_hierarchy_incoming(
+async def call_hierarchy_incoming(
     ls: ClaimLanguageServer, params: lsp.CallHierarchyIncomingCallsParams
 ) -> list[lsp.CallHierarchyIncomingCall] | None:
-    found = ls.note_for(params.item.uri)
+    found = await indexed_note(ls, params.item.uri)
     if found is None:
         return None
     vault, note = found
@@ -55,10 +56,10 @@ def call_hierarchy_incoming(
     ]
 
 
-def call_hierarchy_outgoing(
+async def call_hierarchy_outgoing(
     ls: ClaimLanguageServer, params: lsp.CallHierarchyOutgoingCallsParams
 ) -> list[lsp.CallHierarchyOutgoingCall] | None:
-    found = ls.note_for(params.item.uri)
+    found = await indexed_note(ls, params.item.uri)
     if found is None:
         return None
     vault, note = found

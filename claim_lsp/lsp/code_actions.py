@@ -14,9 +14,10 @@ from lsprotocol import types as lsp
 
 from ..checks import check_note
 from ..code_actions import FIX_ALL, actions_for
-from ..model import Span
+from ..model import Note, Span
 from .convert import from_position, to_diagnostic, to_range
 from .edits import supports_file_ops, to_workspace_edit
+from .waiting import indexed_note
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -42,9 +43,21 @@ def _overlaps(span: Span, start: tuple[int, int], end: tuple[int, int]) -> bool:
     return (span.line, span.col) <= end and start <= (span.end_line, span.end_col)
 
 
-def code_action(ls: ClaimLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
+def on_a_link(note: Note, rng: lsp.Range) -> bool:
+    """Does the range touch a link? The fixes that create a note or retarget a link are
+    there; those elsewhere change the note's own frontmatter, from what the note says."""
+    start, end = from_position(note, rng.start), from_position(note, rng.end)
+    return any(_overlaps(link.span, start, end) for link in note.links)
+
+
+async def code_action(ls: ClaimLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
     uri = params.text_document.uri
+    only = [str(k.value if hasattr(k, "value") else k) for k in params.context.only] if params.context.only else None
     found = ls.note_for(uri)
+    if found is not None and not found[0].indexed and _wanted("quickfix", only) and on_a_link(found[1], params.range):
+        # the waiting rule (waiting.py); not for source actions alone (fix all on save: the
+        # save would wait), which fix nothing until the links are checked
+        found = await indexed_note(ls, uri)
     if found is None:
         return None
     vault, note = found
@@ -65,7 +78,6 @@ def code_action(ls: ClaimLanguageServer, params: lsp.CodeActionParams) -> list[l
     )
     can_create = supports_file_ops(ls, lsp.ResourceOperationKind.Create)
     theirs = {(d.code, d.range.start.line, d.range.start.character): d for d in params.context.diagnostics}
-    only = [str(k.value if hasattr(k, "value") else k) for k in params.context.only] if params.context.only else None
     out = []
     for action in actions:
         kind = KINDS.get(action.kind, action.kind)

@@ -18,6 +18,7 @@ from ..code_lens import lens_title
 from ..model import Span
 from ..references import references
 from .convert import from_position, location, to_range
+from .waiting import indexed_note
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -41,9 +42,9 @@ def code_lens(ls: ClaimLanguageServer, params: lsp.CodeLensParams) -> list[lsp.C
     return [lsp.CodeLens(range=to_range(note, lens_span(note)), data={"uri": params.text_document.uri})]
 
 
-def code_lens_resolve(ls: ClaimLanguageServer, lens: lsp.CodeLens) -> lsp.CodeLens:
+async def code_lens_resolve(ls: ClaimLanguageServer, lens: lsp.CodeLens) -> lsp.CodeLens:
     uri = lens.data.get("uri") if isinstance(lens.data, dict) else None
-    found = ls.note_for(uri) if isinstance(uri, str) else None
+    found = await indexed_note(ls, uri) if isinstance(uri, str) else None
     if found is None:
         lens.command = lsp.Command(title="no longer indexed", command="")
         return lens
@@ -58,13 +59,13 @@ def code_lens_resolve(ls: ClaimLanguageServer, lens: lsp.CodeLens) -> lsp.CodeLe
     return lens
 
 
-def show_references(ls, *args):  # no annotations: pygls reads them to convert the arguments
+async def show_references(ls, *args):  # no annotations: pygls reads them to convert the arguments
     """[uri, position, locations] -> the locations (recomputed when not given)."""
     if len(args) >= 3 and isinstance(args[2], list):
-        return args[2]
+        return args[2]  # (resolved by code_lens_resolve, which waited for the index)
     if not args or not isinstance(args[0], str):
         return []
-    found = ls.note_for(args[0])
+    found = await indexed_note(ls, args[0])
     if found is None:
         return []
     vault, note = found

@@ -98,6 +98,14 @@ class Publisher:
         for path in list(self.ls.state.open_docs):
             self.schedule(path, 0)
 
+    def indexing_ended(self) -> None:
+        """What the client shows of open notes may be of a half-read vault (links not
+        checked, inlay hints missing for notes not read, lenses resolved by an older client
+        that did not wait): it is asked, once, for all of it again, as far as it takes such
+        requests (ClientSupport)."""
+        self.refresh_all_open()
+        self.schedule_view_refresh(0)
+
     def request_pull_refresh(self) -> None:
         if self.ls.client_support.pull_refresh:
             try:

@@ -15,11 +15,17 @@ from lsprotocol import types as lsp
 from .. import cache
 from ..index import Vault
 from ..load import FILED, TITLED, Loader
+from .waiting import env_seconds
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
 
 log = logging.getLogger(__name__)
+
+# Test-only, off unless set: each step of indexing (a listing, a batch filed or read) first
+# waits this many seconds, so that an end-to-end test can act while a small vault is being
+# indexed (README, "Limits and guarantees"). Never set by the server itself.
+SLOW_STEPS = env_seconds("CLAIM_LSP_TEST_SLOW_INDEXING", 0.0)
 
 
 async def index_vault(ls: ClaimLanguageServer, vault: Vault) -> None:
@@ -31,10 +37,13 @@ async def index_vault(ls: ClaimLanguageServer, vault: Vault) -> None:
     ls.indexing += 1
     token = await _progress_begin(ls, f"Indexing {root.name}")
     loader = Loader(vault, use_cache=True, pool=ls.pool, editor=ls.state)
+    ls.loaders[vault] = loader
     steps = loader.steps()
     try:
         reported = 0  # the percentage last reported (begin reported 0)
         for step in steps:
+            if SLOW_STEPS:
+                await asyncio.sleep(SLOW_STEPS)
             if step.blocks:
                 await loop.run_in_executor(None, step.work)
             elif step.kind == FILED:
@@ -67,7 +76,7 @@ async def index_vault(ls: ClaimLanguageServer, vault: Vault) -> None:
             # added later is parsed in-process)
             pool, ls.pool = ls.pool, None
             loop.run_in_executor(None, pool.terminate if ls.shutting_down else pool.close)
-    ls.publisher.refresh_all_open()
+    ls.publisher.indexing_ended()
 
 
 async def _build_word_index(ls: ClaimLanguageServer, vault: Vault) -> None:

@@ -10,13 +10,14 @@ from lsprotocol import types as lsp
 from ..references import references, tag_references
 from ..tags import tag_at
 from .convert import from_position, location
+from .waiting import indexed_note
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
 
 
-def find_references(ls: ClaimLanguageServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
-    found = ls.note_for(params.text_document.uri)
+async def find_references(ls: ClaimLanguageServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
+    found = await indexed_note(ls, params.text_document.uri)
     if found is None:
         return []
     vault, note = found

@@ -9,6 +9,7 @@ from lsprotocol import types as lsp
 from ..rename import RenameError, expand_moves, follow_moves, rename, rename_target
 from .convert import from_position, to_range, uri_to_path
 from .edits import RequestFailed, supports_file_ops, to_workspace_edit
+from .waiting import indexed_note, whole_vault
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
 NOTHING_HERE = "Nothing to rename here: put the cursor on a [[link]], the H1 or a heading"
 
 
-def target_at(ls: ClaimLanguageServer, uri: str, position: lsp.Position):
-    found = ls.note_for(uri)
+async def target_at(ls: ClaimLanguageServer, uri: str, position: lsp.Position):
+    found = await indexed_note(ls, uri)
     if found is None:
         raise RequestFailed("This file is not a note of an indexed vault")
     vault, note = found
@@ -29,15 +30,15 @@ def target_at(ls: ClaimLanguageServer, uri: str, position: lsp.Position):
     return vault, note, target
 
 
-def prepare_rename(ls: ClaimLanguageServer, params: lsp.PrepareRenameParams):
-    vault, note, target = target_at(ls, params.text_document.uri, params.position)
+async def prepare_rename(ls: ClaimLanguageServer, params: lsp.PrepareRenameParams):
+    vault, note, target = await target_at(ls, params.text_document.uri, params.position)
     if target is None:
         return None
     return lsp.PrepareRenamePlaceholder(range=to_range(note, target.span), placeholder=target.placeholder)
 
 
-def rename_symbol(ls: ClaimLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
-    vault, _note, target = target_at(ls, params.text_document.uri, params.position)
+async def rename_symbol(ls: ClaimLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
+    vault, _note, target = await target_at(ls, params.text_document.uri, params.position)
     if target is None:
         raise RequestFailed(NOTHING_HERE)
     if target.kind == "note" and not supports_file_ops(ls, lsp.ResourceOperationKind.Rename):
@@ -54,7 +55,9 @@ def rename_symbol(ls: ClaimLanguageServer, params: lsp.RenameParams) -> lsp.Work
     return to_workspace_edit(ls, vault, change)
 
 
-def will_rename_files(ls: ClaimLanguageServer, params: lsp.RenameFilesParams) -> lsp.WorkspaceEdit | None:
+async def will_rename_files(ls: ClaimLanguageServer, params: lsp.RenameFilesParams) -> lsp.WorkspaceEdit | None:
+    olds = [path for item in params.files if (path := uri_to_path(item.old_uri)) is not None]
+    await whole_vault(ls, {found[0] for path in olds if (found := ls.state.locate(path)) is not None})
     changes: dict[int, tuple] = {}
     for item in params.files:
         old, new = uri_to_path(item.old_uri), uri_to_path(item.new_uri)

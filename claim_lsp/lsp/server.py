@@ -19,6 +19,7 @@ from lsprotocol import types as lsp
 from .. import __version__
 from ..config import CONFIG_FILE, load_config
 from ..index import Vault
+from ..load import Loader
 from ..model import Note
 from ..workers import ParsePool
 from ..workspace import Workspace
@@ -43,6 +44,7 @@ class ClaimLanguageServer(BaseServer):
         self.publisher = Publisher(self)
         self._tasks: set[asyncio.Task] = set()
         self._indexed: dict[Vault, asyncio.Event] = {}  # set when the vault's indexing ends
+        self.loaders: dict[Vault, Loader] = {}  # the loader of each vault being indexed (its progress)
         self.shutting_down = False  # shutdown received: stop background work
         self.pool: ParsePool | None = None  # worker processes, until the first indexing ends
 
@@ -92,6 +94,7 @@ class ClaimLanguageServer(BaseServer):
     def mark_indexed(self, vault: Vault) -> None:
         """The vault's indexing has ended (done, stopped or failed): links are checked now."""
         vault.indexed = True
+        self.loaders.pop(vault, None)
         event = self._indexed.pop(vault, None)
         if event is not None:
             event.set()

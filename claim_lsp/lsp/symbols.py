@@ -13,6 +13,7 @@ from ..symbols import FRONTMATTER, HEADING, FoundTag, Symbol, document_symbols, 
 from ..tags import used_by
 from ..text import split_lines
 from .convert import location, to_range
+from .waiting import whole_vault
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -66,7 +67,8 @@ def document_symbol(ls: ClaimLanguageServer, params: lsp.DocumentSymbolParams):
     return flat
 
 
-def workspace_symbol(ls: ClaimLanguageServer, params: lsp.WorkspaceSymbolParams) -> list[lsp.SymbolInformation]:
+async def workspace_symbol(ls: ClaimLanguageServer, params: lsp.WorkspaceSymbolParams) -> list[lsp.SymbolInformation]:
+    await whole_vault(ls, ls.state.vaults)
     if params.query.lstrip().startswith("#"):
         return [_tag_symbol(t) for t in tag_symbols(ls.state.vaults, params.query, WORKSPACE_LIMIT)]
     out = []
