@@ -81,14 +81,20 @@ def read_text(path: str | Path, max_bytes: int) -> FileText:
     return decode(data)
 
 
-def file_stamp(path: str | Path) -> tuple[int, int] | None:
-    """(mtime in ns, size), taken before a file is read: a change after it shows next time
-    (the disk cache reuses a note only while its file's stamp is the same)."""
+Stamp = tuple[int, int, int]  # mtime in ns, size, inode change time (ctime) in ns
+
+
+def file_stamp(path: str | Path) -> Stamp | None:
+    """(mtime in ns, size, ctime in ns), taken before a file is read: a change after it shows
+    next time (the disk cache reuses a note only while its file's stamp is the same). The
+    ctime, because tools that put mtimes back (some sync tools, git with some settings) can
+    leave a changed file with its old mtime and size; no user tool sets the ctime back (on
+    Windows it is the creation time, and mtime and size are what tell)."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size)
+    return (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
 
 
 def file_text(path: str | Path, max_bytes: int) -> str:
