@@ -29,6 +29,7 @@ from .config import Config
 from .model import NO_PROBLEMS, TAGS_FIELD, Frontmatter, Heading, Link, Note, lowered, share_name, tags_of
 from .parse import intro_of, title_of
 from .rank import TitleRanker, nearly_names
+from .stamps import FileStamps
 
 _UNREAD = Frontmatter(None, None, problems=NO_PROBLEMS)  # of every note filed before it is read
 
@@ -111,6 +112,8 @@ class Vault:
         self.indexed = True
         # the text of an open note by vault-relative path, or None (set by the workspace)
         self.open_text: Callable[[str], str | None] = lambda rel: None
+        # the stamp of the file each note was read from (the loader and the workspace record them)
+        self.stamps = FileStamps()
 
     # ---- saved with the disk cache ---------------------------------------------------
     def snapshot(self) -> VaultSnapshot:
@@ -211,6 +214,7 @@ class Vault:
         old = self.notes.pop(path, None)
         if old is not None:
             self._unlink(old)
+            self.stamps.forget(path)
         return old
 
     def _unlink(self, note: Note, keep_names: bool = False) -> None:

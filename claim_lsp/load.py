@@ -29,7 +29,7 @@ from .cache import Entry
 from .config import Config, load_config
 from .index import Vault, VaultSnapshot
 from .model import Note
-from .scan import Stamp, file_stamp, file_text, note_file, note_from_file, walk_notes
+from .scan import Stamp, file_stamp, file_text, note_file, note_from_file, stamp_key, walk_notes
 from .workers import MIN_NOTES, STAMP_INTS, ParsePool, listed_as
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,7 @@ class Loader:
         root, config = vault.root, vault.config
         assert root is not None
         began = time.perf_counter()
+        since = time.time_ns()  # (stamps of files changed after this are not trusted: scan.stamp_key)
         vault.indexed = False  # link checks wait for every note to be read
         attachments: set[str] = set()
         fresh: dict[str, Entry] = {}
@@ -205,6 +206,7 @@ class Loader:
                 for note in notes:
                     if vault.notes.get(note.path) is not note and note.path not in open_now:
                         vault.put(note)  # (a cached note was filed above)
+        vault.stamps.record_all((entry[3], stamp_key(entry, since)) for entry in fresh.values())
         vault.indexed = True
         is_stale = stale(cached, fresh, tables)
         if is_stale:

@@ -97,6 +97,21 @@ def file_stamp(path: str | Path) -> Stamp | None:
     return (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
 
 
+RACY_NS = 2_000_000_000  # a file changed this close to the moment it was stamped: the stamp is not trusted
+
+
+def stamp_key(stamp: Stamp | None, since: int | None = None) -> int:
+    """A number standing for a file's stamp (equal stamps, equal numbers; two stamps of a
+    file sharing one by chance: 1 in 2**64), or 0, which stands for no stamp: there is none,
+    or, given `since` (time.time_ns() taken before the stamp was), the file changed within
+    RACY_NS of it. File systems' clocks tick coarsely (a few ms on ext4, 2 s for FAT's mtime):
+    a file written again within the tick it was read in keeps its stamp, so a stamp that
+    recent cannot vouch for what was read (git calls such entries "racily clean")."""
+    if stamp is None or (since is not None and max(stamp[0], stamp[2]) > since - RACY_NS):
+        return 0
+    return hash((stamp[0], stamp[1], stamp[2])) or 1
+
+
 def file_text(path: str | Path, max_bytes: int) -> str:
     """The text read_text gives, without why it is empty or partial (the index's reader:
     hovers show a note's opening from it)."""

@@ -34,6 +34,7 @@ LAYERS = {
     "claim_lsp.frontmatter": CORE,
     "claim_lsp.parse": CORE,
     "claim_lsp.index": INDEX,
+    "claim_lsp.stamps": INDEX,
     "claim_lsp.rank": INDEX,
     "claim_lsp.schema": RULES,
     "claim_lsp.checks": RULES,
@@ -56,6 +57,7 @@ LAYERS = {
     "claim_lsp.workers": DISK,
     "claim_lsp.load": DISK,
     "claim_lsp.workspace": DISK,
+    "claim_lsp.verify": DISK,
     "claim_lsp.lsp": PROTOCOL,
     "claim_lsp.cli": PROTOCOL,
     "claim_lsp.report": PROTOCOL,  # what `check` prints: the CLI's own
