@@ -14,6 +14,8 @@ is filed again meanwhile, so the index takes what it holds and the next request 
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,10 +26,13 @@ from ..edits import Replace, VaultChange, stale_replacement
 from ..index import Vault
 from ..scan import read_text
 from ..text import split_lines
+from ..verify import refresh
 from .convert import path_to_uri, to_range_in, uri_to_path
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
+
+log = logging.getLogger(__name__)
 
 
 class RequestFailed(JsonRpcException):
@@ -49,6 +54,26 @@ def open_documents(ls: ClaimLanguageServer) -> dict[Path, tuple[str, int | None]
 
 def supports_file_ops(ls: ClaimLanguageServer, kind: lsp.ResourceOperationKind) -> bool:
     return kind in ls.client_support.resource_operations
+
+
+def refresh_vault(ls: ClaimLanguageServer, vault: Vault) -> None:
+    """Before a whole-vault edit (rename, file moves): the notes whose files changed, appeared
+    or went on disk since they were read are read again, filed or dropped (verify.refresh), so
+    the edit is planned on what the files hold. Not while the vault is being indexed: the
+    loader is reading the disk then, and whole-vault requests wait for it to end."""
+    if not vault.indexed:
+        return
+    began = time.perf_counter()
+    done = refresh(ls.state, vault)
+    for change in done.changes:
+        ls.publisher.after_change(change)
+    log.info(
+        "%s: %d notes stamped, %d read again before an edit, in %.3f s",
+        vault.root,
+        done.listed,
+        done.read,
+        time.perf_counter() - began,
+    )
 
 
 def to_workspace_edit(ls: ClaimLanguageServer, vault: Vault, change: VaultChange) -> lsp.WorkspaceEdit:

@@ -8,7 +8,7 @@ from lsprotocol import types as lsp
 
 from ..rename import RenameError, expand_moves, follow_moves, rename, rename_target
 from .convert import from_position, to_range, uri_to_path
-from .edits import RequestFailed, supports_file_ops, to_workspace_edit
+from .edits import RequestFailed, refresh_vault, supports_file_ops, to_workspace_edit
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -37,6 +37,9 @@ def prepare_rename(ls: ClaimLanguageServer, params: lsp.PrepareRenameParams):
 
 
 def rename_symbol(ls: ClaimLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
+    found = ls.note_for(params.text_document.uri)
+    if found is not None:
+        refresh_vault(ls, found[0])  # (files changed on disk since they were read: read again)
     vault, _note, target = target_at(ls, params.text_document.uri, params.position)
     if target is None:
         raise RequestFailed(NOTHING_HERE)
@@ -64,6 +67,8 @@ def will_rename_files(ls: ClaimLanguageServer, params: lsp.RenameFilesParams) ->
         if found is None:
             continue
         vault, old_rel = found
+        if id(vault) not in changes:
+            refresh_vault(ls, vault)  # (files changed on disk since they were read: read again)
         new_rel = None
         if new is not None:
             new_found = ls.state.locate(new)
