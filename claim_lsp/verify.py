@@ -6,8 +6,10 @@ that does not watch files; a change the watcher has not reported yet) would be e
 its old positions, and a note added or given a link since would be left out, its link
 broken. So before such an edit the folder is listed again and every note's file stamped
 (Vault.stamps: the stamp each note was read under), and what changed, appeared or went is
-read again, filed or dropped. At 100,000 notes this costs ~0.4 s (see README, Limits and
-guarantees); a rename pays it, a keystroke never does.
+read again, filed or dropped. At 100,000 notes this costs ~0.3-0.6 s (README, Limits and
+guarantees); a rename pays it, a keystroke never does. The folder is listed even for a
+client that reports changes (didChangeWatchedFiles): a watcher's events come late, or not
+at all for a folder moved in one piece, and the listing is ~0.1-0.3 s of the cost.
 
 The edit is then checked against the text of every file it changes (lsp/edits.py): this
 makes it right, that check makes it safe.
