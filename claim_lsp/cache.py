@@ -2,8 +2,9 @@
 
 - Where: the user cache folder (`$XDG_CACHE_HOME/claim-lsp`, else `~/.cache/claim-lsp`, or
   `$CLAIM_LSP_CACHE_DIR`), one file per vault, named by a hash of the vault's path.
-- Entries: vault-relative path -> (mtime in ns, size, parsed note). A note is reused only
-  when both match what `stat` says now.
+- Entries: vault-relative path -> (mtime in ns, size, ctime in ns, parsed note): the file's
+  stamp (scan.file_stamp) and its note. A note is reused only when all three match what
+  `stat` says now.
 - Versioned by this format, the package version and the parse limits; another version is
   ignored. Safe to delete at any time.
 - Never trusted: the file is unpickled with an allow-list of the model's classes (nothing
@@ -43,12 +44,12 @@ from .workers import BACKGROUND_NICENESS, detach
 
 log = logging.getLogger(__name__)
 
-FORMAT = 10  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields; 4: popularity in the
+FORMAT = 11  # 2: the vault's tables saved after the notes; 3: frontmatter as model.Fields; 4: popularity in the
 # ranker's entries; 5: shared strings first, entries in segments, the tables' notes as their paths; 6: the
 # tables first, with the shared strings; chunks as lists; 7: Entry moved to claim_lsp.rank.words; 8: a
 # quoted frontmatter link's target is the text YAML reads (`''` -> `'`); 9: Note's block ids; 10: plain
-# items of relation fields
-Entry = tuple[int, int, Note]  # mtime_ns, size, note
+# items of relation fields; 11: the inode change time in each entry's stamp
+Entry = tuple[int, int, int, Note]  # mtime_ns, size, ctime_ns (scan.file_stamp), note
 
 _ALLOWED = (
     {("claim_lsp.model", name) for name in ("Note", "Link", "Heading", "Frontmatter", "Fields", "Problem", "Span")}
@@ -124,8 +125,8 @@ def load_with_tables(root: Path, limits: Limits) -> tuple[dict[str, Entry], Vaul
             if type(chunk) is not list:
                 raise pickle.UnpicklingError("a chunk is not a list")
             for entry in chunk:
-                if isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[2], Note):
-                    rel = entry[2].path
+                if isinstance(entry, tuple) and len(entry) == 4 and isinstance(entry[3], Note):
+                    rel = entry[3].path
                     if type(rel) is str:
                         good[rel] = entry
     except Exception as exc:  # corrupt, truncated, foreign: never trusted
@@ -156,7 +157,7 @@ def _with_notes(tables, entries: dict[str, Entry]) -> VaultSnapshot | None:
         order = saved.notes
         if type(order) is not tuple or len(order) != len(entries):
             return None
-        notes = {rel: entries[rel][2] for rel in order}  # (KeyError: a path not among them)
+        notes = {rel: entries[rel][3] for rel in order}  # (KeyError: a path not among them)
     except (TypeError, ValueError, KeyError):
         return None
     snapshot = saved._replace(notes=notes)
@@ -192,7 +193,7 @@ def shared_strings(entries: dict[str, Entry]) -> list[str]:
     a segment costs little.)"""
     found: dict[int, str] = {}
     for entry in entries.values():
-        for s in shared_strings_of(entry[2]):
+        for s in shared_strings_of(entry[3]):
             found[id(s)] = s
     return list(found.values())
 

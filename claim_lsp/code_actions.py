@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .config import Config
-from .edits import VaultChange, as_written_in
+from .edits import VaultChange, as_written_in, link_reads
 from .index import Vault
 from .model import Link, Note, Problem, Span
 from .rank import surely_names
@@ -80,8 +80,7 @@ def actions_for(
         for p in mismatches:
             fix = _exact(p)
             if fix is not None:
-                link = link_of(note, p)
-                change.replace(note.path, p.span, as_written_in(link, fix) if link is not None else fix)
+                change.replace(note.path, *_target_replaced(note, p, fix))
         if change:
             n = change.count()
             title = f"Fix {n} case mismatch{'es' if n != 1 else ''} in this file"
@@ -91,9 +90,17 @@ def actions_for(
 
 def _replace_target(note: Note, p: Problem, text: str) -> VaultChange:
     change = VaultChange()
-    link = link_of(note, p)
-    change.replace(note.path, p.span, as_written_in(link, text) if link is not None else text)
+    change.replace(note.path, *_target_replaced(note, p, text))
     return change
+
+
+def _target_replaced(note: Note, p: Problem, text: str) -> tuple:
+    """The replacement of a link problem's span with text (VaultChange.replace's arguments
+    after the path): written as the link's quotes need, and reading the link it changes."""
+    link = link_of(note, p)
+    if link is None:
+        return p.span, text
+    return p.span, as_written_in(link, text), link_reads(link)
 
 
 def _suggestions(p: Problem) -> list[str]:

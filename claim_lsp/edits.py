@@ -1,21 +1,37 @@
 """A change to the vault, before any LSP formatting: text replacements in notes (spans in
 each note's current text), new files and renamed files. Rename, code actions and file
 moves build one; the LSP layer turns it into a WorkspaceEdit with versioned documentChanges.
+
+A replacement of a link or a heading says what the text holds there (Reads), as the parse
+it was planned from saw it: the edit is made only where the text still reads so
+(stale_replacement), so a file changed since it was read is never edited at positions that
+now hold something else.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .frontmatter import reads_unquoted
 from .linktext import target_bounds
-from .model import Link, Span
+from .model import Heading, Link, Span
+
+
+class Reads(NamedTuple):
+    """What the text holds around a replacement, as the parse that planned it saw it: the
+    characters in span (the whole link, or the heading's text), on one line."""
+
+    span: Span
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
 class Replace:
     span: Span
     new_text: str
+    reads: Reads | None = None  # None: an insertion, which replaces nothing
 
 
 @dataclass
@@ -24,21 +40,22 @@ class VaultChange:
     creates: list[tuple[str, str]] = field(default_factory=list)  # (new path, its whole text)
     renames: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path), applied last
 
-    def replace(self, path: str, span: Span, new_text: str) -> bool:
-        """Add a replacement unless it overlaps one already there (edits must not overlap)."""
+    def replace(self, path: str, span: Span, new_text: str, reads: Reads | None = None) -> bool:
+        """Add a replacement unless it overlaps one already there (edits must not overlap);
+        reads: what the text holds around it (link_reads, heading_reads)."""
         edits = self.edits.setdefault(path, [])
         for other in edits:
             if other.span == span:
                 return False
             if _overlap(other.span, span):
                 return False
-        edits.append(Replace(span, new_text))
+        edits.append(Replace(span, new_text, reads))
         return True
 
     def merge(self, other: VaultChange) -> None:
         for path, edits in other.edits.items():
             for e in edits:
-                self.replace(path, e.span, e.new_text)
+                self.replace(path, e.span, e.new_text, e.reads)
         self.creates.extend(c for c in other.creates if c not in self.creates)
         self.renames.extend(r for r in other.renames if r not in self.renames)
 
@@ -55,6 +72,40 @@ def _overlap(a: Span, b: Span) -> bool:
     if a0 == a1 or b0 == b1:  # insertions overlap only when at the same point inside the other
         return a0 < b0 < a1 or b0 < a0 < b1
     return a0 < b1 and b0 < a1
+
+
+def link_reads(link: Link) -> Reads:
+    """The whole link as the file holds it: `[[...]]`, `![[...]]`, or a plain item of a
+    relation field, escapes and all (what the span covers)."""
+    if link.bare:
+        return Reads(link.span, link.raw)
+    return Reads(link.span, ("![[" if link.embed else "[[") + link.raw + "]]")
+
+
+def heading_reads(heading: Heading) -> Reads:
+    return Reads(heading.span, heading.text)
+
+
+def stale_replacement(lines: list[str], replaces: Iterable[Replace]) -> Replace | None:
+    """The first replacement that no longer fits the text (its lines, text.split_lines): the
+    text around it is not what it Reads, or it lies past the text's end. None: all fit."""
+    for r in replaces:
+        spans = (r.span,) if r.reads is None else (r.span, r.reads.span)
+        if not all(_inside(lines, span) for span in spans):
+            return r
+        if r.reads is not None:
+            span, text = r.reads
+            if span.line != span.end_line or lines[span.line][span.col : span.end_col] != text:
+                return r
+    return None
+
+
+def _inside(lines: list[str], span: Span) -> bool:
+    return (
+        0 <= span.line <= span.end_line < len(lines)
+        and 0 <= span.col <= len(lines[span.line])
+        and span.end_col <= len(lines[span.end_line])
+    )
 
 
 def written_target(link: Link) -> str:

@@ -172,7 +172,7 @@ def safe_change(
         target = link.target_span if link is not None else None
         holds = {e: (written_target(link), link.quote) if e.span == target else ("", None) for e in edits}
         trial = VaultChange({note.path: list(change.edits.get(note.path, []))})
-        if not all(trial.replace(note.path, e.span, e.new_text) for e in edits):
+        if not all(trial.replace(note.path, e.span, e.new_text, e.reads) for e in edits):
             continue  # (overlapping another fix: the next run takes it)
         change = trial
         expected.update(holds)

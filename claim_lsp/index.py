@@ -42,6 +42,7 @@ from .resolve import (
     stem_path,
 )
 from .sharing import share_name
+from .stamps import FileStamps
 from .tables import Paths, add_path, paths_in, remove_path, tag_counts, tag_table, tagged
 
 _UNREAD = Frontmatter(None, None, problems=NO_PROBLEMS)  # of every note filed before it is read
@@ -78,6 +79,8 @@ class Vault:
         self.indexed = True
         # the text of an open note by vault-relative path, or None (set by the workspace)
         self.open_text: Callable[[str], str | None] = lambda rel: None
+        # the stamp of the file each note was read from (the loader and the workspace record them)
+        self.stamps = FileStamps()
 
     # ---- saved with the disk cache ---------------------------------------------------
     def snapshot(self) -> VaultSnapshot:
@@ -178,6 +181,7 @@ class Vault:
         old = self.notes.pop(path, None)
         if old is not None:
             self._unlink(old)
+            self.stamps.forget(path)
         return old
 
     def _unlink(self, note: Note, keep_names: bool = False) -> None:

@@ -29,8 +29,8 @@ from .cache import Entry
 from .config import Config, load_config
 from .index import Vault, VaultSnapshot
 from .model import Note
-from .scan import file_stamp, file_text, note_file, note_from_file, walk_notes
-from .workers import MIN_NOTES, ParsePool, listed_as
+from .scan import Stamp, file_stamp, file_text, note_file, note_from_file, stamp_key, walk_notes
+from .workers import MIN_NOTES, STAMP_INTS, ParsePool, listed_as
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +114,7 @@ class Loader:
         root, config = vault.root, vault.config
         assert root is not None
         began = time.perf_counter()
+        since = time.time_ns()  # (stamps of files changed after this are not trusted: scan.stamp_key)
         vault.indexed = False  # link checks wait for every note to be read
         attachments: set[str] = set()
         fresh: dict[str, Entry] = {}
@@ -205,6 +206,7 @@ class Loader:
                 for note in notes:
                     if vault.notes.get(note.path) is not note and note.path not in open_now:
                         vault.put(note)  # (a cached note was filed above)
+        vault.stamps.record_all((entry[3], stamp_key(entry, since)) for entry in fresh.values())
         vault.indexed = True
         is_stale = stale(cached, fresh, tables)
         if is_stale:
@@ -243,8 +245,8 @@ def build_vault(
 
 _NOTE_OF = operator.itemgetter(2)  # an item's note (None: to be read)
 
-# vault-relative path, stamp (or the cached entry, whose first two values are the same stamp), cached note
-Item = tuple[str, "tuple[int, int] | Entry | None", "Note | None"]
+# vault-relative path, stamp (or the cached entry, whose first three values are the same stamp), cached note
+Item = tuple[str, "Stamp | Entry | None", "Note | None"]
 
 
 def stat_notes(
@@ -262,15 +264,16 @@ def stat_notes(
     items: list[Item] = []
     for n, rel in enumerate(paths):
         if stamps is not None:
-            size = stamps[2 * n + 1]
-            stamp = (stamps[2 * n], size) if size >= 0 else None
+            at = STAMP_INTS * n
+            size = stamps[at + 1]
+            stamp = (stamps[at], size, stamps[at + 2]) if size >= 0 else None
         else:
             stamp = file_stamp(note_file(root, rel))
         hit = cached.get(rel)
-        if hit is not None and stamp is not None and hit[0] == stamp[0] and hit[1] == stamp[1]:
+        if hit is not None and stamp is not None and hit[0] == stamp[0] and hit[1] == stamp[1] and hit[2] == stamp[2]:
             # the cached entry stands for the stamp, and the cached note's path for the listing's
             # (an equal string: the listing's copies, ~17 MB at 100,000 notes, can go)
-            items.append((hit[2].path, hit, hit[2]))
+            items.append((hit[3].path, hit, hit[3]))
         else:
             items.append((rel, stamp, None))
     return items
@@ -292,7 +295,7 @@ def _notes_of(
     items: list[Item],
     config,
     fresh: dict[str, Entry],
-    parsed: Iterator[tuple[tuple[int, int] | None, Note]] | None,
+    parsed: Iterator[tuple[Stamp | None, Note]] | None,
 ) -> Iterator[Note]:
     for rel, stamp, note in items:
         if note is None:  # read now: stamped just before
@@ -307,7 +310,7 @@ def _notes_of(
                 stamp = file_stamp(path)
                 note = note_from_file(rel, path, config)
         if stamp is not None and not any(p.code == "unreadable-file" for p in note.problems):
-            fresh[rel] = stamp if len(stamp) == 3 else (stamp[0], stamp[1], note)  # (3: the cached entry)
+            fresh[rel] = stamp if len(stamp) == 4 else (*stamp, note)  # (4: the cached entry)
         yield note
 
 
@@ -321,7 +324,7 @@ def changed(old: dict[str, Entry], new: dict[str, Entry]) -> bool:
     """Does the new cache differ from the loaded one (by file stamps)?"""
     if old.keys() != new.keys():
         return True
-    return any(old[k][:2] != v[:2] for k, v in new.items())
+    return any(old[k][:3] != v[:3] for k, v in new.items())
 
 
 def restore_tables(vault: Vault, tables: tuple, items: list[Item]) -> None:
@@ -346,11 +349,11 @@ def tables_of(vault: Vault, fresh: dict[str, Entry]) -> Callable[[], VaultSnapsh
     swapped: dict[str, Note] = {}
     for rel, entry in fresh.items():
         held = vault.notes.get(rel)
-        if held is entry[2]:
+        if held is entry[3]:
             continue
-        if held is None or not _files_alike(held, entry[2]):
+        if held is None or not _files_alike(held, entry[3]):
             return None
-        swapped[rel] = entry[2]
+        swapped[rel] = entry[3]
     if not swapped:
         return vault.snapshot
 

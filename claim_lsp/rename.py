@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .edits import VaultChange, as_written_in, heading_span, written_target
+from .edits import VaultChange, as_written_in, heading_reads, heading_span, link_reads, written_target
 from .index import AMBIGUOUS, BROKEN, Vault
 from .model import Heading, Link, Note, Span
 from .parse import title_of
@@ -168,7 +168,7 @@ def rename_note(vault: Vault, note: Note, new_title: str, exists: Exists | None 
     for src, link in vault.backlinks(note):
         text = _retitled(link, note, title)
         if text is not None:
-            change.replace(src.path, link.target_span, as_written_in(link, text))
+            change.replace(src.path, link.target_span, as_written_in(link, text), link_reads(link))
     change.renames.append((note.path, _sibling(note, title)))
     return change
 
@@ -179,7 +179,7 @@ def _retitle_h1(change: VaultChange, note: Note, title: str) -> None:
     metacorp-platform.md, as in ~45% of the notes of real vaults): it is kept."""
     h1 = note.h1
     if h1 is not None and h1.text.strip().casefold() == note.title.casefold():
-        change.replace(note.path, h1.span, title)
+        change.replace(note.path, h1.span, title, heading_reads(h1))
 
 
 def _retitled(link: Link, note: Note, title: str) -> str | None:
@@ -201,7 +201,7 @@ def _retitled(link: Link, note: Note, title: str) -> str | None:
 def rename_heading(vault: Vault, note: Note, heading: Heading, new_text: str) -> VaultChange:
     text = check_new_heading(note, heading, new_text)
     change = VaultChange()
-    change.replace(note.path, heading.span, text)
+    change.replace(note.path, heading.span, text, heading_reads(heading))
     links = [(src, link) for src, link in vault.backlinks(note, heading.text)]
     links += [(note, link) for link in note.links if not link.target and link.heading is not None]
     for src, link in links:
@@ -213,7 +213,7 @@ def rename_heading(vault: Vault, note: Note, heading: Heading, new_text: str) ->
             continue
         span = heading_span(link)
         if span is not None:
-            change.replace(src.path, span, as_written_in(link, text))
+            change.replace(src.path, span, as_written_in(link, text), link_reads(link))
     return change
 
 
@@ -254,7 +254,7 @@ def follow_moves(vault: Vault, moves: list[tuple[str, str | None]]) -> VaultChan
         for src, link in vault.backlinks(note):
             text = _moved_link(vault, link, note, new, where(src.path), moved)
             if text is not None:
-                change.replace(src.path, link.target_span, as_written_in(link, text))
+                change.replace(src.path, link.target_span, as_written_in(link, text), link_reads(link))
     # relative links inside moved notes point elsewhere once their folder changes
     for old, new in moved.items():
         note = vault.notes[old]
@@ -267,7 +267,7 @@ def follow_moves(vault: Vault, moves: list[tuple[str, str | None]]) -> VaultChan
                 continue
             text = _relative(new, where(target.path), written_target(link))
             if text != written_target(link):
-                change.replace(old, link.target_span, as_written_in(link, text))
+                change.replace(old, link.target_span, as_written_in(link, text), link_reads(link))
     return change
 
 

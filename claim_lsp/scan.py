@@ -81,14 +81,35 @@ def read_text(path: str | Path, max_bytes: int) -> FileText:
     return decode(data)
 
 
-def file_stamp(path: str | Path) -> tuple[int, int] | None:
-    """(mtime in ns, size), taken before a file is read: a change after it shows next time
-    (the disk cache reuses a note only while its file's stamp is the same)."""
+Stamp = tuple[int, int, int]  # mtime in ns, size, inode change time (ctime) in ns
+
+
+def file_stamp(path: str | Path) -> Stamp | None:
+    """(mtime in ns, size, ctime in ns), taken before a file is read: a change after it shows
+    next time (the disk cache reuses a note only while its file's stamp is the same). The
+    ctime, because tools that put mtimes back (some sync tools, git with some settings) can
+    leave a changed file with its old mtime and size; no user tool sets the ctime back (on
+    Windows it is the creation time, and mtime and size are what tell)."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size)
+    return (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+
+
+RACY_NS = 2_000_000_000  # a file changed this close to the moment it was stamped: the stamp is not trusted
+
+
+def stamp_key(stamp: Stamp | None, since: int | None = None) -> int:
+    """A number standing for a file's stamp (equal stamps, equal numbers; two stamps of a
+    file sharing one by chance: 1 in 2**64), or 0, which stands for no stamp: there is none,
+    or, given `since` (time.time_ns() taken before the stamp was), the file changed within
+    RACY_NS of it. File systems' clocks tick coarsely (a few ms on ext4, 2 s for FAT's mtime):
+    a file written again within the tick it was read in keeps its stamp, so a stamp that
+    recent cannot vouch for what was read (git calls such entries "racily clean")."""
+    if stamp is None or (since is not None and max(stamp[0], stamp[2]) > since - RACY_NS):
+        return 0
+    return hash((stamp[0], stamp[1], stamp[2])) or 1
 
 
 def file_text(path: str | Path, max_bytes: int) -> str:

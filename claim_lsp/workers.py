@@ -28,7 +28,7 @@ from .index import Vault
 from .model import Note, Problem
 from .parse import note_from_text
 from .review import whole_vault
-from .scan import file_stamp, note_file, read_text, walk_notes
+from .scan import Stamp, file_stamp, note_file, read_text, walk_notes
 from .sharing import share_strings
 
 log = logging.getLogger(__name__)
@@ -62,21 +62,21 @@ def detach(niceness: int = 0) -> None:
             log.debug("worker priority unchanged: %s", exc)
 
 
-def _parse_chunk(task: tuple[Path, list[str], int, Limits]) -> list[tuple[tuple[int, int] | None, Note]]:
+def _parse_chunk(task: tuple[Path, list[str], int, Limits]) -> list[tuple[Stamp | None, Note]]:
     """(stamp, note) of each note: stamped just before it is read (see cache.file_stamp)."""
     root, rels, max_file_bytes, limits = task
     return [_parse_one(rel, note_file(root, rel), max_file_bytes, limits) for rel in rels]
 
 
-def _parse_one(rel: str, path: str, max_file_bytes: int, limits: Limits) -> tuple[tuple[int, int] | None, Note]:
+def _parse_one(rel: str, path: str, max_file_bytes: int, limits: Limits) -> tuple[Stamp | None, Note]:
     stamp = file_stamp(path)
     loaded = read_text(path, max_file_bytes)
     return stamp, note_from_text(rel, loaded.text, limits, loaded.problem)
 
 
 def _shared_strings(
-    parsed: Iterator[tuple[tuple[int, int] | None, Note]],
-) -> Iterator[tuple[tuple[int, int] | None, Note]]:
+    parsed: Iterator[tuple[Stamp | None, Note]],
+) -> Iterator[tuple[Stamp | None, Note]]:
     """Each chunk a worker sends is unpickled on its own, so a title linked from notes in
     100 chunks would arrive as 100 strings: each note's strings are shared again, as the
     parser shares them (sharing.share_strings; ~70 MB less at 100,000 notes)."""
@@ -85,14 +85,17 @@ def _shared_strings(
         yield stamp, note
 
 
+STAMP_INTS = 3  # numbers in stamp_array for each file
+
+
 def stamp_array(root: Path, rels: list[str]) -> array:
-    """The files' stamps (scan.file_stamp) as one flat array: mtime in ns and size for each
-    file, size -1 for a file gone. (As tuples, 100,000 stamps cost ~12 MB in the server,
-    and arrived while it read its cache, at its peak.)"""
+    """The files' stamps (scan.file_stamp) as one flat array: mtime in ns, size and ctime in
+    ns for each file (STAMP_INTS), size -1 for a file gone. (As tuples, 100,000 stamps cost
+    ~15 MB in the server, and arrived while it read its cache, at its peak.)"""
     out = array("q")
     for rel in rels:
         stamp = file_stamp(note_file(root, rel))
-        out.extend(stamp if stamp is not None else (0, -1))
+        out.extend(stamp if stamp is not None else (0, -1, 0))
     return out
 
 
@@ -140,7 +143,7 @@ class ParsePool:
             log.warning("no worker processes (%s); notes are parsed in-process", exc)
             return None
 
-    def parse(self, root: Path, rels: list[str], config: Config) -> Iterator[tuple[tuple[int, int] | None, Note]]:
+    def parse(self, root: Path, rels: list[str], config: Config) -> Iterator[tuple[Stamp | None, Note]]:
         """(stamp, note) of each note (vault-relative paths), in order, read and parsed by the
         workers, who start on them now."""
         if self._pool is None:

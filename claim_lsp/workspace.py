@@ -8,6 +8,7 @@ disappeared, so the caller can refresh the notes that link to them.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from .index import Vault
 from .model import Note
 from .parse import note_from_text
 from .review import challenge_keys, titles_collide
-from .scan import file_text, note_from_file, rel_path_in
+from .scan import file_stamp, file_text, note_from_file, rel_path_in, stamp_key
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +123,16 @@ class Workspace:
             if old is None:
                 return None
             return Change(vault, rel, _names(vault, old), True, kind_changed=True, challenged=challenge_keys(old))
-        note = note_from_file(rel, path, vault.config)
-        return self._put(vault, rel, note)
+        since = time.time_ns()
+        stamp = file_stamp(path)  # (before the read: a change after it makes another stamp)
+        return self.refile(vault, note_from_file(rel, path, vault.config), stamp_key(stamp, since))
+
+    def refile(self, vault: Vault, note: Note, key: int) -> Change:
+        """File a note just read from its file, with the key of the stamp the file had before
+        (scan.stamp_key; Vault.stamps: a whole-vault edit reads again only the files whose
+        stamp changed since)."""
+        vault.stamps.record(note, key)
+        return self._put(vault, note.path, note)
 
     def refile_open(self, vault: Vault) -> None:
         """File the editor's text of the vault's open notes again (after its tables were

@@ -8,7 +8,7 @@ from lsprotocol import types as lsp
 from pygls.uris import from_fs_path, to_fs_path
 
 from ..model import Note, Problem, Span
-from ..text import from_utf16, to_utf16
+from ..text import from_utf16, to_utf16, utf16_len
 
 SEVERITY = {
     "error": lsp.DiagnosticSeverity.Error,
@@ -42,6 +42,15 @@ def to_range(note: Note, span: Span) -> lsp.Range:
     return lsp.Range(
         start=to_position(note, span.line, span.col),
         end=to_position(note, span.end_line, span.end_col),
+    )
+
+
+def to_range_in(lines: list[str], span: Span) -> lsp.Range:
+    """A span of a text known by its lines (the text an edit is checked against, which may
+    not be the one a note was parsed from)."""
+    return lsp.Range(
+        start=lsp.Position(line=span.line, character=utf16_len(lines[span.line][: span.col])),
+        end=lsp.Position(line=span.end_line, character=utf16_len(lines[span.end_line][: span.end_col])),
     )
 
 

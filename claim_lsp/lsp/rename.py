@@ -8,7 +8,7 @@ from lsprotocol import types as lsp
 
 from ..rename import RenameError, expand_moves, follow_moves, rename, rename_target
 from .convert import from_position, to_range, uri_to_path
-from .edits import RequestFailed, supports_file_ops, to_workspace_edit
+from .edits import RequestFailed, refresh_vault, supports_file_ops, to_workspace_edit
 from .waiting import indexed_note, whole_vault
 
 if TYPE_CHECKING:
@@ -38,6 +38,9 @@ async def prepare_rename(ls: ClaimLanguageServer, params: lsp.PrepareRenameParam
 
 
 async def rename_symbol(ls: ClaimLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
+    found = await indexed_note(ls, params.text_document.uri)  # (waits while the vault is indexed)
+    if found is not None:
+        refresh_vault(ls, found[0])  # (files changed on disk since they were read: read again)
     vault, _note, target = await target_at(ls, params.text_document.uri, params.position)
     if target is None:
         raise RequestFailed(NOTHING_HERE)
@@ -67,6 +70,8 @@ async def will_rename_files(ls: ClaimLanguageServer, params: lsp.RenameFilesPara
         if found is None:
             continue
         vault, old_rel = found
+        if id(vault) not in changes:
+            refresh_vault(ls, vault)  # (files changed on disk since they were read: read again)
         new_rel = None
         if new is not None:
             new_found = ls.state.locate(new)

@@ -6,6 +6,7 @@ server ends with the folder's notes, its other files (embeds) and every link che
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -89,3 +90,20 @@ async def test_a_restart_after_notes_were_added_and_removed_lists_the_folder_aga
     assert LISTED_BY_A_WORKER not in log
     assert status["notes"] == 4
     assert codes == {"a.md": [], "folder/c.md": ["broken-link"], "d.md": ["broken-link"]}
+
+
+async def test_a_note_changed_with_its_mtime_and_size_restored_is_read_again_on_restart(tmp_path):
+    """A sync tool that puts mtimes back leaves size and mtime as cached: the inode change
+    time tells the note changed (item 7 of issue 14)."""
+    vault = write_vault(tmp_path / "vault", {"a.md": "# a\n\nSee [[b#One]].\n", "b.md": "# b\n\n## One\n"})
+    status, codes, _ = await session(vault, ["a.md"])
+    assert codes == {"a.md": []}
+    await cache_written(vault)
+    b = vault / "b.md"
+    before = b.stat()
+    b.write_text("# b\n\n## Two\n", encoding="utf-8")  # the same size
+    os.utime(b, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (b.stat().st_mtime_ns, b.stat().st_size) == (before.st_mtime_ns, before.st_size)
+    status, codes, log = await session(vault, ["a.md"])
+    assert "(1 notes from the cache)" in log  # a.md from the cache, b.md read again
+    assert codes == {"a.md": ["missing-heading"]}

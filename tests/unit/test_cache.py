@@ -41,9 +41,25 @@ def test_unchanged_notes_come_from_the_cache_and_changed_ones_are_reread(tmp_pat
     os.utime(changed, ns=(1, 1))  # a different mtime whatever the clock's resolution
     cached, fresh, notes = index(root)
     assert [link.target for link in notes["maps/_map.md"].links] == ["something new"]
-    assert notes["maps/_map.md"] is not cached["maps/_map.md"][2]
+    assert notes["maps/_map.md"] is not cached["maps/_map.md"][3]
     same = next(p for p in notes if p != "maps/_map.md")
-    assert notes[same] is cached[same][2]
+    assert notes[same] is cached[same][3]
+
+
+def test_a_note_changed_with_its_mtime_and_size_restored_is_read_again(tmp_path):
+    """Some sync tools, and git with some settings, put a file's mtime back: the size and mtime
+    then match the cache's, but not the inode change time, which no user tool sets back."""
+    root = write_vault(tmp_path / "v", {"a.md": "# a\n\n[[b]]\n", "b.md": "# b\n", "c.md": "# c\n"})
+    load.build_vault(root, Config(), use_cache=True)
+    note = root / "a.md"
+    before = note.stat()
+    note.write_text("# a\n\n[[c]]\n")  # the same size
+    os.utime(note, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = note.stat()
+    assert (after.st_mtime_ns, after.st_size) == (before.st_mtime_ns, before.st_size)
+    assert after.st_ctime_ns != before.st_ctime_ns  # (the index was built in between: the clock ticked)
+    vault = load.build_vault(root, Config(), use_cache=True)
+    assert [link.target for link in vault.notes["a.md"].links] == ["c"]
 
 
 def test_the_cache_gives_the_same_problems_as_a_fresh_read(tmp_path):
@@ -129,14 +145,14 @@ def test_a_large_cache_is_written_and_read_in_chunks(tmp_path):
     load.build_vault(root, Config(), use_cache=True)
     loaded = cache.load_with_tables(root, Config().limits)[0]
     assert sorted(loaded) == sorted(files)
-    assert [lk.target for lk in loaded["n3.md"][2].links] == ["n4"]
+    assert [lk.target for lk in loaded["n3.md"][3].links] == ["n4"]
 
 
 def string_objects(entries: dict) -> tuple[list[str], int]:
     """The paths, titles, link targets and headings of the entries' notes, and how many
     distinct objects they are."""
     strings = []
-    for rel, (_, _, note) in sorted(entries.items()):
+    for rel, (*_, note) in sorted(entries.items()):
         strings += [rel, note.path, note.title, *note.aliases, *note.link_data[::4], *note.heading_data[1::4]]
     return strings, len({id(s) for s in strings})
 
@@ -153,15 +169,15 @@ def test_a_cache_written_in_segments_keeps_the_notes_and_the_strings_they_share(
     files["hub.md"] = "# hub\n"
     root = write_vault(tmp_path / "v", files)
     built = load.build_vault(root, Config(), use_cache=True)
-    saved = {rel: (0, 0, note) for rel, note in built.notes.items()}
+    saved = {rel: (0, 0, 0, note) for rel, note in built.notes.items()}
     entries, saved_tables = cache.load_with_tables(root, Config().limits)
     assert list(entries) == list(saved)  # the vault's order
-    assert all(entries[rel][2] == saved[rel][2] for rel in saved)  # the same values
+    assert all(entries[rel][3] == saved[rel][3] for rel in saved)  # the same values
     before, after = string_objects(saved), string_objects(entries)
     assert after == before and before[1] < len(before[0]) // 2  # as many objects: none copied
-    assert entries["f1/n1.md"][2].link_data[0] is entries["f3/n7.md"][2].title  # across segments
+    assert entries["f1/n1.md"][3].link_data[0] is entries["f3/n7.md"][3].title  # across segments
     assert saved_tables is not None and list(saved_tables[0]) == list(built.notes)
-    assert all(saved_tables[0][rel] is entries[rel][2] for rel in entries)
+    assert all(saved_tables[0][rel] is entries[rel][3] for rel in entries)
     again = load.build_vault(root, Config(), use_cache=True)  # from the tables
     assert tables(again) == tables(built) and answers(again) == answers(built)
 
@@ -270,7 +286,7 @@ def test_tables_are_saved_with_an_open_note_that_names_and_links_as_its_file(tmp
         ("# Map\n\n- [[a new link]]\n", False),
     ):
         vault = load.build_vault(root, config)
-        fresh = {n: (1, 1, note) for n, note in vault.notes.items()}
+        fresh = {n: (1, 1, 1, note) for n, note in vault.notes.items()}
         disk_note = vault.notes[rel]
         vault.put(note_from_text(rel, edited, config.limits))  # the editor's text
         saved = load.tables_of(vault, fresh)
@@ -280,7 +296,7 @@ def test_tables_are_saved_with_an_open_note_that_names_and_links_as_its_file(tmp
             assert notes[rel] is disk_note and vault.notes[rel] is not disk_note  # the file's note is saved
             cache.save(root, config.limits, fresh, saved)
             entries, tables = cache.load_with_tables(root, config.limits)
-            assert tables is not None and tables[0][rel] is entries[rel][2]
+            assert tables is not None and tables[0][rel] is entries[rel][3]
 
 
 def test_a_word_index_naming_entries_it_does_not_hold_is_not_trusted(tmp_path, caplog):

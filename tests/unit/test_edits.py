@@ -11,9 +11,19 @@ from types import SimpleNamespace
 import pytest
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
+from pygls.uris import to_fs_path
 from pytest_lsp import client_capabilities
 
-from claim_lsp.edits import Replace, VaultChange, as_written_in, heading_span, written_target
+from claim_lsp.edits import (
+    Replace,
+    VaultChange,
+    as_written_in,
+    heading_reads,
+    heading_span,
+    link_reads,
+    stale_replacement,
+    written_target,
+)
 from claim_lsp.index import Vault
 from claim_lsp.lsp.capabilities import ClientSupport
 from claim_lsp.lsp.convert import path_to_uri
@@ -21,6 +31,7 @@ from claim_lsp.lsp.edits import RequestFailed, supports_file_ops, to_workspace_e
 from claim_lsp.model import Link, Span
 from claim_lsp.parse import parse_note
 from claim_lsp.text import split_lines
+from tests.helpers import write_vault
 
 
 def spanned(text: str, span: Span) -> str:
@@ -170,6 +181,50 @@ def test_heading_span_of_an_empty_heading_is_just_after_the_hash():
     assert heading_span(link) == Span(0, 6, 0, 6)
 
 
+def test_what_a_link_reads_is_the_whole_link_as_the_file_holds_it():
+    for link in links_of(LINKS):
+        reads = link_reads(link)
+        assert reads.span == link.span and spanned(LINKS, reads.span) == reads.text
+        assert reads.span.col <= link.target_span.col and link.target_span.end_col <= reads.span.end_col
+    bare = "---\ndepends_on: [plain title, \"it's \\\"quoted\\\"\"]\nchallenged_by:\n  - 'Bob''s claim'\n---\n"
+    found = [link for link in parse_note("n.md", bare).links if link.bare]
+    assert [link_reads(link).text for link in found] == ["plain title", 'it\'s \\"quoted\\"', "Bob''s claim"]
+    assert all(spanned(bare, link_reads(link).span) == link_reads(link).text for link in found)
+
+
+def test_what_a_heading_reads_is_its_text_where_the_file_holds_it():
+    text = "# Title  \n\n##   Spaced part ##\n### 🚀 astral\n"
+    for heading in parse_note("n.md", text).headings:
+        assert spanned(text, heading_reads(heading).span) == heading_reads(heading).text == heading.text
+
+
+def test_a_replacement_fits_only_the_text_that_still_reads_as_planned():
+    text = "# a\n\nLinks to [[b]] and [[c]].\n"
+    note = parse_note("a.md", text)
+    b, c = note.links
+    change = VaultChange()
+    change.replace("a.md", b.target_span, "B", link_reads(b))
+    change.replace("a.md", c.target_span, "C", link_reads(c))
+    change.replace("a.md", note.h1.span, "A", heading_reads(note.h1))
+    replaces = change.edits["a.md"]
+    assert stale_replacement(split_lines(text), replaces) is None
+    # a line added above: every position now holds something else
+    assert stale_replacement(split_lines("new line\n" + text), replaces) == replaces[0]
+    # [[c]] became [[d]]: the text at its place is not the link planned
+    assert stale_replacement(split_lines(text.replace("[[c]]", "[[d]]")), replaces) == replaces[1]
+    # the same target in prose at the same place is not the link either
+    assert stale_replacement(split_lines(text.replace("[[c]]", "  c  ")), replaces) == replaces[1]
+    # the H1 changed
+    assert stale_replacement(split_lines(text.replace("# a", "# x")), replaces) == replaces[2]
+    # a shorter file: the range is past its end
+    assert stale_replacement(["# a"], replaces) == replaces[0]
+    # an insertion says nothing it must read, only where it goes
+    insert = VaultChange()
+    insert.replace("a.md", Span(1, 0, 1, 0), "k: v\n")
+    assert stale_replacement(["x", ""], insert.edits["a.md"]) is None
+    assert stale_replacement(["x"], insert.edits["a.md"]) == insert.edits["a.md"][0]
+
+
 @pytest.mark.parametrize(
     ("line", "new", "value"),
     [
@@ -201,17 +256,37 @@ def test_text_written_into_a_body_link_is_left_as_it_is():
 
 
 class EditorStandIn:
-    """What the conversion reads of the language server: the client's capabilities and the
-    documents open in the editor (their URIs as the client spelled them, and versions)."""
+    """What the conversion reads of the language server: the client's capabilities, the
+    documents open in the editor (their URIs as the client spelled them, versions and texts:
+    the file's unless given), and the workspace it asks to read a file again."""
 
-    def __init__(self, profile: str = "visual-studio-code", open_docs: dict[str, int | None] | None = None):
+    def __init__(
+        self,
+        profile: str = "visual-studio-code",
+        open_docs: dict[str, int | None] | None = None,
+        buffers: dict[str, str] | None = None,
+    ):
         self.client_capabilities = client_capabilities(profile)
-        docs = {uri: SimpleNamespace(uri=uri, version=version) for uri, version in (open_docs or {}).items()}
-        self.workspace = SimpleNamespace(text_documents=docs)
+        docs = {uri: OpenDocument(uri, version, (buffers or {}).get(uri)) for uri, version in (open_docs or {}).items()}
+        self.workspace = SimpleNamespace(text_documents=docs, get_text_document=docs.__getitem__)
+        self.reloaded: list[Path] = []
+        self.state = SimpleNamespace(reload=self.reloaded.append)
+        self.publisher = SimpleNamespace(after_change=lambda change: None)
 
     @property
     def client_support(self) -> ClientSupport:  # (read once at initialize by the real server)
         return ClientSupport.of(self.client_capabilities)
+
+
+class OpenDocument:
+    def __init__(self, uri: str, version: int | None, text: str | None) -> None:
+        self.uri, self.version, self._text = uri, version, text
+
+    @property
+    def source(self) -> str:
+        if self._text is None:  # as the editor opened it
+            return Path(to_fs_path(self.uri)).read_text(encoding="utf-8")
+        return self._text
 
 
 A = "# a\n\nLinks to [[b]] and [[c]].\n"
@@ -219,10 +294,13 @@ B = "# b\n\n🚀🚀 then [[a]] here\n"
 E_ACUTE = "é.md"
 
 
+FILES = {"a.md": A, "sub/b.md": B, E_ACUTE: "# é\n"}
+
+
 @pytest.fixture
 def vault(tmp_path: Path) -> Vault:
-    vault = Vault(tmp_path / "v")
-    for rel, text in {"a.md": A, "sub/b.md": B, E_ACUTE: "# é\n"}.items():
+    vault = Vault(write_vault(tmp_path / "v", FILES))
+    for rel, text in FILES.items():
         vault.put(parse_note(rel, text))
     return vault
 
@@ -327,6 +405,80 @@ def test_edits_to_notes_the_vault_does_not_hold_are_left_out(vault):
     change.replace("a.md", Span(0, 0, 0, 1), "#")
     edit = to_workspace_edit(EditorStandIn(), vault, change)
     assert list(text_edits(edit)) == [uri(vault, "a.md")]
+
+
+# ---- each edit checked against the text it changes ---------------------------------------------
+
+
+def planned(vault: Vault, rel: str, target: str, new: str) -> VaultChange:
+    """The rename of every [[target]] in rel, as planned from the note the vault holds."""
+    change = VaultChange()
+    for link in vault.notes[rel].links:
+        if link.target == target:
+            change.replace(rel, link.target_span, new, link_reads(link))
+    return change
+
+
+def test_a_closed_note_is_edited_where_its_file_still_holds_the_links(vault):
+    edit = to_workspace_edit(EditorStandIn(), vault, planned(vault, "sub/b.md", "a", "A2"))
+    [doc_edit] = edit.document_changes
+    assert doc_edit.edits[0].new_text == "A2" and doc_edit.edits[0].range.start == lsp.Position(line=2, character=12)
+
+
+def test_a_closed_note_changed_on_disk_is_not_edited_and_is_read_again(vault):
+    editor = EditorStandIn()
+    (vault.root / "sub/b.md").write_text("# b\n\nA new first line.\n🚀🚀 then [[a]] here\n", encoding="utf-8")
+    with pytest.raises(RequestFailed) as refused:
+        to_workspace_edit(editor, vault, planned(vault, "sub/b.md", "a", "A2"))
+    message = str(refused.value.message)
+    assert "sub/b.md:3" in message and "[[a]]" in message and "changed on disk" in message
+    assert editor.reloaded == [vault.root / "sub/b.md"]  # the index takes what the file holds now
+
+
+def test_ranges_are_counted_in_the_text_as_it_is_now(vault):
+    """The link is where it was in code points, but an emoji now stands before it: its UTF-16
+    column is the one of the file's text, not of the text the note was parsed from."""
+    (vault.root / "sub/b.md").write_text("# b\n\n🚀 x then [[a]] here\n", encoding="utf-8")
+    vault.put(parse_note("sub/b.md", "# b\n\na x then [[a]] here\n"))  # (as many code points before the link)
+    [doc_edit] = to_workspace_edit(EditorStandIn(), vault, planned(vault, "sub/b.md", "a", "A2")).document_changes
+    assert doc_edit.edits[0].range.start == lsp.Position(line=2, character=12)
+
+
+@pytest.mark.parametrize(
+    ("how", "why"),
+    [
+        ("deleted", "disappeared"),
+        ("binary", "binary"),
+        ("folder", "folder"),
+    ],
+)
+def test_a_note_that_cannot_be_read_again_refuses_the_whole_edit_naming_it(vault, how, why):
+    path = vault.root / "sub/b.md"
+    path.unlink()
+    if how == "binary":
+        path.write_bytes(b"\x00\x01 [[a]]")
+    elif how == "folder":
+        path.mkdir()
+    change = planned(vault, "sub/b.md", "a", "A2")
+    change.merge(planned(vault, "a.md", "b", "B2"))
+    editor = EditorStandIn()
+    with pytest.raises(RequestFailed) as refused:
+        to_workspace_edit(editor, vault, change)
+    message = str(refused.value.message)
+    assert "sub/b.md changed on disk and could not be re-read" in message and why in message
+    # a file gone is dropped from the index; one that cannot be read keeps what was read of it
+    assert editor.reloaded == ([path] if how != "binary" else [])
+
+
+def test_an_open_note_is_checked_against_the_editors_buffer(vault):
+    buffer = "# a\n\nTyped first.\nLinks to [[b]] and [[c]].\n"
+    editor = EditorStandIn(open_docs={uri(vault, "a.md"): 3}, buffers={uri(vault, "a.md"): buffer})
+    with pytest.raises(RequestFailed) as refused:
+        to_workspace_edit(editor, vault, planned(vault, "a.md", "b", "B2"))
+    assert "a.md:3" in str(refused.value.message) and editor.reloaded == []  # the editor's text is not re-read
+    vault.put(parse_note("a.md", buffer))  # (what the server does on didChange)
+    edit = to_workspace_edit(editor, vault, planned(vault, "a.md", "b", "B2"))
+    assert edit.document_changes[0].edits[0].range.start == lsp.Position(line=3, character=11)
 
 
 # ---- what the client accepts, and refusals -------------------------------------------------------

@@ -40,6 +40,7 @@ LAYERS = {
     "claim_lsp.index": INDEX,
     "claim_lsp.tables": INDEX,
     "claim_lsp.resolve": INDEX,
+    "claim_lsp.stamps": INDEX,
     "claim_lsp.rank": INDEX,
     "claim_lsp.schema": RULES,
     "claim_lsp.checks": RULES,
@@ -66,6 +67,7 @@ LAYERS = {
     "claim_lsp.load": DISK,
     "claim_lsp.workspace": DISK,
     "claim_lsp.fix": DISK,  # check --fix: the safe fixes written to the files
+    "claim_lsp.verify": DISK,
     "claim_lsp.lsp": PROTOCOL,
     "claim_lsp.cli": PROTOCOL,
     "claim_lsp.report": PROTOCOL,  # what `check` prints: the CLI's own

@@ -81,4 +81,4 @@ def test_what_changed_since_the_cache_is_read_and_saved_again(root):
     assert changed.to_save is not None
     entries, tables = changed.to_save
     assert entries.keys() == set(FILES) and tables is not None
-    assert [link.target for link in entries["many/note 3.md"][2].links] == ["elsewhere"]
+    assert [link.target for link in entries["many/note 3.md"][3].links] == ["elsewhere"]

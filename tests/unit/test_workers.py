@@ -67,16 +67,17 @@ def test_stamps_taken_by_workers_are_the_files_stamps(root):
     finally:
         pool.close()
     expected = [file_stamp(root / rel) for rel in rels]
-    assert expected[-1] is None and len(got) == 2 * len(rels)
-    assert [(got[2 * i], got[2 * i + 1]) if got[2 * i + 1] >= 0 else None for i in range(len(rels))] == expected
+    assert expected[-1] is None and len(got) == 3 * len(rels)
+    assert [tuple(got[3 * i : 3 * i + 3]) if got[3 * i + 1] >= 0 else None for i in range(len(rels))] == expected
     # the cache's comparison reads them as it reads the stamps it takes itself
     cached = {rel: (*stamp, SimpleNamespace(path=rel)) for rel, stamp in zip(rels[:-1:2], expected[:-1:2])}
-    cached[rels[1]] = (expected[1][0] + 1, expected[1][1], SimpleNamespace(path=rels[1]))  # changed since
-    cached[rels[-1]] = (1, 2, SimpleNamespace(path=rels[-1]))  # deleted since
+    cached[rels[1]] = (expected[1][0] + 1, *expected[1][1:], SimpleNamespace(path=rels[1]))  # changed since
+    cached[rels[3]] = (*expected[3][:2], expected[3][2] + 1, SimpleNamespace(path=rels[3]))  # its mtime put back
+    cached[rels[-1]] = (1, 2, 3, SimpleNamespace(path=rels[-1]))  # deleted since
     items = load.stat_notes(root, rels, cached, got)
     assert items == load.stat_notes(root, rels, cached)
     assert [note is not None for _, _, note in items] == [rel in rels[:-1:2] for rel in rels]
-    assert items[1][1] == expected[1] and items[-1][1] is None
+    assert items[1][1] == expected[1] and items[3][1] == expected[3] and items[-1][1] is None
 
 
 def test_a_worker_lists_and_stamps_the_folder_as_this_process_would(root):
@@ -122,7 +123,7 @@ def test_the_cache_written_by_a_forked_child_is_the_one_written_in_process(root)
         cache.save(root, Config().limits, entries, load.tables_of(vault, entries))
     loaded, tables = cache.load_with_tables(root, Config().limits)
     assert loaded.keys() == vault.notes.keys() and tables is not None
-    assert all(loaded[rel][2] == note for rel, note in vault.notes.items())
+    assert all(loaded[rel][3] == note for rel, note in vault.notes.items())
 
 
 def test_workers_cannot_write_to_the_protocol_stream():
