@@ -17,6 +17,7 @@ import gc
 import itertools
 import logging
 import operator
+import os
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -36,6 +37,19 @@ log = logging.getLogger(__name__)
 
 BATCH = 200  # notes read (or received from the workers) per step
 FILE_BATCH = 5000  # notes filed between two looks at the requests
+
+
+def _test_delay(name: str) -> float:
+    try:
+        return max(0.0, float(os.environ.get(name) or 0))
+    except ValueError:
+        return 0.0
+
+
+# for tests only, off by default: seconds each batch of notes read is held before it is
+# filed, so that an end-to-end test can change the disk while a small vault is indexed
+# (the README's testing section)
+SLOW_READ = _test_delay("CLAIM_LSP_TEST_SLOW_READ")
 
 # what a step is (Step.kind)
 CACHE = "cache"  # the disk cache read (blocks)
@@ -221,6 +235,8 @@ class Loader:
 
     def _read(self, reader: Iterator[Note], count: int) -> list[Note]:
         notes = list(itertools.islice(reader, count))
+        if SLOW_READ:
+            time.sleep(SLOW_READ)  # (read already: what is filed may be older than the disk)
         self.done += len(notes)
         return notes
 
