@@ -81,13 +81,47 @@ class Step:
             self.result = call()
 
 
+class DiskChanges:
+    """What changed on disk while a vault was loaded, as a watcher reported it: paths, and
+    folders reported as a whole (deleted, renamed or created). What the loader read of them
+    may be older than the change (a worker's parse of a note deleted since), so it files none
+    of them: the workspace files them as they are on disk when the change is reported, and
+    again once the loading ends (see OpenDocuments.reread)."""
+
+    __slots__ = ("paths", "folders")
+
+    def __init__(self) -> None:
+        self.paths: set[str] = set()
+        self.folders: tuple[str, ...] = ()  # vault-relative, each ending in '/'
+
+    def add(self, rel: str) -> None:
+        self.paths.add(rel)
+
+    def add_folder(self, rel: str) -> None:
+        if rel + "/" not in self.folders:
+            self.folders += (rel + "/",)
+
+    def __contains__(self, rel: str) -> bool:
+        return rel in self.paths or (bool(self.folders) and rel.startswith(self.folders))
+
+    def __bool__(self) -> bool:
+        return bool(self.paths or self.folders)
+
+
 class OpenDocuments(Protocol):
-    """The editor's open documents (workspace.Workspace): their notes are filed from the
-    editor's text, and the files' notes are never filed over them."""
+    """The editor's open documents and the watcher's reports (workspace.Workspace): open
+    notes are filed from the editor's text, and the files' notes are never filed over them;
+    notes changed on disk are filed as the disk has them now."""
 
     def open_in(self, vault: Vault) -> set[str]: ...
 
     def refile_open(self, vault: Vault) -> None: ...
+
+    def record_changes(self, vault: Vault, changes: DiskChanges | None) -> None:
+        """From now on, note in changes what is reported changed on disk in the vault (until None)."""
+
+    def reread(self, vault: Vault, changes: DiskChanges) -> None:
+        """File again, as the disk has them now, the notes of the paths and folders in changes."""
 
 
 class Loader:
@@ -112,6 +146,8 @@ class Loader:
         # once done, when the cache must be written again: its entries, and the vault's tables to save
         # with them (cache.save's arguments)
         self.to_save: tuple[dict[str, Entry], Callable[[], tuple] | None] | None = None
+        # what the editor's watcher reported changed on disk since the loading began
+        self.changed = DiskChanges()
 
     def run(self) -> Vault:
         """Every step, one after another (the CLI, tests)."""
@@ -133,7 +169,8 @@ class Loader:
         fresh: dict[str, Entry] = {}
         cached: dict[str, Entry] = {}
         tables = None
-        with bulk_load():
+        changed = self.changed
+        with bulk_load(), self._recording_changes():
             paths: list[str] | None = None
             stamps = None
             if self.use_cache:
@@ -180,11 +217,15 @@ class Loader:
                 restore_tables(vault, tables, items)
                 if self.editor is not None:
                     self.editor.refile_open(vault)  # the editor's text over the saved notes
+                    if changed:
+                        self.editor.reread(vault, changed)  # (the saved tables hold them as they were)
             # titles in bulk: put() then leaves the ranker alone for every note whose title and
             # aliases it already holds
             with vault.filing_in_bulk():
                 for start in range(0, len(items), FILE_BATCH):
                     batch = items[start : start + FILE_BATCH]
+                    if changed:
+                        batch = [item for item in batch if item[0] not in changed]
                     # (a changed note keeps its old version meanwhile)
                     vault.put_placeholders([rel for rel, _, note in batch if note is None])
                     if tables is None:
@@ -216,9 +257,17 @@ class Loader:
                 if not notes:
                     break
                 open_now = self._open_now()
+                if changed:
+                    notes = [note for note in notes if note.path not in changed]
                 for note in notes:
                     if vault.notes.get(note.path) is not note and note.path not in open_now:
                         vault.put(note)  # (a cached note was filed above)
+            if changed and self.editor is not None:
+                # what was read of them may predate the change: read again, now that nothing
+                # more is filed from the listing; the cache keeps none of them
+                self.editor.reread(vault, changed)
+                for rel in [rel for rel in fresh if rel in changed]:
+                    del fresh[rel]
         vault.indexed = True
         is_stale = stale(cached, fresh, tables)
         if is_stale:
@@ -239,6 +288,17 @@ class Loader:
             time.sleep(SLOW_READ)  # (read already: what is filed may be older than the disk)
         self.done += len(notes)
         return notes
+
+    @contextmanager
+    def _recording_changes(self) -> Iterator[None]:
+        if self.editor is None:
+            yield
+            return
+        self.editor.record_changes(self.vault, self.changed)
+        try:
+            yield
+        finally:
+            self.editor.record_changes(self.vault, None)
 
     def _open_now(self) -> set[str] | frozenset[str]:
         return self.editor.open_in(self.vault) if self.editor is not None else frozenset()
