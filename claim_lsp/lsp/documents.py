@@ -27,6 +27,8 @@ def initialize(ls: ClaimLanguageServer, params: lsp.InitializeParams) -> None:
 
 
 def initialized(ls: ClaimLanguageServer, params: lsp.InitializedParams) -> None:
+    if not ls.client_support.watched_files_registration:
+        ls.watch_disk(lambda paths: files_changed(ls, paths))  # (before the vaults are listed)
     for root in ls.vault_roots():
         ls.start_vault(root)
     if ls.client_support.watched_files_registration:
@@ -101,7 +103,7 @@ def did_change_watched_files(ls: ClaimLanguageServer, params: lsp.DidChangeWatch
 
 def files_changed(ls: ClaimLanguageServer, paths: list[Path]) -> None:
     """Files or folders created, changed or deleted on disk, as the client's watcher reports
-    them: what the disk holds now is filed."""
+    them or the server's own (watch.py): what the disk holds now is filed."""
     for path in dict.fromkeys(paths):  # (a file may match two of the watchers registered)
         if path.name == CONFIG_FILE:
             found = ls.state.locate(path)
@@ -125,6 +127,7 @@ def did_change_folders(ls: ClaimLanguageServer, params: lsp.DidChangeWorkspaceFo
         path = uri_to_path(folder.uri)
         if path is not None:
             ls.start_vault(path)
+    ls.watch_vaults()
     ls.publisher.refresh_all_open()
 
 

@@ -30,6 +30,7 @@ async def index_vault(ls: ClaimLanguageServer, vault: Vault) -> None:
     loop = asyncio.get_running_loop()
     ls.indexing += 1
     token = await _progress_begin(ls, f"Indexing {root.name}")
+    await ls.until_watched()  # (a change on disk after the listing must be seen)
     loader = Loader(vault, use_cache=True, pool=ls.pool, editor=ls.state)
     steps = loader.steps()
     try:
