@@ -24,11 +24,12 @@ def initialize(ls: ClaimLanguageServer, params: lsp.InitializeParams) -> None:
     ls.settings = read_settings(params.initialization_options)
     for message in ls.settings.errors:
         ls.show_config_error(message)
+    if not ls.client_support.watched_files_registration:
+        # begun now, the watch is ready by the time `initialized` starts the indexing, which waits for it
+        ls.watch_disk(lambda paths: files_changed(ls, paths), ls.vault_roots())
 
 
 def initialized(ls: ClaimLanguageServer, params: lsp.InitializedParams) -> None:
-    if not ls.client_support.watched_files_registration:
-        ls.watch_disk(lambda paths: files_changed(ls, paths))  # (before the vaults are listed)
     for root in ls.vault_roots():
         ls.start_vault(root)
     if ls.client_support.watched_files_registration:

@@ -109,8 +109,8 @@ class ClaimLanguageServer(BaseServer):
             await event.wait()
 
     # ---- the server's own watch over the disk -------------------------------------------
-    def watch_disk(self, on_changes) -> None:
-        """Watch the vaults' folders from now on (a client that cannot watch files); the
+    def watch_disk(self, on_changes, roots: list[Path]) -> None:
+        """Watch these folders, then the vaults' (a client that cannot watch files); the
         changes are handed to on_changes(paths) on the event loop."""
         loop = asyncio.get_running_loop()
 
@@ -122,7 +122,7 @@ class ClaimLanguageServer(BaseServer):
                     pass  # the loop is closed: the server is leaving
 
         self.watcher = FolderWatcher(handed_over)
-        self.watch_vaults()
+        self.watcher.watch(roots)
 
     def watch_vaults(self) -> None:
         """The server's own watch (if any) follows the vaults added and removed."""
