@@ -27,6 +27,7 @@ STEP = 100
 # the thread looks up this often when nothing changes: the first look says it is watching
 LOOK = 100
 JOIN = 2.0  # seconds stop() waits for the thread (it ends within STEP ms)
+MODIFIED = 2  # watchfiles.Change.modified (not imported before the thread needs it)
 
 
 class FolderWatcher:
@@ -90,7 +91,7 @@ class FolderWatcher:
                 ready.set()
                 if stop.is_set():
                     break
-                paths = relevant(roots, (path for _, path in found))
+                paths = relevant(roots, found)
                 if paths:
                     self.on_changes(paths)
         except Exception as exc:  # (a root removed, the system's limit of watches reached)
@@ -100,12 +101,16 @@ class FolderWatcher:
             ready.set()
 
 
-def relevant(roots: tuple[Path, ...], paths: Iterable[str]) -> list[Path]:
-    """The paths that may concern a vault's notes, once each, in order: notes, the settings
-    file, folders and whatever is gone (it may have been a folder of notes); not what lies
-    in hidden folders or node_modules, nor other files that exist (images, PDFs)."""
+def relevant(roots: tuple[Path, ...], changes: Iterable[tuple[int, str]]) -> list[Path]:
+    """The paths of changes (watchfiles': kind, path) that may concern a vault's notes, once
+    each, in order: notes, the settings file, folders created or deleted, and whatever is
+    gone (it may have been a folder of notes); not what lies in hidden folders or
+    node_modules, other files that exist (images, PDFs), nor a folder merely touched."""
+    only_modified: dict[str, bool] = {}  # (a folder's times or permissions changed, say)
+    for kind, raw in changes:
+        only_modified[raw] = only_modified.get(raw, True) and kind == MODIFIED
     out = []
-    for raw in sorted(set(paths)):
+    for raw in sorted(only_modified):
         path = Path(raw)
         root = next((r for r in roots if path.is_relative_to(r)), None)
         if root is None or path == root:
@@ -114,8 +119,12 @@ def relevant(roots: tuple[Path, ...], paths: Iterable[str]) -> list[Path]:
         folders = parts[:-1] if parts[-1] == CONFIG_FILE else parts  # (a vault's settings, perhaps an inner vault's)
         if any(part.startswith(".") or part in SKIP_DIRS for part in folders):
             continue
-        if folders is not parts or path.suffix.lower() == ".md" or path.is_dir() or not path.exists():
-            out.append(path)
+        if folders is not parts or path.suffix.lower() == ".md":
+            out.append(path)  # a vault's settings, or a note
+        elif not path.exists():
+            out.append(path)  # gone: perhaps a folder of notes
+        elif path.is_dir() and not only_modified[raw]:
+            out.append(path)  # a folder created or moved in
     return out
 
 

@@ -16,12 +16,14 @@ def test_what_is_handed_on_notes_folders_settings_and_what_is_gone(tmp_path):
         tmp_path / "v", {"a.md": "", "d/b.MD": "", "pic.png": "", ".git/index": "", "x/.obsidian/c.md": ""}
     )
     inner = write_vault(root / "inner", {".claim-lsp.toml": ""})
-    found = relevant(
-        (root,),
-        [str(root / p) for p in ("a.md", "d/b.MD", "d", "gone", "gone.md", "pic.png", ".git/index", "x/.obsidian/c.md")]
-        + [str(root / ".claim-lsp.toml"), str(inner / ".claim-lsp.toml"), str(root), str(tmp_path / "elsewhere.md")],
-    )
-    assert found == sorted(
+    (root / "touched").mkdir()
+    added, modified, deleted = 1, 2, 3
+    changes = [(added, str(root / p)) for p in ("a.md", "d/b.MD", "d", "pic.png", ".git/index", "x/.obsidian/c.md")]
+    changes += [(deleted, str(root / p)) for p in ("gone", "gone.md", "node_modules/x.md")]
+    changes += [(modified, str(root / "touched")), (modified, str(root / "d")), (modified, str(root / "a.md"))]
+    changes += [(modified, str(p)) for p in (root / ".claim-lsp.toml", inner / ".claim-lsp.toml", root)]
+    changes += [(added, str(tmp_path / "elsewhere.md"))]
+    assert relevant((root,), changes) == sorted(
         root / p for p in (".claim-lsp.toml", "a.md", "d", "d/b.MD", "gone", "gone.md", "inner/.claim-lsp.toml")
     )
 
