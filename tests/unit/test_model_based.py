@@ -269,6 +269,6 @@ class WorkspaceMachine(RuleBasedStateMachine):
 
 
 WorkspaceMachine.TestCase.settings = settings(
-    max_examples=40, stateful_step_count=20, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=50, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 TestWorkspaceModel = WorkspaceMachine.TestCase
