@@ -17,17 +17,18 @@ import gc
 import itertools
 import logging
 import operator
+import os
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any, Protocol
 
 from . import cache
 from .cache import Entry
 from .config import Config, load_config
 from .index import Vault, VaultSnapshot
+from .load_steps import CACHE, COMPARED, FILED, LISTING, READ, STAMPS, TITLED, DiskChanges, OpenDocuments, Step
 from .model import Note
 from .scan import Stamp, file_stamp, file_text, note_file, note_from_file, stamp_key, walk_notes
 from .workers import MIN_NOTES, STAMP_INTS, ParsePool, listed_as
@@ -37,43 +38,18 @@ log = logging.getLogger(__name__)
 BATCH = 200  # notes read (or received from the workers) per step
 FILE_BATCH = 5000  # notes filed between two looks at the requests
 
-# what a step is (Step.kind)
-CACHE = "cache"  # the disk cache read (blocks)
-LISTING = "listing"  # the folder listed, by a worker or here (blocks)
-STAMPS = "stamps"  # the files stamped by the workers (blocks)
-COMPARED = "compared"  # each file's stamp compared with its cached entry's (blocks)
-FILED = "filed"  # a batch of notes filed by their titles: a pause, for the requests
-TITLED = "titled"  # every note filed by its title (the cached ones in full), none read yet
-READ = "read"  # a batch of notes read, or received from the workers (blocks)
+
+def _test_delay(name: str) -> float:
+    try:
+        return max(0.0, float(os.environ.get(name) or 0))
+    except ValueError:
+        return 0.0
 
 
-class Step:
-    """What loading a vault does next. A step that blocks has work, which the caller runs
-    (in any thread: the server's runs in an executor, requests answered meanwhile) before it
-    asks for the next step; what the work found is then its result. The other steps only
-    say where the loading is: FILED, a place to answer requests; TITLED, every title known."""
-
-    __slots__ = ("kind", "blocks", "_call", "result")
-
-    def __init__(self, kind: str, call: Callable[[], Any] | None = None) -> None:
-        self.kind = kind
-        self.blocks = call is not None
-        self._call = call
-        self.result: Any = None
-
-    def work(self) -> None:
-        call, self._call = self._call, None  # (what it holds, such as a listing, can go once run)
-        if call is not None:
-            self.result = call()
-
-
-class OpenDocuments(Protocol):
-    """The editor's open documents (workspace.Workspace): their notes are filed from the
-    editor's text, and the files' notes are never filed over them."""
-
-    def open_in(self, vault: Vault) -> set[str]: ...
-
-    def refile_open(self, vault: Vault) -> None: ...
+# for tests only, off by default: seconds each batch of notes read is held before it is
+# filed, so that an end-to-end test can change the disk while a small vault is indexed
+# (the README's testing section)
+SLOW_READ = _test_delay("CLAIM_LSP_TEST_SLOW_READ")
 
 
 class Loader:
@@ -98,6 +74,8 @@ class Loader:
         # once done, when the cache must be written again: its entries, and the vault's tables to save
         # with them (cache.save's arguments)
         self.to_save: tuple[dict[str, Entry], Callable[[], tuple] | None] | None = None
+        # what the editor's watcher reported changed on disk since the loading began
+        self.changed = DiskChanges()
 
     def run(self) -> Vault:
         """Every step, one after another (the CLI, tests)."""
@@ -120,7 +98,8 @@ class Loader:
         fresh: dict[str, Entry] = {}
         cached: dict[str, Entry] = {}
         tables = None
-        with bulk_load():
+        changed = self.changed
+        with bulk_load(), self._recording_changes():
             paths: list[str] | None = None
             stamps = None
             if self.use_cache:
@@ -167,11 +146,15 @@ class Loader:
                 restore_tables(vault, tables, items)
                 if self.editor is not None:
                     self.editor.refile_open(vault)  # the editor's text over the saved notes
+                    if changed:
+                        self.editor.reread(vault, changed)  # (the saved tables hold them as they were)
             # titles in bulk: put() then leaves the ranker alone for every note whose title and
             # aliases it already holds
             with vault.filing_in_bulk():
                 for start in range(0, len(items), FILE_BATCH):
                     batch = items[start : start + FILE_BATCH]
+                    if changed:
+                        batch = [item for item in batch if item[0] not in changed]
                     # (a changed note keeps its old version meanwhile)
                     vault.put_placeholders([rel for rel, _, note in batch if note is None])
                     if tables is None:
@@ -203,9 +186,17 @@ class Loader:
                 if not notes:
                     break
                 open_now = self._open_now()
+                if changed:
+                    notes = [note for note in notes if note.path not in changed]
                 for note in notes:
                     if vault.notes.get(note.path) is not note and note.path not in open_now:
                         vault.put(note)  # (a cached note was filed above)
+            if changed and self.editor is not None:
+                # what was read of them may predate the change: read again, now that nothing
+                # more is filed from the listing; the cache keeps none of them
+                self.editor.reread(vault, changed)
+                for rel in [rel for rel in fresh if rel in changed]:
+                    del fresh[rel]
         vault.stamps.record_all((entry[3], stamp_key(entry, since)) for entry in fresh.values())
         vault.indexed = True
         is_stale = stale(cached, fresh, tables)
@@ -223,8 +214,21 @@ class Loader:
 
     def _read(self, reader: Iterator[Note], count: int) -> list[Note]:
         notes = list(itertools.islice(reader, count))
+        if SLOW_READ:
+            time.sleep(SLOW_READ)  # (read already: what is filed may be older than the disk)
         self.done += len(notes)
         return notes
+
+    @contextmanager
+    def _recording_changes(self) -> Iterator[None]:
+        if self.editor is None:
+            yield
+            return
+        self.editor.record_changes(self.vault, self.changed)
+        try:
+            yield
+        finally:
+            self.editor.record_changes(self.vault, None)
 
     def _open_now(self) -> set[str] | frozenset[str]:
         return self.editor.open_in(self.vault) if self.editor is not None else frozenset()

@@ -12,12 +12,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Config, is_note_path
+from .config import SKIP_DIRS, Config, is_note_path
 from .index import Vault
+from .load_steps import DiskChanges
 from .model import Note
 from .parse import note_from_text
 from .review import challenge_keys, titles_collide
-from .scan import file_stamp, file_text, note_from_file, rel_path_in, stamp_key
+from .scan import file_stamp, file_text, note_from_file, rel_path_in, stamp_key, walk_notes
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class Workspace:
     def __init__(self) -> None:
         self.vaults: list[Vault] = []
         self.open_docs: dict[Path, str] = {}  # absolute path -> editor text
+        self._loading: dict[Vault, DiskChanges] = {}  # vaults being loaded: what changed on disk since
 
     # ---- vaults ------------------------------------------------------------------
     def add_vault(self, root: Path, config: Config) -> Vault:
@@ -112,12 +114,72 @@ class Workspace:
 
     def reload(self, path: Path) -> Change | None:
         """Re-read one file from disk (created, changed or deleted there)."""
-        if path in self.open_docs:
-            return None  # the editor's text wins while the document is open
         found = self.locate(path)
         if found is None:
             return None
+        return self._reload(found[0], found[1], path)
+
+    def changed_on_disk(self, path: Path) -> list[Change]:
+        """A watcher reported path created, changed or deleted: a note, or a folder created,
+        deleted or renamed as a whole, whose notes are read again, each (VS Code reports a
+        folder deleted with its notes as one event, and inotify a folder moved away)."""
+        found = self.locate(path)
+        if found is None:
+            return []
         vault, rel = found
+        if any(part.startswith(".") or part in SKIP_DIRS for part in rel.split("/")):
+            return []  # (.git, .obsidian: never part of the vault)
+        rels = [rel]
+        # a path that is no file, nor was a note or another file of the vault, may be a folder
+        # (once gone, nothing says what it was)
+        if not (rel in vault.notes or path.is_file() or vault.has_attachment(rel)):
+            changes = self._loading.get(vault)
+            if changes is not None:
+                changes.add_folder(rel)
+            rels += self._notes_under(vault, rel)
+        assert vault.root is not None
+        out = []
+        for each in rels:
+            change = self._reload(vault, each, path if each == rel else vault.root / each)
+            if change is not None:
+                out.append(change)
+        return out
+
+    def record_changes(self, vault: Vault, changes: DiskChanges | None) -> None:
+        """While the vault is loaded (load.Loader): what is reported changed on disk."""
+        if changes is None:
+            self._loading.pop(vault, None)
+        else:
+            self._loading[vault] = changes
+
+    def reread(self, vault: Vault, changes: DiskChanges) -> None:
+        """File again, as the disk has them now, the notes reported changed on disk while the
+        vault was loaded, and those of the folders reported, whether filed or on disk."""
+        assert vault.root is not None
+        rels = set(changes.paths)
+        for folder in changes.folders:
+            rels.update(self._notes_under(vault, folder[:-1]))
+        for rel in sorted(rels):
+            self._reload(vault, rel, vault.root / rel)
+
+    def _notes_under(self, vault: Vault, rel: str) -> list[str]:
+        """The notes filed under a folder, and those in it on disk."""
+        assert vault.root is not None
+        prefix = rel + "/"
+        found = {path for path in vault.notes if path.startswith(prefix)}
+        folder = vault.root / rel
+        if folder.is_dir():
+            # (the vault's ignore globs are relative to its root: applied to each path found)
+            inside = (prefix + sub for sub in walk_notes(folder, Config()))
+            found.update(path for path in inside if is_note_path(path, vault.config))
+        return sorted(found)
+
+    def _reload(self, vault: Vault, rel: str, path: Path) -> Change | None:
+        changes = self._loading.get(vault)
+        if changes is not None:
+            changes.add(rel)  # (the loader's own reading of it may be older)
+        if path in self.open_docs:
+            return None  # the editor's text wins while the document is open
         if not is_note_path(rel, vault.config) or not path.is_file():
             old = vault.remove(rel)
             if old is None:

@@ -24,6 +24,9 @@ def initialize(ls: ClaimLanguageServer, params: lsp.InitializeParams) -> None:
     ls.settings = read_settings(params.initialization_options)
     for message in ls.settings.errors:
         ls.show_config_error(message)
+    if not ls.client_support.watched_files_registration:
+        # begun now, the watch is ready by the time `initialized` starts the indexing, which waits for it
+        ls.watch_disk(lambda paths: files_changed(ls, paths), ls.vault_roots())
 
 
 def initialized(ls: ClaimLanguageServer, params: lsp.InitializedParams) -> None:
@@ -34,6 +37,9 @@ def initialized(ls: ClaimLanguageServer, params: lsp.InitializedParams) -> None:
             watchers=[
                 lsp.FileSystemWatcher(glob_pattern="**/*.md"),
                 lsp.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}"),
+                # folders: VS Code reports a folder deleted or renamed as one event for the
+                # folder, none for its notes, and only to a watcher whose glob matches it
+                lsp.FileSystemWatcher(glob_pattern="**/*", kind=lsp.WatchKind.Create | lsp.WatchKind.Delete),
             ]
         )
         ls.client_register_capability(
@@ -93,10 +99,13 @@ def did_save(ls: ClaimLanguageServer, params: lsp.DidSaveTextDocumentParams) -> 
 
 
 def did_change_watched_files(ls: ClaimLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
-    for event in params.changes:
-        path = uri_to_path(event.uri)
-        if path is None:
-            continue
+    files_changed(ls, [path for event in params.changes if (path := uri_to_path(event.uri)) is not None])
+
+
+def files_changed(ls: ClaimLanguageServer, paths: list[Path]) -> None:
+    """Files or folders created, changed or deleted on disk, as the client's watcher reports
+    them or the server's own (watch.py): what the disk holds now is filed."""
+    for path in dict.fromkeys(paths):  # (a file may match two of the watchers registered)
         if path.name == CONFIG_FILE:
             found = ls.state.locate(path)
             if found is not None and found[0].root == path.parent:
@@ -106,8 +115,8 @@ def did_change_watched_files(ls: ClaimLanguageServer, params: lsp.DidChangeWatch
                     ls.show_config_error(message)
                 ls.publisher.refresh_all_open()
             continue
-        change = ls.state.reload(path)
-        ls.publisher.after_change(change)
+        for change in ls.state.changed_on_disk(path):
+            ls.publisher.after_change(change)
 
 
 def did_change_folders(ls: ClaimLanguageServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
@@ -119,6 +128,7 @@ def did_change_folders(ls: ClaimLanguageServer, params: lsp.DidChangeWorkspaceFo
         path = uri_to_path(folder.uri)
         if path is not None:
             ls.start_vault(path)
+    ls.watch_vaults()
     ls.publisher.refresh_all_open()
 
 

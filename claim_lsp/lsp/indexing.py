@@ -14,7 +14,8 @@ from lsprotocol import types as lsp
 
 from .. import cache
 from ..index import Vault
-from ..load import FILED, TITLED, Loader
+from ..load import Loader
+from ..load_steps import FILED, TITLED
 from .waiting import env_seconds
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ async def index_vault(ls: ClaimLanguageServer, vault: Vault) -> None:
     loop = asyncio.get_running_loop()
     ls.indexing += 1
     token = await _progress_begin(ls, f"Indexing {root.name}")
+    await ls.until_watched()  # (a change on disk after the listing must be seen)
     loader = Loader(vault, use_cache=True, pool=ls.pool, editor=ls.state)
     ls.loaders[vault] = loader
     steps = loader.steps()

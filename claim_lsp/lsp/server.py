@@ -1,5 +1,6 @@
 """The language server's state and lifecycle: the vaults of the workspace, each indexed in
-the background, and that background work stopped on shutdown.
+the background (and watched on disk by the server itself when the client cannot watch
+files), and that background work stopped on shutdown.
 
 Elsewhere in this package: pygls' fixes (protocol.py), what the client supports and sent
 (capabilities.py), diagnostics and refresh requests (diagnostics.py), and the handlers, one
@@ -21,6 +22,7 @@ from ..config import CONFIG_FILE, load_config
 from ..index import Vault
 from ..load import Loader
 from ..model import Note
+from ..watch import FolderWatcher
 from ..workers import ParsePool
 from ..workspace import Workspace
 from .capabilities import ClientSupport, Settings
@@ -30,6 +32,8 @@ from .indexing import index_vault
 from .protocol import BaseServer
 
 log = logging.getLogger(__name__)
+
+WATCH_READY_SECONDS = 10  # indexing waits at most this long for the server's own watch to begin
 
 
 class ClaimLanguageServer(BaseServer):
@@ -47,6 +51,7 @@ class ClaimLanguageServer(BaseServer):
         self.loaders: dict[Vault, Loader] = {}  # the loader of each vault being indexed (its progress)
         self.shutting_down = False  # shutdown received: stop background work
         self.pool: ParsePool | None = None  # worker processes, until the first indexing ends
+        self.watcher: FolderWatcher | None = None  # the server's own, when the client cannot watch files
 
     # ---- helpers used by the feature modules -----------------------------------------
     def note_for(self, uri: str) -> tuple[Vault, Note] | None:
@@ -86,6 +91,7 @@ class ClaimLanguageServer(BaseServer):
         for message in config.errors:
             self.show_config_error(message)
         vault = self.state.add_vault(root, config)
+        self.watch_vaults()
         vault.indexed = False  # link checks wait for every note to be read
         self._indexed[vault] = asyncio.Event()
         self.spawn(index_vault(self, vault))
@@ -105,6 +111,45 @@ class ClaimLanguageServer(BaseServer):
         if event is not None and not vault.indexed:
             await event.wait()
 
+    # ---- the server's own watch over the disk -------------------------------------------
+    def watch_disk(self, on_changes, roots: list[Path]) -> None:
+        """Watch these folders, then the vaults' (a client that cannot watch files); the
+        changes are handed to on_changes(paths) on the event loop."""
+        loop = asyncio.get_running_loop()
+
+        def handed_over(paths: list[Path]) -> None:  # (in the watcher's thread)
+            if not self.shutting_down:
+                try:
+                    loop.call_soon_threadsafe(on_changes, paths)
+                except RuntimeError:
+                    pass  # the loop is closed: the server is leaving
+
+        self.watcher = FolderWatcher(handed_over)
+        self.watcher.watch(roots)
+
+    def watch_vaults(self) -> None:
+        """The server's own watch (if any) follows the vaults added and removed."""
+        if self.watcher is not None and not self.shutting_down:
+            self.watcher.watch(v.root for v in self.state.vaults if v.root is not None)
+
+    async def until_watched(self) -> None:
+        """Until the server's own watch (if any) covers the vaults, so that whatever changes
+        after a folder is listed is seen (bounded: past it, the watch may miss those)."""
+        watcher = self.watcher
+        if watcher is None:
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + WATCH_READY_SECONDS
+        while not watcher.ready.is_set() and not self.shutting_down:
+            if loop.time() > deadline:
+                log.warning("the watch over %s has not begun yet; indexing anyway", watcher.roots)
+                return
+            await asyncio.sleep(0.01)
+        if watcher.error is not None:
+            self.log_client(
+                f"claim-lsp: cannot watch the vault for changes on disk ({watcher.error})", lsp.MessageType.Warning
+            )
+
     def show_config_error(self, message: str) -> None:
         log.warning("configuration: %s", message)
         try:
@@ -117,6 +162,8 @@ class ClaimLanguageServer(BaseServer):
     def stop_background_work(self) -> None:
         self.shutting_down = True
         self.publisher.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
         for task in list(self._tasks):
             task.cancel()
         for event in self._indexed.values():
@@ -179,6 +226,8 @@ def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087, pool: Pa
     finally:
         if ls.pool is not None:
             ls.pool.terminate()
+        if ls.watcher is not None:
+            ls.watcher.stop()  # (exit without shutdown, or the client gone)
     return 0
 
 

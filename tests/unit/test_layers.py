@@ -65,9 +65,11 @@ LAYERS = {
     "claim_lsp.cache": DISK,
     "claim_lsp.workers": DISK,
     "claim_lsp.load": DISK,
+    "claim_lsp.load_steps": DISK,
     "claim_lsp.workspace": DISK,
     "claim_lsp.fix": DISK,  # check --fix: the safe fixes written to the files
     "claim_lsp.verify": DISK,
+    "claim_lsp.watch": DISK,
     "claim_lsp.lsp": PROTOCOL,
     "claim_lsp.cli": PROTOCOL,
     "claim_lsp.report": PROTOCOL,  # what `check` prints: the CLI's own

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import gc
+import itertools
+import shutil
+from pathlib import Path
 
 import pytest
 
 from claim_lsp import load
 from claim_lsp.config import Config
 from claim_lsp.index import Vault
-from claim_lsp.load import FILED, READ, TITLED, Loader, build_vault
+from claim_lsp.load import Loader, build_vault
+from claim_lsp.load_steps import FILED, READ, TITLED
+from claim_lsp.workers import ParsePool
 from claim_lsp.workspace import Workspace
-from tests.helpers import SMALL_VAULT, write_vault
+from tests.helpers import SMALL_VAULT, SPEC, write_vault
 
 FILES = {**SMALL_VAULT, **{f"many/note {i}.md": f"# note {i}\n\n[[note {i + 1}]]\n" for i in range(30)}}
 EDITED = "# Map\n\n[[a link typed in the editor]]\n"
@@ -82,3 +87,61 @@ def test_what_changed_since_the_cache_is_read_and_saved_again(root):
     entries, tables = changed.to_save
     assert entries.keys() == set(FILES) and tables is not None
     assert [link.target for link in entries["many/note 3.md"][3].links] == ["elsewhere"]
+
+
+def change_the_disk(root: Path) -> list[Path]:
+    """A note deleted, one renamed into a new folder, a folder deleted with its notes, one
+    note rewritten, one created; and what a watcher reports of it (VS Code: one event for the
+    folder deleted, one for the folder created)."""
+    (root / "many/note 3.md").unlink()
+    (root / "moved").mkdir()
+    (root / "many/note 4.md").rename(root / "moved/note 4 moved.md")
+    shutil.rmtree(root / "domains")
+    (root / "many/note 5.md").write_text("# note 5\n\n[[rewritten]]\n", encoding="utf-8")
+    (root / "born.md").write_text("# born\n", encoding="utf-8")
+    return [root / p for p in ("many/note 3.md", "many/note 4.md", "moved", "domains", "many/note 5.md", "born.md")]
+
+
+GONE = ["many/note 3.md", "many/note 4.md", *(rel for rel in FILES if rel.startswith("domains/"))]
+
+
+@pytest.mark.parametrize("use_cache", [False, True], ids=["cold", "from the cache"])
+@pytest.mark.parametrize("pooled", [False, True], ids=["in-process", "workers"])
+def test_the_disk_changed_during_the_loading_is_what_the_vault_ends_with(
+    root, tmp_path, monkeypatch, use_cache, pooled
+):
+    """After each step of the loading in turn, the disk changes and the watcher reports it
+    at once: from then on no note that is gone is indexed (neither from the listing, the
+    cache's tables nor a reading that predates the change), and the loaded vault is the one
+    a loading of the disk as it is now gives."""
+    pool = None
+    if pooled:
+        monkeypatch.setattr(load, "MIN_NOTES", 1)
+        pool = ParsePool(2)
+    try:
+        for after in itertools.count(1):
+            folder = write_vault(tmp_path / f"v{after}", FILES)
+            if use_cache:
+                build_vault(folder, Config(), use_cache=True)
+            workspace = Workspace()
+            vault = workspace.add_vault(folder, Config())
+            changed = False
+            for ran, step in enumerate(Loader(vault, use_cache, pool, editor=workspace).steps(), 1):
+                step.work()
+                if ran == after:
+                    for path in change_the_disk(folder):
+                        workspace.changed_on_disk(path)
+                    changed = True
+                if changed:
+                    assert not [rel for rel in GONE if rel in vault.notes], f"after step {ran} ({step.kind})"
+            if not changed:  # (every step had its turn: once more, after the loading)
+                for path in change_the_disk(folder):
+                    workspace.changed_on_disk(path)
+            rebuilt = build_vault(folder, Config())
+            assert vault.notes == rebuilt.notes, f"changed after step {after}"
+            assert all(vault.titled(t) == rebuilt.titled(t) for t in ("note 4 moved", "born", "note 3", SPEC))
+            if not changed:
+                break
+    finally:
+        if pool is not None:
+            pool.close()
