@@ -78,6 +78,11 @@ DEFAULT_SEVERITY: dict[str, str] = {
 }
 
 
+# `[diagnostics] scope`: "open" reports the problems of the notes open in the editor, "vault"
+# those of every note (workspace/diagnostic, or pushed for a client that does not pull)
+DIAGNOSTICS_SCOPES = ("open", "vault")
+
+
 # notes whose H1 is a display name, not their title: folder maps, indexes, READMEs
 DEFAULT_TITLE_MISMATCH_IGNORE = ("_map.md", "index.md", "README.md")
 
@@ -107,6 +112,9 @@ class Config:
     inlay_hints: bool = True  # the target's confidence after each resolved link
     # globs of notes never checked for title-mismatch (given, they replace the default)
     title_mismatch_ignore: list[str] = field(default_factory=lambda: list(DEFAULT_TITLE_MISMATCH_IGNORE))
+    # which notes' diagnostics the server reports: those of "open" notes, or the whole "vault"
+    # (see DIAGNOSTICS_SCOPES); None: the server chooses by what the client can take
+    diagnostics_scope: str | None = None
     errors: list[str] = field(default_factory=list)  # what was wrong with the configuration
     # what schema.schemas_of made of `types`, kept because checks ask for it for every note;
     # apply_settings drops it
@@ -156,7 +164,7 @@ def apply_settings(config: Config, settings: dict[str, Any], source: str) -> Non
     errors = config.errors
     known = {
         "ignore", "severity", "types", "default_type", "limits", "max_file_bytes", "inlay_hints",
-        "title_mismatch_ignore",
+        "title_mismatch_ignore", "diagnostics",
     }  # fmt: skip
     for key in settings:
         if key not in known:
@@ -190,6 +198,8 @@ def apply_settings(config: Config, settings: dict[str, Any], source: str) -> Non
             config.inlay_hints = settings["inlay_hints"]
         else:
             errors.append(f"{source}: inlay_hints must be true or false; ignored")
+    if "diagnostics" in settings:
+        _apply_diagnostics(config, settings["diagnostics"], f"{source}: diagnostics")
     if "default_type" in settings:
         if isinstance(settings["default_type"], str):
             config.default_type = settings["default_type"]
@@ -240,6 +250,19 @@ def _apply_type(config: Config, name: str, spec: Any, where: str) -> None:
             errors.append(
                 f"{where}: unknown key '{key}' (known: required, optional, allowed, dates, folder, relations); ignored"
             )
+
+
+def _apply_diagnostics(config: Config, spec: Any, where: str) -> None:
+    if not isinstance(spec, dict):
+        config.errors.append(f'{where}: expected a table (scope = "open" or "vault"); ignored')
+        return
+    for key, value in spec.items():
+        if key != "scope":
+            config.errors.append(f"{where}: unknown key '{key}' (known: scope); ignored")
+        elif value in DIAGNOSTICS_SCOPES:
+            config.diagnostics_scope = value
+        else:
+            config.errors.append(f"{where}.scope = {value!r} is not one of {', '.join(DIAGNOSTICS_SCOPES)}; ignored")
 
 
 def _apply_limits(config: Config, spec: Any, where: str) -> None:
