@@ -27,7 +27,7 @@ class Change:
     vault: Vault
     path: str
     names: set[str] = field(default_factory=set)
-    headings_changed: bool = False
+    headings_changed: bool = False  # its headings or block ids: [[note#heading]], [[note#^id]] elsewhere
     shown_elsewhere: bool = True  # what other notes show of it (confidence, links) may have changed
 
 
@@ -79,7 +79,7 @@ class Workspace:
     def _put(self, vault: Vault, rel: str, note: Note) -> Change:
         old = vault.put(note)
         names = _names(vault, old) ^ _names(vault, note)
-        headings = old is None or old.heading_texts() != note.heading_texts()
+        headings = old is None or old.heading_texts() != note.heading_texts() or old.block_ids() != note.block_ids()
         shown = (
             old is None
             or old.meta.get("confidence") != note.meta.get("confidence")
