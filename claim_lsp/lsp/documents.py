@@ -29,6 +29,7 @@ def initialize(ls: ClaimLanguageServer, params: lsp.InitializeParams) -> None:
 def initialized(ls: ClaimLanguageServer, params: lsp.InitializedParams) -> None:
     for root in ls.vault_roots():
         ls.start_vault(root)
+    ls.whole_vault.start()
     if ls.client_support.watched_files_registration:
         options = lsp.DidChangeWatchedFilesRegistrationOptions(
             watchers=[

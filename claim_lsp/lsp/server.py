@@ -27,6 +27,7 @@ from .convert import uri_to_path
 from .diagnostics import Publisher
 from .indexing import index_vault
 from .protocol import BaseServer
+from .workspace_diagnostics import WholeVault
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class ClaimLanguageServer(BaseServer):
         self.settings = Settings()
         self.indexing = 0  # vaults being indexed
         self.publisher = Publisher(self)
+        self.whole_vault = WholeVault(self)  # (its changes come through the publisher)
         self._tasks: set[asyncio.Task] = set()
         self._indexed: dict[Vault, asyncio.Event] = {}  # set when the vault's indexing ends
         self.shutting_down = False  # shutdown received: stop background work
@@ -141,6 +143,7 @@ def create_server() -> ClaimLanguageServer:
         rename,
         status,
         symbols,
+        workspace_diagnostics,
     )
 
     ls = ClaimLanguageServer()
@@ -159,6 +162,7 @@ def create_server() -> ClaimLanguageServer:
         code_lens,
         inlay_hints,
         call_hierarchy,
+        workspace_diagnostics,
     ):
         module.register(ls)
     return ls
