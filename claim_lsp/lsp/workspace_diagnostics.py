@@ -41,8 +41,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SLICE_SECONDS = 0.01  # checking between two looks at the event loop: what a keystroke may wait
+# each look lasts this long: asyncio.sleep(0) runs one round of the loop, and a message takes
+# a few (read, handled, its task run, answered): a keystroke waited ~5 slices for its answer
+YIELD_SECONDS = 0.001
 SETTLE_SECONDS = 0.2  # after a change, before its consequences are checked (a burst of keystrokes)
 PUBLISH_BATCH = 100  # pushed notifications between two looks at the event loop
+# reports in one partial result ($/progress), when the client asks for them: an answer made
+# at once blocked the loop while it was written (~1 s for 24,000 notes' reports)
+PARTIAL_BATCH = 250
 # problems whose message or fixes name the titles nearest to what was written
 SUGGESTING = frozenset({"broken-link", "broken-reference"})
 
@@ -72,16 +78,19 @@ class VaultProblems:
         self.unchecked: list[str] = []  # notes not checked since the configuration changed
         self.dirty: set[str] = set()  # notes whose problems may have changed
         self.ids: dict[str, str] = {}  # vault-relative path -> result id, notes with problems only
+        self.fresh: dict[str, list[lsp.Diagnostic]] = {}  # new since the last comparison
         self.suggesting: set[str] = set()  # notes with a SUGGESTING problem
-        self.uris: dict[str, str] = {}  # their URIs (~15 µs each to make)
+        self.uris: dict[str, str] = {}  # their URIs (~15 µs each to make), and back
+        self.rels: dict[str, str] = {}
+        self.revision = 0  # bumped whenever a result id changes
 
     def rebase(self) -> None:
         """Everything to check again: the configuration or the indexing changed."""
         self.config, self.indexed = self.vault.config, self.vault.indexed
         self.unchecked = list(self.vault.notes)
-        self.dirty.clear()
-        self.ids.clear()
-        self.suggesting.clear()
+        for table in (self.dirty, self.ids, self.fresh, self.suggesting):
+            table.clear()
+        self.revision += 1
 
     @property
     def stale(self) -> bool:
@@ -92,6 +101,7 @@ class VaultProblems:
         if uri is None:
             assert self.vault.root is not None
             uri = self.uris[rel] = path_to_uri(self.vault.root / rel)
+            self.rels[uri] = rel
         return uri
 
     def check(self, rel: str) -> list[lsp.Diagnostic]:
@@ -100,12 +110,20 @@ class VaultProblems:
         note = vault.notes.get(rel)
         problems = check_note(note, vault) if note is not None else []
         if not problems:
-            self.ids.pop(rel, None)
+            if self.ids.pop(rel, None) is not None:
+                self.revision += 1
+            self.fresh.pop(rel, None)
             self.suggesting.discard(rel)
-            self.uris.pop(rel, None)
+            uri = self.uris.pop(rel, None)
+            if uri is not None:
+                del self.rels[uri]
             return []
         diagnostics = [to_diagnostic(note, p) for p in problems]
-        self.ids[rel] = result_id(diagnostics)
+        rid = result_id(diagnostics)
+        if self.ids.get(rel) != rid:  # (kept for the next answer; when the same, the client
+            self.ids[rel] = rid  # holds them, or the answer checks the note again)
+            self.fresh[rel] = diagnostics
+            self.revision += 1
         if any(p.code in SUGGESTING for p in problems):
             self.suggesting.add(rel)
         else:
@@ -125,6 +143,19 @@ class VaultProblems:
         if change.names:
             self.dirty |= self.suggesting
 
+    async def bring_up_to_date(self) -> None:
+        """Check what is unchecked or dirty, a slice of time at a time."""
+        if self.stale:
+            self.rebase()
+        clock = time.perf_counter
+        while self.unchecked or self.dirty:
+            deadline = clock() + SLICE_SECONDS
+            while clock() < deadline and (self.dirty or self.unchecked):
+                self.check(self.dirty.pop() if self.dirty else self.unchecked.pop())
+            await asyncio.sleep(YIELD_SECONDS)  # keystrokes and requests are answered meanwhile
+            if self.stale:  # (the configuration changed meanwhile)
+                self.rebase()
+
 
 class WholeVault:
     """The whole-vault diagnostics of one client's session: pulled or pushed."""
@@ -135,6 +166,7 @@ class WholeVault:
         self._lock = asyncio.Lock()  # one bringing up to date at a time
         self._changed = asyncio.Event()  # set (and replaced) at each change
         self._pushed: dict[str, str] = {}  # URI -> result id of what was pushed (closed notes)
+        self._handovers = 0  # open notes closed while pushing: what the client holds changed
 
     # ---- told by the Publisher -------------------------------------------------------
     def scope(self, vault: Vault) -> str:
@@ -169,110 +201,94 @@ class WholeVault:
                 self._pushed[uri] = result_id(shown)
             else:
                 self._pushed.pop(uri, None)
+        self._handovers += 1
         return True  # (checked again as the file's text: the close is a change, note_changed)
 
     # ---- bringing the reports up to date ---------------------------------------------
-    async def reports(self, known: dict[str, str], closed_only: bool = False) -> list[Report]:
+    async def settle(self, every_vault: bool = False) -> tuple:
+        """Bring the vaults up to date; a token that stays the same while no result id
+        changes (nothing to tell a client that holds them all)."""
+        async with self._lock:
+            return self._token(await self._up_to_date(every_vault))
+
+    async def reports(
+        self, known: dict[str, str], closed_only: bool = False, every_vault: bool = False, ours: bool = False
+    ) -> tuple[list[Report], tuple]:
         """The reports for a client holding `known` (URI -> result id): a full one for each
         note whose problems it does not hold, an unchanged one for each it does, an empty
-        one for each note it holds that has none left. closed_only: open notes left out
-        (neither reported nor cleared)."""
+        one for each note it holds that has none left; and settle()'s token. closed_only:
+        open notes left out (neither reported nor cleared). every_vault: whatever their
+        scope. ours: the URIs are spelled as this server spells them."""
         async with self._lock:
-            current: list[tuple[VaultProblems, dict[str, list[lsp.Diagnostic]]]] = []
-            for vault in list(self.ls.state.vaults):
-                if self.scope(vault) != "vault":
-                    continue
-                await self.ls.until_indexed(vault)
-                problems = self._vaults.get(vault)
-                if problems is None:
-                    problems = self._vaults[vault] = VaultProblems(vault)
-                current.append((problems, await self._bring_up_to_date(problems)))
-            for vault in [v for v in self._vaults if v not in self.ls.state.vaults]:
-                del self._vaults[vault]
-            remaining = self._spelled_ours(known)
+            current = await self._up_to_date(every_vault)
+            remaining = dict(known) if ours else self._spelled_ours(known)
             out: list[Report] = []
-            for problems, fresh in current:
-                out += await self._compare(problems, fresh, remaining, closed_only)
+            for problems in current:
+                out += await self._compare(problems, remaining, closed_only)
+                problems.fresh.clear()
             open_docs = self.ls.state.open_docs
             for uri in remaining:  # held by the client, without problems now (or gone)
                 if not (closed_only and uri_to_path(uri) in open_docs):
                     out.append(Report(uri, None, []))
-            return out
+            return out, self._token(current)
 
-    async def _bring_up_to_date(self, problems: VaultProblems) -> dict[str, list[lsp.Diagnostic]]:
-        """Check what is unchecked or dirty, a slice of time at a time; the diagnostics of
-        the notes checked that have problems."""
-        if problems.stale:
-            problems.rebase()
-        fresh: dict[str, list[lsp.Diagnostic]] = {}
-        clock = time.perf_counter
-        while problems.unchecked or problems.dirty:
-            deadline = clock() + SLICE_SECONDS
-            while clock() < deadline and (problems.dirty or problems.unchecked):
-                rel = problems.dirty.pop() if problems.dirty else problems.unchecked.pop()
-                diagnostics = problems.check(rel)
-                if diagnostics:
-                    fresh[rel] = diagnostics
-                else:
-                    fresh.pop(rel, None)
-            await asyncio.sleep(0)  # keystrokes and requests are answered meanwhile
-            if problems.stale:  # (the configuration changed meanwhile)
-                problems.rebase()
-                fresh.clear()
-        return fresh
+    async def _up_to_date(self, every_vault: bool) -> list[VaultProblems]:
+        current = []
+        for vault in list(self.ls.state.vaults):
+            if self.scope(vault) != "vault" and not every_vault:
+                continue
+            await self.ls.until_indexed(vault)
+            problems = self._vaults.get(vault)
+            if problems is None:
+                problems = self._vaults[vault] = VaultProblems(vault)
+            await problems.bring_up_to_date()
+            current.append(problems)
+        for vault in [v for v in self._vaults if v not in self.ls.state.vaults]:
+            del self._vaults[vault]
+        return current
 
-    async def _compare(
-        self,
-        problems: VaultProblems,
-        fresh: dict[str, list[lsp.Diagnostic]],
-        remaining: dict[str, str],
-        closed_only: bool,
-    ) -> list[Report]:
+    def _token(self, current: list[VaultProblems]) -> tuple:
+        return (self._handovers, *((p, p.revision) for p in current))
+
+    async def _compare(self, problems: VaultProblems, remaining: dict[str, str], closed_only: bool) -> list[Report]:
         """The vault's reports; the URIs reported are taken out of `remaining`."""
         out: list[Report] = []
         opened = self.ls.state.open_in(problems.vault)
-        again: list[str] = []  # to send in full, their diagnostics not at hand
-        for rel, rid in problems.ids.items():
+        clock = time.perf_counter
+        deadline = clock() + SLICE_SECONDS
+        for n, (rel, rid) in enumerate(list(problems.ids.items())):
+            if n % 256 == 255 and clock() > deadline:
+                await asyncio.sleep(YIELD_SECONDS)
+                deadline = clock() + SLICE_SECONDS
             uri = problems.uri(rel)
             if rel in opened and closed_only:
                 remaining.pop(uri, None)
                 continue
             held = remaining.pop(uri, None)
+            version = self._version(problems, rel) if rel in opened else None
             if held == rid:
-                out.append(Report(uri, rid, None, self._version(problems, rel, opened)))
-            elif rel in fresh:
-                out.append(Report(uri, rid, fresh[rel], self._version(problems, rel, opened)))
-            else:
-                again.append(rel)
-        clock = time.perf_counter
-        deadline = clock() + SLICE_SECONDS
-        for rel in again:  # (the client missed an answer: a pull cancelled, say)
-            if clock() > deadline:
-                await asyncio.sleep(0)
-                deadline = clock() + SLICE_SECONDS
-            uri = problems.uri(rel)
-            diagnostics = problems.check(rel)
+                out.append(Report(uri, rid, None, version))
+                continue
+            diagnostics = problems.fresh.get(rel)
+            if diagnostics is None:  # (checked before the client's last answer, which it missed)
+                diagnostics = problems.check(rel)
             if diagnostics:
-                out.append(Report(uri, problems.ids[rel], diagnostics, self._version(problems, rel, opened)))
-            else:
-                out.append(Report(uri, None, []))
+                out.append(Report(uri, problems.ids[rel], diagnostics, version))
+            elif held is not None:
+                out.append(Report(uri, None, [], version))
         return out
 
-    def _version(self, problems: VaultProblems, rel: str, opened: set[str]) -> int | None:
+    def _version(self, problems: VaultProblems, rel: str) -> int | None:
         """The editor's version of an open note (reports of closed notes have none)."""
-        if rel not in opened:
-            return None
         assert problems.vault.root is not None
         return self.ls.publisher.version_of(problems.vault.root / rel)
 
     def _spelled_ours(self, known: dict[str, str]) -> dict[str, str]:
         """The client's URIs as this server spells them (a client may encode differently)."""
-        ours: set[str] = set()
-        for problems in self._vaults.values():
-            ours.update(problems.uris.values())
+        tables = [problems.rels for problems in self._vaults.values()]
         out: dict[str, str] = {}
         for uri, rid in known.items():
-            if uri not in ours:
+            if not any(uri in rels for rels in tables):
                 path = uri_to_path(uri)
                 uri = path_to_uri(path) if path is not None else uri
             out[uri] = rid
@@ -286,27 +302,33 @@ class WholeVault:
             self.ls.spawn(self._push())
 
     async def _push(self) -> None:
+        told = None  # settle()'s token when the client was last brought up to date
         while not self.ls.shutting_down:
             changed = self.next_change()
             try:
-                reports = await self.reports(dict(self._pushed), closed_only=True)
+                if told is None or await self.settle() != told:
+                    reports, told = await self.reports(self._pushed, closed_only=True, ours=True)
+                    await self._publish(reports)
+            except asyncio.CancelledError:
+                raise
             except Exception:
                 log.exception("checking the vault failed")
-                reports = []
-            for n, report in enumerate(reports):
-                if report.diagnostics is None:
-                    continue
-                if report.result_id is None:
-                    self._pushed.pop(report.uri, None)
-                else:
-                    self._pushed[report.uri] = report.result_id
-                self.ls.text_document_publish_diagnostics(
-                    lsp.PublishDiagnosticsParams(uri=report.uri, diagnostics=report.diagnostics)
-                )
-                if n % PUBLISH_BATCH == PUBLISH_BATCH - 1:
-                    await asyncio.sleep(0)
             await changed.wait()
             await asyncio.sleep(SETTLE_SECONDS)
+
+    async def _publish(self, reports: list[Report]) -> None:
+        for n, report in enumerate(reports):
+            if report.diagnostics is None:
+                continue
+            if report.result_id is None:
+                self._pushed.pop(report.uri, None)
+            else:
+                self._pushed[report.uri] = report.result_id
+            self.ls.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=report.uri, diagnostics=report.diagnostics)
+            )
+            if n % PUBLISH_BATCH == PUBLISH_BATCH - 1:
+                await asyncio.sleep(YIELD_SECONDS)
 
 
 def to_lsp(report: Report) -> lsp.WorkspaceDocumentDiagnosticReport:
@@ -327,13 +349,27 @@ async def workspace_diagnostic(
     answer waits until that is no longer so (or the client cancels)."""
     whole = ls.whole_vault
     known = {item.uri: item.value for item in params.previous_result_ids}
+    # a client that does not pull diagnostics sends this only when the user asks (Neovim's
+    # and Emacs' "check the whole vault" commands): the whole vault, whatever the scope
+    # (which says what it is sent unasked); one that pulls may do so on its own (VS Code)
+    asked = not ls.client_support.pull_diagnostics
+    told = None  # settle()'s token when the client's ids were found all current
     while True:
         changed = whole.next_change()
-        reports = await whole.reports(known)
-        if not known or any(r.diagnostics is not None for r in reports):
-            return lsp.WorkspaceDiagnosticReport(items=[to_lsp(r) for r in reports])
+        if told is None or await whole.settle(asked) != told:
+            reports, told = await whole.reports(known, every_vault=asked)
+            if not known or any(r.diagnostics is not None for r in reports):
+                break
         await changed.wait()
         await asyncio.sleep(SETTLE_SECONDS)
+    token = params.partial_result_token
+    if token is None:
+        return lsp.WorkspaceDiagnosticReport(items=[to_lsp(r) for r in reports])
+    for start in range(0, len(reports), PARTIAL_BATCH):  # (then the answer itself is empty)
+        chunk = [to_lsp(r) for r in reports[start : start + PARTIAL_BATCH]]
+        ls.progress(lsp.ProgressParams(token=token, value=lsp.WorkspaceDiagnosticReportPartialResult(items=chunk)))
+        await asyncio.sleep(YIELD_SECONDS)
+    return lsp.WorkspaceDiagnosticReport(items=[])
 
 
 def register(ls: ClaimLanguageServer) -> None:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient, client_capabilities
+from pygls.protocol import default_converter
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from tests.e2e.conftest import CONFIG, change_doc, open_doc, wait_diagnostics, wait_indexed
+from tests.e2e.conftest import CONFIG, SERVER, change_doc, open_doc, wait_diagnostics, wait_indexed
 from tests.helpers import write_vault
 
 FILES = {
@@ -186,3 +188,41 @@ async def test_pushed_only_for_open_notes_by_default(bare_client: LanguageClient
     await wait_diagnostics(bare_client, uri, lambda d: codes(d) == ["broken-link"])
     await asyncio.sleep(0.5)
     assert list(bare_client.diagnostics) == [uri]
+
+
+def client_taking_partial_results() -> LanguageClient:
+    """pytest-lsp's client, keeping the partial results ($/progress) of a workspace pull
+    (its own $/progress handler takes work-done progress only)."""
+    client = LanguageClient(converter_factory=default_converter)
+    client.partial_results = []
+
+    def progress(client: LanguageClient, params: lsp.ProgressParams) -> None:
+        client.partial_results.append((params.token, params.value))
+
+    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, lsp.PROGRESS: progress})
+    return client
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, client_factory=client_taking_partial_results))
+async def partial_client(lsp_client: LanguageClient):
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+async def test_reports_come_as_partial_results_when_asked(partial_client: LanguageClient, tmp_path):
+    """VS Code gives a partialResultToken: the reports come in $/progress batches (a large
+    answer written at once held the server up), the answer itself empty."""
+    files = {f"n{i}.md": f"# n{i}\n\n[[missing {i}]]\n" for i in range(600)}
+    vault = write_vault(tmp_path / "vault", files)
+    await start(partial_client, vault, "neovim@0.11.0")
+    answer = await asyncio.wait_for(
+        partial_client.workspace_diagnostic_async(
+            lsp.WorkspaceDiagnosticParams(previous_result_ids=[], partial_result_token="wd-1")
+        ),
+        30,
+    )
+    assert answer.items == ()
+    batches = [value["items"] for token, value in partial_client.partial_results if token == "wd-1"]
+    assert [len(b) for b in batches] == [250, 250, 100]
+    reported = {Path(item["uri"]).name: item for batch in batches for item in batch}
+    assert len(reported) == 600 and reported["n7.md"]["items"][0]["code"] == "broken-link"
