@@ -64,6 +64,7 @@ def did_open(ls: ClaimLanguageServer, params: lsp.DidOpenTextDocumentParams) -> 
     ls.publisher.set_version(path, params.text_document.version)
     change = ls.state.set_text(path, params.text_document.text)
     ls.publisher.after_change(change, path)
+    ls.root_warnings.note_opened(path)
 
 
 def did_change(ls: ClaimLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:

@@ -27,6 +27,7 @@ from .convert import uri_to_path
 from .diagnostics import Publisher
 from .indexing import index_vault
 from .protocol import BaseServer
+from .roots import RootWarnings
 from .workspace_diagnostics import WholeVault
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class ClaimLanguageServer(BaseServer):
         self.indexing = 0  # vaults being indexed
         self.publisher = Publisher(self)
         self.whole_vault = WholeVault(self)  # (its changes come through the publisher)
+        self.root_warnings = RootWarnings(self)
         self._tasks: set[asyncio.Task] = set()
         self._indexed: dict[Vault, asyncio.Event] = {}  # set when the vault's indexing ends
         self.shutting_down = False  # shutdown received: stop background work
@@ -89,6 +91,7 @@ class ClaimLanguageServer(BaseServer):
         vault.indexed = False  # link checks wait for every note to be read
         self._indexed[vault] = asyncio.Event()
         self.spawn(index_vault(self, vault))
+        self.root_warnings.vault_started(vault)
         return vault
 
     def mark_indexed(self, vault: Vault) -> None:

@@ -56,6 +56,7 @@ LAYERS = {
     "claim_lsp.workers": DISK,
     "claim_lsp.load": DISK,
     "claim_lsp.workspace": DISK,
+    "claim_lsp.roots": DISK,  # is the folder indexed the vault's root? (it looks above it)
     "claim_lsp.lsp": PROTOCOL,
     "claim_lsp.cli": PROTOCOL,
     "claim_lsp.report": PROTOCOL,  # what `check` prints: the CLI's own
