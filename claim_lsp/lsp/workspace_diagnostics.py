@@ -16,6 +16,8 @@ meanwhile, and checked again only when their problems may have changed: the note
 the notes linking to a name that appeared or disappeared (or to a note whose headings
 changed), and, when names changed, the notes whose problems suggest titles ("did you
 mean"). Everything again when the vault's configuration changes or it is indexed again.
+The reports a client lacks are sent as their notes are checked (partial results, pushes),
+not held until the whole vault is: its diagnostics are not all in memory at once.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import asyncio
 import hashlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -68,6 +71,9 @@ class Report:
     version: int | None = None
 
 
+Emit = Callable[[list[Report]], Awaitable[None]]  # takes the reports a client lacks, as they come
+
+
 class VaultProblems:
     """One vault's notes with problems, as last checked, and what to check again."""
 
@@ -78,7 +84,8 @@ class VaultProblems:
         self.unchecked: list[str] = []  # notes not checked since the configuration changed
         self.dirty: set[str] = set()  # notes whose problems may have changed
         self.ids: dict[str, str] = {}  # vault-relative path -> result id, notes with problems only
-        self.fresh: dict[str, list[lsp.Diagnostic]] = {}  # new since the last comparison
+        # diagnostics of notes whose id changed, checked outside a report (a few: dirty ones)
+        self.fresh: dict[str, list[lsp.Diagnostic]] = {}
         self.suggesting: set[str] = set()  # notes with a SUGGESTING problem
         self.uris: dict[str, str] = {}  # their URIs (~15 µs each to make), and back
         self.rels: dict[str, str] = {}
@@ -96,6 +103,11 @@ class VaultProblems:
     def stale(self) -> bool:
         return self.config is not self.vault.config or self.indexed != self.vault.indexed
 
+    @property
+    def settled(self) -> bool:
+        """Nothing but a few dirty notes to check (not the whole vault)."""
+        return not self.stale and not self.unchecked
+
     def uri(self, rel: str) -> str:
         uri = self.uris.get(rel)
         if uri is None:
@@ -104,31 +116,33 @@ class VaultProblems:
             self.rels[uri] = rel
         return uri
 
-    def check(self, rel: str) -> list[lsp.Diagnostic]:
-        """Check one note again; its diagnostics ([] for none, or a note gone)."""
+    def check(self, rel: str) -> tuple[list[lsp.Diagnostic], bool]:
+        """Check one note again: its diagnostics ([] for none, or a note gone), and whether
+        its result id changed."""
         vault = self.vault
         note = vault.notes.get(rel)
         problems = check_note(note, vault) if note is not None else []
+        self.fresh.pop(rel, None)
         if not problems:
-            if self.ids.pop(rel, None) is not None:
-                self.revision += 1
-            self.fresh.pop(rel, None)
             self.suggesting.discard(rel)
             uri = self.uris.pop(rel, None)
             if uri is not None:
                 del self.rels[uri]
-            return []
+            if self.ids.pop(rel, None) is None:
+                return [], False
+            self.revision += 1
+            return [], True
         diagnostics = [to_diagnostic(note, p) for p in problems]
         rid = result_id(diagnostics)
-        if self.ids.get(rel) != rid:  # (kept for the next answer; when the same, the client
-            self.ids[rel] = rid  # holds them, or the answer checks the note again)
-            self.fresh[rel] = diagnostics
-            self.revision += 1
         if any(p.code in SUGGESTING for p in problems):
             self.suggesting.add(rel)
         else:
             self.suggesting.discard(rel)
-        return diagnostics
+        if self.ids.get(rel) == rid:
+            return diagnostics, False
+        self.ids[rel] = rid
+        self.revision += 1
+        return diagnostics, True
 
     def changed(self, change: Change) -> None:
         vault = self.vault
@@ -143,15 +157,28 @@ class VaultProblems:
         if change.names:
             self.dirty |= self.suggesting
 
-    async def bring_up_to_date(self) -> None:
-        """Check what is unchecked or dirty, a slice of time at a time."""
+    async def bring_up_to_date(
+        self, checked: Callable[[list[tuple[str, list]]], Awaitable[None]] | None = None
+    ) -> None:
+        """Check what is unchecked or dirty, a slice of time at a time. checked: told of
+        every note found with problems, a slice's at a time; without it, the diagnostics of
+        those whose id changed are kept (fresh) for the next report."""
         if self.stale:
             self.rebase()
         clock = time.perf_counter
         while self.unchecked or self.dirty:
+            found: list[tuple[str, list[lsp.Diagnostic]]] = []
             deadline = clock() + SLICE_SECONDS
             while clock() < deadline and (self.dirty or self.unchecked):
-                self.check(self.dirty.pop() if self.dirty else self.unchecked.pop())
+                rel = self.dirty.pop() if self.dirty else self.unchecked.pop()
+                diagnostics, changed = self.check(rel)
+                if checked is not None:
+                    if diagnostics:
+                        found.append((rel, diagnostics))
+                elif changed and diagnostics:
+                    self.fresh[rel] = diagnostics
+            if found:
+                await checked(found)
             await asyncio.sleep(YIELD_SECONDS)  # keystrokes and requests are answered meanwhile
             if self.stale:  # (the configuration changed meanwhile)
                 self.rebase()
@@ -205,34 +232,49 @@ class WholeVault:
         return True  # (checked again as the file's text: the close is a change, note_changed)
 
     # ---- bringing the reports up to date ---------------------------------------------
-    async def settle(self, every_vault: bool = False) -> tuple:
-        """Bring the vaults up to date; a token that stays the same while no result id
-        changes (nothing to tell a client that holds them all)."""
+    async def settle(self, every_vault: bool = False) -> tuple | None:
+        """Check the notes that changed; a token that stays the same while no result id
+        changes (nothing to tell a client that holds them all). None: a vault is to be
+        checked whole (that is left to reports(), which sends as it checks)."""
         async with self._lock:
-            return self._token(await self._up_to_date(every_vault))
+            current = []
+            for problems in await self._in_scope(every_vault):
+                if not problems.settled:
+                    return None
+                await problems.bring_up_to_date()
+                current.append(problems)
+            return self._token(current)
 
     async def reports(
-        self, known: dict[str, str], closed_only: bool = False, every_vault: bool = False, ours: bool = False
+        self,
+        known: dict[str, str],
+        emit: Emit,
+        closed_only: bool = False,
+        every_vault: bool = False,
+        ours: bool = False,
     ) -> tuple[list[Report], tuple]:
-        """The reports for a client holding `known` (URI -> result id): a full one for each
-        note whose problems it does not hold, an unchanged one for each it does, an empty
-        one for each note it holds that has none left; and settle()'s token. closed_only:
-        open notes left out (neither reported nor cleared). every_vault: whatever their
-        scope. ours: the URIs are spelled as this server spells them."""
+        """For a client holding `known` (URI -> result id): the reports it lacks go to
+        emit as they are made (a full one for each note whose problems it does not hold,
+        an empty one for each note it holds that has none left); the unchanged ones (a
+        note whose id it holds) are returned, with settle()'s token. closed_only: open
+        notes left out (neither reported nor cleared). every_vault: whatever their scope.
+        ours: the URIs are spelled as this server spells them."""
         async with self._lock:
-            current = await self._up_to_date(every_vault)
+            current = await self._in_scope(every_vault)
             remaining = dict(known) if ours else self._spelled_ours(known)
-            out: list[Report] = []
+            unchanged: dict[str, Report] = {}  # by URI (a note checked twice: its last report)
             for problems in current:
-                out += await self._compare(problems, remaining, closed_only)
-                problems.fresh.clear()
+                await self._compare(problems, remaining, closed_only, emit, unchanged)
             open_docs = self.ls.state.open_docs
-            for uri in remaining:  # held by the client, without problems now (or gone)
-                if not (closed_only and uri_to_path(uri) in open_docs):
-                    out.append(Report(uri, None, []))
-            return out, self._token(current)
+            # held by the client, without problems now (or gone)
+            cleared = [
+                Report(uri, None, []) for uri in remaining if not (closed_only and uri_to_path(uri) in open_docs)
+            ]
+            for start in range(0, len(cleared), PARTIAL_BATCH):
+                await emit(cleared[start : start + PARTIAL_BATCH])
+            return list(unchanged.values()), self._token(current)
 
-    async def _up_to_date(self, every_vault: bool) -> list[VaultProblems]:
+    async def _in_scope(self, every_vault: bool) -> list[VaultProblems]:
         current = []
         for vault in list(self.ls.state.vaults):
             if self.scope(vault) != "vault" and not every_vault:
@@ -241,7 +283,6 @@ class WholeVault:
             problems = self._vaults.get(vault)
             if problems is None:
                 problems = self._vaults[vault] = VaultProblems(vault)
-            await problems.bring_up_to_date()
             current.append(problems)
         for vault in [v for v in self._vaults if v not in self.ls.state.vaults]:
             del self._vaults[vault]
@@ -250,33 +291,70 @@ class WholeVault:
     def _token(self, current: list[VaultProblems]) -> tuple:
         return (self._handovers, *((p, p.revision) for p in current))
 
-    async def _compare(self, problems: VaultProblems, remaining: dict[str, str], closed_only: bool) -> list[Report]:
-        """The vault's reports; the URIs reported are taken out of `remaining`."""
-        out: list[Report] = []
+    async def _compare(
+        self,
+        problems: VaultProblems,
+        remaining: dict[str, str],
+        closed_only: bool,
+        emit: Emit,
+        unchanged: dict[str, Report],
+    ) -> None:
+        """Bring the vault up to date, and report it: what the client lacks to emit, as
+        its notes are checked; the URIs reported are taken out of `remaining`."""
         opened = self.ls.state.open_in(problems.vault)
-        clock = time.perf_counter
-        deadline = clock() + SLICE_SECONDS
-        for n, (rel, rid) in enumerate(list(problems.ids.items())):
-            if n % 256 == 255 and clock() > deadline:
-                await asyncio.sleep(YIELD_SECONDS)
-                deadline = clock() + SLICE_SECONDS
+        reported: set[str] = set()
+
+        def report(rel: str, diagnostics: list[lsp.Diagnostic] | None, out: list[Report]) -> None:
+            reported.add(rel)
             uri = problems.uri(rel)
             if rel in opened and closed_only:
                 remaining.pop(uri, None)
-                continue
+                return
+            rid = problems.ids[rel]
             held = remaining.pop(uri, None)
             version = self._version(problems, rel) if rel in opened else None
             if held == rid:
-                out.append(Report(uri, rid, None, version))
-                continue
-            diagnostics = problems.fresh.get(rel)
-            if diagnostics is None:  # (checked before the client's last answer, which it missed)
-                diagnostics = problems.check(rel)
+                unchanged[uri] = Report(uri, rid, None, version)
+                return
+            unchanged.pop(uri, None)
+            if diagnostics is not None:
+                out.append(Report(uri, rid, diagnostics, version))
+            else:
+                again.append((rel, held))
+
+        async def checked(found: list[tuple[str, list[lsp.Diagnostic]]]) -> None:
+            out: list[Report] = []
+            for rel, diagnostics in found:
+                report(rel, diagnostics, out)
+            if out:
+                await emit(out)
+
+        again: list[tuple[str, str | None]] = []  # to send in full, their diagnostics not at hand
+        await problems.bring_up_to_date(checked)
+        out: list[Report] = []
+        clock = time.perf_counter
+        deadline = clock() + SLICE_SECONDS
+        for n, rel in enumerate([rel for rel in problems.ids if rel not in reported]):
+            if n % 256 == 255 and clock() > deadline:
+                await asyncio.sleep(YIELD_SECONDS)
+                deadline = clock() + SLICE_SECONDS
+            report(rel, problems.fresh.pop(rel, None), out)
+        for rel, held in again:  # (checked before the client's last answer, which it missed)
+            if clock() > deadline or len(out) >= PARTIAL_BATCH:
+                await emit(out)
+                out = []
+                await asyncio.sleep(YIELD_SECONDS)
+                deadline = clock() + SLICE_SECONDS
+            diagnostics, _ = problems.check(rel)
+            uri = problems.uri(rel) if diagnostics else problems.uris.get(rel) or path_to_uri(problems.vault.root / rel)
+            version = self._version(problems, rel) if rel in opened else None
             if diagnostics:
                 out.append(Report(uri, problems.ids[rel], diagnostics, version))
             elif held is not None:
                 out.append(Report(uri, None, [], version))
-        return out
+        problems.fresh.clear()
+        for start in range(0, len(out), PARTIAL_BATCH):
+            await emit(out[start : start + PARTIAL_BATCH])
 
     def _version(self, problems: VaultProblems, rel: str) -> int | None:
         """The editor's version of an open note (reports of closed notes have none)."""
@@ -307,8 +385,7 @@ class WholeVault:
             changed = self.next_change()
             try:
                 if told is None or await self.settle() != told:
-                    reports, told = await self.reports(self._pushed, closed_only=True, ours=True)
-                    await self._publish(reports)
+                    _, told = await self.reports(self._pushed, self._publish, closed_only=True, ours=True)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -318,8 +395,7 @@ class WholeVault:
 
     async def _publish(self, reports: list[Report]) -> None:
         for n, report in enumerate(reports):
-            if report.diagnostics is None:
-                continue
+            assert report.diagnostics is not None
             if report.result_id is None:
                 self._pushed.pop(report.uri, None)
             else:
@@ -345,31 +421,47 @@ def to_lsp(report: Report) -> lsp.WorkspaceDocumentDiagnosticReport:
 async def workspace_diagnostic(
     ls: ClaimLanguageServer, params: lsp.WorkspaceDiagnosticParams
 ) -> lsp.WorkspaceDiagnosticReport:
-    """Every note's problems the client does not hold yet. When it holds them all, the
-    answer waits until that is no longer so (or the client cancels)."""
+    """Every note's problems the client does not hold yet; sent as partial results as
+    they are found when the client gives a token. When it holds them all, the answer
+    waits until that is no longer so (or the client cancels)."""
     whole = ls.whole_vault
     known = {item.uri: item.value for item in params.previous_result_ids}
     # a client that does not pull diagnostics sends this only when the user asks (Neovim's
     # and Emacs' "check the whole vault" commands): the whole vault, whatever the scope
     # (which says what it is sent unasked); one that pulls may do so on its own (VS Code)
     asked = not ls.client_support.pull_diagnostics
+    token = params.partial_result_token
+    answer: list[lsp.WorkspaceDocumentDiagnosticReport] = []
+
+    async def send(reports: list[Report]) -> None:
+        if not reports:
+            return
+        items = [to_lsp(r) for r in reports]
+        if token is None:
+            answer.extend(items)
+        else:  # (then the answer itself is empty)
+            ls.progress(lsp.ProgressParams(token=token, value=lsp.WorkspaceDiagnosticReportPartialResult(items=items)))
+            await asyncio.sleep(YIELD_SECONDS)
+
     told = None  # settle()'s token when the client's ids were found all current
+    sent = 0
     while True:
         changed = whole.next_change()
         if told is None or await whole.settle(asked) != told:
-            reports, told = await whole.reports(known, every_vault=asked)
-            if not known or any(r.diagnostics is not None for r in reports):
+
+            async def emit(reports: list[Report]) -> None:
+                nonlocal sent
+                sent += len(reports)
+                await send(reports)
+
+            unchanged, told = await whole.reports(known, emit, every_vault=asked)
+            if sent or not known:
                 break
         await changed.wait()
         await asyncio.sleep(SETTLE_SECONDS)
-    token = params.partial_result_token
-    if token is None:
-        return lsp.WorkspaceDiagnosticReport(items=[to_lsp(r) for r in reports])
-    for start in range(0, len(reports), PARTIAL_BATCH):  # (then the answer itself is empty)
-        chunk = [to_lsp(r) for r in reports[start : start + PARTIAL_BATCH]]
-        ls.progress(lsp.ProgressParams(token=token, value=lsp.WorkspaceDiagnosticReportPartialResult(items=chunk)))
-        await asyncio.sleep(YIELD_SECONDS)
-    return lsp.WorkspaceDiagnosticReport(items=[])
+    for start in range(0, len(unchanged), PARTIAL_BATCH):
+        await send(unchanged[start : start + PARTIAL_BATCH])
+    return lsp.WorkspaceDiagnosticReport(items=answer)
 
 
 def register(ls: ClaimLanguageServer) -> None:
