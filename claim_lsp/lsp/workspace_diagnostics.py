@@ -303,6 +303,7 @@ class WholeVault:
         its notes are checked; the URIs reported are taken out of `remaining`."""
         opened = self.ls.state.open_in(problems.vault)
         reported: set[str] = set()
+        holding: dict[str, str] = {}  # rel -> URI: the client holds a report of this call
 
         def report(rel: str, diagnostics: list[lsp.Diagnostic] | None, out: list[Report]) -> None:
             reported.add(rel)
@@ -315,10 +316,12 @@ class WholeVault:
             version = self._version(problems, rel) if rel in opened else None
             if held == rid:
                 unchanged[uri] = Report(uri, rid, None, version)
+                holding[rel] = uri
                 return
             unchanged.pop(uri, None)
             if diagnostics is not None:
                 out.append(Report(uri, rid, diagnostics, version))
+                holding[rel] = uri
             else:
                 again.append((rel, held))
 
@@ -350,8 +353,13 @@ class WholeVault:
             version = self._version(problems, rel) if rel in opened else None
             if diagnostics:
                 out.append(Report(uri, problems.ids[rel], diagnostics, version))
+                holding[rel] = uri
             elif held is not None:
                 out.append(Report(uri, None, [], version))
+        for rel, uri in holding.items():  # reported, then found without problems meanwhile
+            if rel not in problems.ids:
+                unchanged.pop(uri, None)
+                out.append(Report(uri, None, [], self._version(problems, rel) if rel in opened else None))
         problems.fresh.clear()
         for start in range(0, len(out), PARTIAL_BATCH):
             await emit(out[start : start + PARTIAL_BATCH])
