@@ -19,6 +19,7 @@ from lsprotocol import types as lsp
 from ..checks import check_note
 from ..workspace import Change, Workspace
 from .convert import path_to_uri, to_diagnostic, uri_to_path
+from .workspace_diagnostics import result_id
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -166,7 +167,14 @@ async def diagnostic(ls: ClaimLanguageServer, params: lsp.DocumentDiagnosticPara
         # links are checked once the vault is read, and this client cannot be asked to
         # pull again then (workspace/diagnostic/refresh): the answer waits for it
         await ls.until_indexed(found[0])
-    return lsp.RelatedFullDocumentDiagnosticReport(items=diagnostics_for(ls.state, path))
+    items = diagnostics_for(ls.state, path)
+    # the id workspace/diagnostic gives the same diagnostics: VS Code sends a document's own
+    # result id back in its workspace pull, and without one the held pull was answered anew
+    # (an open note's report "changed") every 2 s while an open note had problems
+    rid = result_id(items) if items else None
+    if rid is not None and params.previous_result_id == rid:
+        return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
+    return lsp.RelatedFullDocumentDiagnosticReport(items=items, result_id=rid)
 
 
 def register(ls: ClaimLanguageServer) -> None:

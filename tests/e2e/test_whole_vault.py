@@ -157,6 +157,30 @@ async def test_open_notes_are_reported_with_their_version(bare_client: LanguageC
     assert len(reports["c.md"].items) == 2 and reports["c.md"].version == 8
 
 
+async def test_an_open_note_pulled_alone_keeps_a_held_pull_held(bare_client: LanguageClient, tmp_path):
+    """VS Code sends back, for an open note, the result id of its own document pull: the
+    same digest as the workspace pull's, so a pull holding it is not answered anew."""
+    vault = write_vault(tmp_path / "vault", FILES)
+    await start(bare_client, vault, "neovim@0.11.0")
+    uri = open_doc(bare_client, vault / "a.md")
+    params = lsp.DocumentDiagnosticParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    own = await bare_client.text_document_diagnostic_async(params)
+    assert codes(own.items) == ["broken-link"] and own.result_id
+    again = await bare_client.text_document_diagnostic_async(
+        lsp.DocumentDiagnosticParams(text_document=params.text_document, previous_result_id=own.result_id)
+    )
+    assert again.kind == "unchanged" and again.result_id == own.result_id
+    first = by_name(await pull(bare_client, []))
+    assert first["a.md"].result_id == own.result_id
+    known = [p for p in held(lsp.WorkspaceDiagnosticReport(items=list(first.values())))]
+    waiting = asyncio.ensure_future(pull(bare_client, known, timeout=30))
+    await asyncio.sleep(0.6)
+    assert not waiting.done()
+    change_doc(bare_client, uri, "# a\n\n[[b]] is not written yet, nor [[z]].\n", 2)
+    answer = by_name(await waiting)
+    assert answer["a.md"].kind == "full" and len(answer["a.md"].items) == 2 and answer["a.md"].version == 2
+
+
 async def test_scope_open_reports_nothing(bare_client: LanguageClient, tmp_path):
     vault = write_vault(tmp_path / "vault", {**FILES, ".claim-lsp.toml": '[diagnostics]\nscope = "open"\n'})
     await start(bare_client, vault, "neovim@0.11.0")
