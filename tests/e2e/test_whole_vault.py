@@ -211,6 +211,17 @@ async def test_pushed_for_the_whole_vault_when_asked(bare_client: LanguageClient
     assert codes(bare_client.diagnostics[uris["d.md"]]) == ["case-mismatch"]  # not cleared on close
 
 
+async def test_a_client_taking_pushes_gets_the_whole_vault_when_it_asks(bare_client: LanguageClient, tmp_path):
+    """Neovim's :ClaimLspCheckVault and Emacs' claim-lsp-check-vault: a client that does not
+    pull sends workspace/diagnostic only when the user asks; the scope (what it is sent
+    unasked, "open" by default) does not narrow the answer."""
+    vault = write_vault(tmp_path / "vault", FILES)
+    await start(bare_client, vault, "neovim@0.7.0")
+    assert sorted(by_name(await pull(bare_client, []))) == ["a.md", "d.md", "e.md", "f.md"]
+    await asyncio.sleep(0.3)
+    assert bare_client.diagnostics == {}  # (and nothing was pushed)
+
+
 async def test_pushed_only_for_open_notes_by_default(bare_client: LanguageClient, tmp_path):
     vault = write_vault(tmp_path / "vault", FILES)
     await start(bare_client, vault, "neovim@0.7.0")
