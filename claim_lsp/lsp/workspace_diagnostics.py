@@ -394,8 +394,6 @@ class WholeVault:
             try:
                 if told is None or await self.settle() != told:
                     _, told = await self.reports(self._pushed, self._publish, closed_only=True, ours=True)
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.exception("checking the vault failed")
             await changed.wait()
@@ -451,17 +449,17 @@ async def workspace_diagnostic(
             ls.progress(lsp.ProgressParams(token=token, value=lsp.WorkspaceDiagnosticReportPartialResult(items=items)))
             await asyncio.sleep(YIELD_SECONDS)
 
-    told = None  # settle()'s token when the client's ids were found all current
     sent = 0
+
+    async def emit(reports: list[Report]) -> None:
+        nonlocal sent
+        sent += len(reports)
+        await send(reports)
+
+    told = None  # settle()'s token when the client's ids were found all current
     while True:
         changed = whole.next_change()
         if told is None or await whole.settle(asked) != told:
-
-            async def emit(reports: list[Report]) -> None:
-                nonlocal sent
-                sent += len(reports)
-                await send(reports)
-
             unchanged, told = await whole.reports(known, emit, every_vault=asked)
             if sent or not known:
                 break
