@@ -23,7 +23,14 @@ fresh, empty cache folder (XDG_CACHE_HOME and CLAIM_LSP_CACHE_DIR point into a t
   note's first publishDiagnostics. Once indexed (and its cache written), the same process
   measures completion latency, keystroke -> diagnostics, references, prepareRename, rename
   and call hierarchy (prepare + incomingCalls) at the hub note, workspace/symbol, and finally
-  its peak RSS (VmHWM).
+  its peak RSS (VmHWM);
+- the whole vault's problems (`[diagnostics] scope = "vault"`): a server for a client that
+  pulls, as VS Code does: the first workspace/diagnostic once indexed (time, and the memory
+  it costs: VmHWM reset before it, VmRSS before and after), then a pull holding every result
+  id, held open while keystrokes go on (keystroke -> textDocument/diagnostic answer), and
+  answered once the typed note gains a broken link; then a server for a client that only
+  takes pushes, with scope "vault": indexed -> every note's problems published, and
+  keystroke -> diagnostics as above.
 
 Per-run figures (index times, first answers, RSS) are summarised over the runs; per-request
 latencies are pooled over all runs. Each figure that fails prints n/a with the reason. All in one
@@ -172,6 +179,14 @@ class BenchClient(LanguageClient):
         def on_show(params: lsp.ShowMessageParams) -> None:
             self.messages.append(params.message)
 
+        self.partial_results: dict[str, list] = {}  # token -> the items of a pull's partial results
+
+        @self.feature(lsp.PROGRESS)
+        def on_progress(params: lsp.ProgressParams) -> None:
+            value = params.value
+            if isinstance(value, dict) and "items" in value:
+                self.partial_results.setdefault(str(params.token), []).extend(value["items"])
+
     async def wait_diagnostics(self, uri: str, pred=lambda r: True, timeout: float = 30.0):
         key = path_key(uri)
         for record in self.diagnostics.get(key, []):
@@ -202,10 +217,11 @@ class BenchClient(LanguageClient):
             self.stderr_tail = (self.stderr_tail + chunk)[-4000:]
 
 
-def capabilities() -> lsp.ClientCapabilities:
-    """A plain editor: push diagnostics (no textDocument.diagnostic), no work-done progress,
-    no dynamic registration, file renames allowed in workspace edits."""
-    return lsp.ClientCapabilities(
+def capabilities(pull: bool = False) -> lsp.ClientCapabilities:
+    """A plain editor: push diagnostics (no textDocument.diagnostic; with pull, pulled as
+    VS Code does), no work-done progress, no dynamic registration, file renames allowed in
+    workspace edits."""
+    caps = lsp.ClientCapabilities(
         workspace=lsp.WorkspaceClientCapabilities(
             workspace_folders=True,
             apply_edit=True,
@@ -235,6 +251,10 @@ def capabilities() -> lsp.ClientCapabilities:
         window=lsp.WindowClientCapabilities(work_done_progress=False),
         general=lsp.GeneralClientCapabilities(position_encodings=[lsp.PositionEncodingKind.Utf16]),
     )
+    if pull:
+        assert caps.text_document is not None
+        caps.text_document.diagnostic = lsp.DiagnosticClientCapabilities()
+    return caps
 
 
 def cache_env(cache_home: Path) -> dict[str, str]:
@@ -284,9 +304,11 @@ async def wait_cache_written(cache_home: Path, limit: float = 180.0) -> None:
 class Session:
     """One server process. `t0` is the moment before the process is started."""
 
-    def __init__(self, vault: Path, cache_home: Path) -> None:
+    def __init__(self, vault: Path, cache_home: Path, pull: bool = False, options: dict | None = None) -> None:
         self.vault = vault
         self.cache_home = cache_home
+        self.pull = pull  # diagnostics pulled (textDocument.diagnostic), as VS Code does
+        self.options = options  # initializationOptions
         self.client = BenchClient()
         self.t0 = 0.0
         self.t_init_sent = 0.0
@@ -301,9 +323,10 @@ class Session:
         self._drain = asyncio.create_task(self.client.drain_stderr())
         params = lsp.InitializeParams(
             process_id=os.getpid(),
-            capabilities=capabilities(),
+            capabilities=capabilities(self.pull),
             root_uri=uri_of(self.vault),
             workspace_folders=[lsp.WorkspaceFolder(uri=uri_of(self.vault), name=self.vault.name)],
+            initialization_options=self.options,
         )
         self.t_init_sent = time.perf_counter()
         await asyncio.wait_for(self.client.initialize_async(params), 120)
@@ -329,13 +352,21 @@ class Session:
             await asyncio.sleep(poll)
         raise TimeoutError(f"not indexed after {timeout:.0f} s: {current}")
 
-    def peak_rss_mb(self) -> float:
+    def peak_rss_mb(self, field: str = "VmHWM") -> float:
         pid = self.client.pid
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmHWM in /proc/PID/status")
+        raise RuntimeError(f"no {field} in /proc/PID/status")
+
+    def rss_mb(self) -> float:
+        return self.peak_rss_mb("VmRSS")
+
+    def reset_peak_rss(self) -> None:
+        """VmHWM back to the current RSS (Linux: `5` to /proc/PID/clear_refs)."""
+        with open(f"/proc/{self.client.pid}/clear_refs", "w") as f:
+            f.write("5")
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of the server so far (less sensitive to a busy machine),
@@ -811,12 +842,20 @@ async def measure_completion(session: Session, vault: Path, samples: list[dict],
         fig.fail(f"{type(exc).__name__}: {exc}")
 
 
-async def measure_keystrokes(session: Session, vault: Path, samples: list[dict], figs: Figures, args, run: int) -> None:
-    fig = figs(
-        "keystroke",
-        "keystroke → publishDiagnostics of that version (didChange appending a char; debounce included)",
-        "ms",
-    )
+KEYSTROKE_LABEL = "keystroke → publishDiagnostics of that version (didChange appending a char; debounce included)"
+
+
+async def measure_keystrokes(
+    session: Session,
+    vault: Path,
+    samples: list[dict],
+    figs: Figures,
+    args,
+    run: int,
+    key: str = "keystroke",
+    label: str = KEYSTROKE_LABEL,
+) -> None:
+    fig = figs(key, label, "ms")
     try:
         host = samples[(run + 13) % len(samples)]
         path = vault / host["path"]
@@ -847,6 +886,171 @@ async def measure_keystrokes(session: Session, vault: Path, samples: list[dict],
         session.client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri=uri)))
     except Exception as exc:
         fig.fail(f"{type(exc).__name__}: {exc}")
+
+
+class PulledTyping:
+    """An open note typed into, each keystroke followed by textDocument/diagnostic (as
+    VS Code asks after a change): milliseconds from didChange to the answer."""
+
+    TYPED = "and so the argument holds "
+
+    def __init__(self, session: Session, path: Path) -> None:
+        self.session = session
+        text = path.read_text(encoding="utf-8")
+        self.uri = session.open(path, text, version=1)
+        self.version = 1
+        self.line = prose_line(text)
+        self.col = utf16_len(text.split("\n")[self.line])
+
+    async def type(self, text: str) -> float:
+        client = self.session.client
+        self.version += 1
+        at = lsp.Position(self.line, self.col)
+        start = time.perf_counter()
+        client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
+                content_changes=[lsp.TextDocumentContentChangePartial(range=lsp.Range(start=at, end=at), text=text)],
+            )
+        )
+        self.col += utf16_len(text)
+        await asyncio.wait_for(
+            client.text_document_diagnostic_async(
+                lsp.DocumentDiagnosticParams(text_document=lsp.TextDocumentIdentifier(uri=self.uri))
+            ),
+            30,
+        )
+        return (time.perf_counter() - start) * 1000
+
+    async def keystroke(self, k: int) -> float:
+        return await self.type(self.TYPED[k % len(self.TYPED)])
+
+
+async def run_whole_vault(vault: Path, meta: dict, cache_home: Path, figs: Figures, args, run: int) -> None:
+    """The whole vault's problems: pulled as VS Code pulls them, then pushed with scope
+    "vault"; keystroke latency with either going on."""
+    timeout = args.timeout
+    samples = [s for s in meta["samples"] if s.get("type") == "claim"] or meta["samples"]
+    f_full = figs(
+        "workspace_pull",
+        "workspace/diagnostic, the first pull once indexed: the whole vault's report (keystrokes typed meanwhile)",
+        "s",
+    )
+    f_during = figs(
+        "workspace_pull_keystroke",
+        "keystroke → textDocument/diagnostic answer (pulled) while that first report is being made",
+        "ms",
+    )
+    f_cpu = figs("workspace_pull_cpu", "CPU time of the server (user + sys) for that first report", "s")
+    f_peak = figs(
+        "workspace_pull_peak", "memory that first report costs at its peak: VmHWM during it − VmRSS before", "MB"
+    )
+    f_kept = figs("workspace_pull_kept", "memory the server keeps for it once answered: VmRSS after − before", "MB")
+    f_key = figs(
+        "workspace_keystroke",
+        "keystroke → textDocument/diagnostic answer (pulled), a workspace/diagnostic holding every result id held open",
+        "ms",
+    )
+    f_change = figs(
+        "workspace_change",
+        "that held workspace/diagnostic answered after the typed note gains a broken link (after ≤ 0.2 s settling)",
+        "s",
+    )
+    f_push = figs(
+        "vault_push", 'scope "vault", a client taking pushes: indexed → every closed note\'s problems published', "s"
+    )
+    figs("vault_push_keystroke", KEYSTROKE_LABEL + ', scope "vault"', "ms")
+
+    session = Session(vault, cache_home, pull=True)
+    with_problems = 0
+    try:
+        await session.start()
+        await session.wait_indexed(timeout)
+        await wait_cache_written(cache_home)
+        client = session.client
+        typing = PulledTyping(session, vault / samples[(run + 17) % len(samples)]["path"])
+        await typing.keystroke(0)
+        before = session.rss_mb()
+        session.reset_peak_rss()
+        cpu = session.cpu_seconds()
+        start = time.perf_counter()
+        first = asyncio.ensure_future(  # (with a partialResultToken, as VS Code sends)
+            client.workspace_diagnostic_async(
+                lsp.WorkspaceDiagnosticParams(previous_result_ids=[], partial_result_token="first")
+            )
+        )
+        k = 1
+        while not first.done() and time.perf_counter() - start < timeout:
+            f_during.add(await typing.keystroke(k))
+            k += 1
+            await asyncio.sleep(0.05)
+        report = await asyncio.wait_for(first, timeout)
+        f_full.add(time.perf_counter() - start)
+        f_cpu.add(session.cpu_seconds() - cpu)
+        f_peak.add(session.peak_rss_mb() - before)
+        items = list(report.items) + [
+            client.protocol._converter.structure(item, lsp.WorkspaceFullDocumentDiagnosticReport)
+            for item in client.partial_results.pop("first", [])
+        ]
+        with_problems = len(items)
+        f_full.note(f"{with_problems} notes with problems, {sum(len(i.items) for i in items)} diagnostics")
+        f_during.note(f"a keystroke every 50 ms; {k - 1} in run {run + 1}")
+        await asyncio.sleep(0.5)
+        f_kept.add(session.rss_mb() - before)
+
+        known = [lsp.PreviousResultId(uri=i.uri, value=i.result_id) for i in items if i.result_id]
+        held = asyncio.ensure_future(
+            client.workspace_diagnostic_async(lsp.WorkspaceDiagnosticParams(previous_result_ids=known))
+        )
+        for _ in range(args.keystrokes):
+            f_key.add(await typing.keystroke(k))
+            k += 1
+            await asyncio.sleep(0.01)
+        f_key.note(f"{args.keystrokes} keystrokes a run, pooled")
+        if held.done():
+            f_change.fail("the held pull was answered while only prose was typed")
+        else:
+            start = time.perf_counter()
+            await typing.type(" [[no note has this title at all]]")
+            answer = await asyncio.wait_for(held, 60)
+            f_change.add(time.perf_counter() - start)
+            full = [i for i in answer.items if i.kind == "full"]
+            f_change.note(f"answer: {len(full)} full report(s), {len(answer.items) - len(full)} unchanged")
+    except Exception as exc:
+        for f in (f_full, f_cpu, f_during, f_peak, f_kept, f_key, f_change):
+            if len(f.samples) <= run:
+                f.fail(f"{type(exc).__name__}: {exc}")
+    finally:
+        await session.close()
+
+    session = Session(vault, cache_home, options={"diagnostics": {"scope": "vault"}})
+    try:
+        await session.start()
+        await session.wait_indexed(timeout)
+        indexed = time.perf_counter()
+        client = session.client
+        last, count = indexed, 0
+        # until every note with problems is published (as many as the pull found), or 2 s
+        # without a publish once they started
+        while time.perf_counter() - indexed < timeout:
+            await asyncio.sleep(0.05)
+            now = len(client.diagnostics)
+            if now != count:
+                count, last = now, time.perf_counter()
+            if (with_problems and count >= with_problems) or (count and time.perf_counter() - last > 2.0):
+                break
+        if count == 0:
+            f_push.fail("nothing was published")
+        else:
+            f_push.add(max(record[0] for records in client.diagnostics.values() for record in records) - indexed)
+            f_push.note(f"{count} notes published")
+        await measure_keystrokes(
+            session, vault, samples, figs, args, run, "vault_push_keystroke", KEYSTROKE_LABEL + ', scope "vault"'
+        )
+    except Exception as exc:
+        f_push.fail(f"{type(exc).__name__}: {exc}")
+    finally:
+        await session.close()
 
 
 async def timed(coro) -> tuple[float, object]:
@@ -1071,6 +1275,11 @@ async def bench_size(notes: int, args) -> str:
         cache_home = Path(tempfile.mkdtemp(prefix="claim-bench-xdg-"))
         try:
             await run_interactive(vault, meta, cache_home, figs, args, run)
+        finally:
+            shutil.rmtree(cache_home, ignore_errors=True)
+        cache_home = Path(tempfile.mkdtemp(prefix="claim-bench-xdg-"))
+        try:
+            await run_whole_vault(vault, meta, cache_home, figs, args, run)
         finally:
             shutil.rmtree(cache_home, ignore_errors=True)
     wall = time.perf_counter() - started

@@ -89,6 +89,11 @@ DEFAULT_SEVERITY: dict[str, str] = {
 # from schemas/musing.md: "musings may link to claims, but claims must NEVER link back to musings"
 DEFAULT_FORBIDDEN_LINKS = (("claim", "musing"),)
 
+# `[diagnostics] scope`: "open" reports the problems of the notes open in the editor, "vault"
+# those of every note (workspace/diagnostic, or pushed for a client that does not pull)
+DIAGNOSTICS_SCOPES = ("open", "vault")
+
+
 # notes whose H1 is a display name, not their title: folder maps, indexes, READMEs
 DEFAULT_TITLE_MISMATCH_IGNORE = ("_map.md", "index.md", "README.md")
 
@@ -120,6 +125,9 @@ class Config:
     title_mismatch_ignore: list[str] = field(default_factory=lambda: list(DEFAULT_TITLE_MISMATCH_IGNORE))
     # `[links] forbidden`: (from type, to type) pairs, forbidden-link (given, they replace the default)
     forbidden_links: list[tuple[str, str]] = field(default_factory=lambda: list(DEFAULT_FORBIDDEN_LINKS))
+    # which notes' diagnostics the server reports: those of "open" notes, or the whole "vault"
+    # (see DIAGNOSTICS_SCOPES); None: the server chooses by what the client can take
+    diagnostics_scope: str | None = None
     errors: list[str] = field(default_factory=list)  # what was wrong with the configuration
     # what schema.schemas_of made of `types`, kept because checks ask for it for every note;
     # apply_settings drops it
@@ -169,7 +177,7 @@ def apply_settings(config: Config, settings: dict[str, Any], source: str) -> Non
     errors = config.errors
     known = {
         "ignore", "severity", "types", "default_type", "limits", "max_file_bytes", "inlay_hints",
-        "title_mismatch_ignore", "links",
+        "title_mismatch_ignore", "links", "diagnostics",
     }  # fmt: skip
     for key in settings:
         if key not in known:
@@ -205,6 +213,8 @@ def apply_settings(config: Config, settings: dict[str, Any], source: str) -> Non
             config.inlay_hints = settings["inlay_hints"]
         else:
             errors.append(f"{source}: inlay_hints must be true or false; ignored")
+    if "diagnostics" in settings:
+        _apply_diagnostics(config, settings["diagnostics"], f"{source}: diagnostics")
     if "default_type" in settings:
         if isinstance(settings["default_type"], str):
             config.default_type = settings["default_type"]
@@ -285,6 +295,19 @@ def _apply_links(config: Config, spec: Any, where: str) -> None:
             )
     if pairs or not value:  # (not one good pair: the default stays, as for any setting not read)
         config.forbidden_links = pairs
+
+
+def _apply_diagnostics(config: Config, spec: Any, where: str) -> None:
+    if not isinstance(spec, dict):
+        config.errors.append(f'{where}: expected a table (scope = "open" or "vault"); ignored')
+        return
+    for key, value in spec.items():
+        if key != "scope":
+            config.errors.append(f"{where}: unknown key '{key}' (known: scope); ignored")
+        elif value in DIAGNOSTICS_SCOPES:
+            config.diagnostics_scope = value
+        else:
+            config.errors.append(f"{where}.scope = {value!r} is not one of {', '.join(DIAGNOSTICS_SCOPES)}; ignored")
 
 
 def _apply_limits(config: Config, spec: Any, where: str) -> None:

@@ -30,7 +30,7 @@ class Change:
     vault: Vault
     path: str
     names: set[str] = field(default_factory=set)
-    headings_changed: bool = False
+    headings_changed: bool = False  # its headings or block ids: [[note#heading]], [[note#^id]] elsewhere
     shown_elsewhere: bool = True  # what other notes show of it (confidence, links) may have changed
     # its type or confidence changed: the review checklist's problems of notes linking to it
     # (forbidden-link, confidence-exceeds-support) and of notes of its title (duplicates) may too
@@ -89,7 +89,7 @@ class Workspace:
     def _put(self, vault: Vault, rel: str, note: Note) -> Change:
         old = vault.put(note)
         names = _names(vault, old) ^ _names(vault, note)
-        headings = old is None or old.heading_texts() != note.heading_texts()
+        headings = old is None or old.heading_texts() != note.heading_texts() or old.block_ids() != note.block_ids()
         kind = old is None or any(old.meta.get(k) != note.meta.get(k) for k in ("type", "confidence"))
         shown = kind or old.link_targets() != note.link_targets()
         challenged = challenge_keys(old) ^ challenge_keys(note) if old is not None else challenge_keys(note)

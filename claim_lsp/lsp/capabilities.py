@@ -29,6 +29,16 @@ class ClientSupport:
     hierarchical_symbols: bool = False  # DocumentSymbol trees rather than SymbolInformation lists
     watched_files_registration: bool = False  # workspace/didChangeWatchedFiles registered dynamically
 
+    @property
+    def diagnostics_scope(self) -> str:
+        """The default of `[diagnostics] scope` for this client. A client that pulls asks for
+        the whole vault when it wants it (VS Code's Problems panel: workspace/diagnostic), so
+        "vault" costs nothing until then. To a client that only takes pushes, "vault" would
+        publish every note's problems unasked: Neovim makes a buffer of each file named,
+        Emacs keeps them all, and at 100,000 notes that is some 24,000 files (bench/): "open"
+        unless the vault's settings say otherwise."""
+        return "vault" if self.pull_diagnostics else "open"
+
     @classmethod
     def of(cls, caps: lsp.ClientCapabilities) -> ClientSupport:
         td, ws, window = caps.text_document, caps.workspace, caps.window

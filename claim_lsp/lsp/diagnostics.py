@@ -1,9 +1,10 @@
-"""Diagnostics, and what the client is asked to show again after a change.
+"""Diagnostics of open notes, and what the client is asked to show again after a change.
 
 Pushed (textDocument/publishDiagnostics) after each change, debounced, and only when they
 differ from what the client was last sent for that document; or, for a client that pulls
 them, answered to textDocument/diagnostic, with workspace/diagnostic/refresh asked when the
-notes they depend on change. Inlay hints and code lenses are refreshed the same way.
+notes they depend on change. Inlay hints and code lenses are refreshed the same way. The
+whole vault's (closed notes too): workspace_diagnostics.py, told of every change from here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from lsprotocol import types as lsp
 from ..checks import check_note
 from ..workspace import Change, Workspace
 from .convert import path_to_uri, to_diagnostic, uri_to_path
+from .workspace_diagnostics import result_id
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -50,6 +52,9 @@ class Publisher:
     def set_version(self, path: Path, version: int | None) -> None:
         """The version of an open document, sent with its diagnostics."""
         self._versions[path] = version
+
+    def version_of(self, path: Path) -> int | None:
+        return self._versions.get(path)
 
     def schedule(self, path: Path, delay: float = DEBOUNCE_SECONDS) -> None:
         if self.ls.client_support.pull_diagnostics:
@@ -88,10 +93,13 @@ class Publisher:
             return
         uri = path_to_uri(path)
         published = self._published.pop(uri, None)
+        if self.ls.whole_vault.note_closed(uri, published[2] if published is not None else None):
+            return  # its problems stay shown, as every closed note's (diagnostics.scope = "vault")
         if published is not None and published[2]:
             self.ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def refresh_all_open(self) -> None:
+        self.ls.whole_vault.wake()
         if self.ls.client_support.pull_diagnostics:
             self.request_pull_refresh()
             return
@@ -117,6 +125,7 @@ class Publisher:
         """Re-check the changed note (if open) and the open notes linking to it."""
         if path is not None and path in self.ls.state.open_docs:
             self.schedule(path)
+        self.ls.whole_vault.note_changed(change)
         if change is None:
             return
         if change.names or change.shown_elsewhere:
@@ -166,11 +175,19 @@ async def diagnostic(ls: ClaimLanguageServer, params: lsp.DocumentDiagnosticPara
         # links are checked once the vault is read, and this client cannot be asked to
         # pull again then (workspace/diagnostic/refresh): the answer waits for it
         await ls.until_indexed(found[0])
-    return lsp.RelatedFullDocumentDiagnosticReport(items=diagnostics_for(ls.state, path))
+    items = diagnostics_for(ls.state, path)
+    # the id workspace/diagnostic gives the same diagnostics: VS Code sends a document's own
+    # result id back in its workspace pull, and without one the held pull was answered anew
+    # (an open note's report "changed") every 2 s while an open note had problems
+    rid = result_id(items) if items else None
+    if rid is not None and params.previous_result_id == rid:
+        return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
+    return lsp.RelatedFullDocumentDiagnosticReport(items=items, result_id=rid)
 
 
 def register(ls: ClaimLanguageServer) -> None:
     ls.feature(
         lsp.TEXT_DOCUMENT_DIAGNOSTIC,
-        lsp.DiagnosticOptions(identifier="claim-lsp", inter_file_dependencies=True, workspace_diagnostics=False),
+        # (workspace/diagnostic: workspace_diagnostics.py)
+        lsp.DiagnosticOptions(identifier="claim-lsp", inter_file_dependencies=True, workspace_diagnostics=True),
     )(diagnostic)

@@ -32,6 +32,7 @@ def initialize(ls: ClaimLanguageServer, params: lsp.InitializeParams) -> None:
 def initialized(ls: ClaimLanguageServer, params: lsp.InitializedParams) -> None:
     for root in ls.vault_roots():
         ls.start_vault(root)
+    ls.whole_vault.start()
     if ls.client_support.watched_files_registration:
         options = lsp.DidChangeWatchedFilesRegistrationOptions(
             watchers=[
@@ -69,6 +70,7 @@ def did_open(ls: ClaimLanguageServer, params: lsp.DidOpenTextDocumentParams) -> 
     ls.publisher.set_version(path, params.text_document.version)
     change = ls.state.set_text(path, params.text_document.text)
     ls.publisher.after_change(change, path)
+    ls.root_warnings.note_opened(path)
 
 
 def did_change(ls: ClaimLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:

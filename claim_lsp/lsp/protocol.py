@@ -41,7 +41,9 @@ class ClaimProtocol(LanguageServerProtocol):
       JSON-RPC InvalidParams error reply, instead of no reply at all;
     - positions are UTF-16 whatever else the client offers (every client must support it,
       and it is the one encoding the domain layer converts to);
-    - a notification's handler leaves nothing behind once done (see _execute_handler).
+    - a notification's handler leaves nothing behind once done (see _execute_handler);
+    - a $/cancelRequest for a request already answered is logged at debug level, not as a
+      warning (see _handle_cancel_notification).
     """
 
     _server: BaseServer
@@ -80,6 +82,16 @@ class ClaimProtocol(LanguageServerProtocol):
             callback(future)
 
         super()._execute_handler(msg_id, handler, forget, args, kwargs)
+
+    def _handle_cancel_notification(self, msg_id):
+        # A client cancels what it no longer wants (a completion overtaken by the next
+        # keystroke) and the answer often crosses the cancellation on the wire: nothing is
+        # wrong then, yet pygls warned "Cancel notification for unknown message id" each time,
+        # filling the editor's output channel (VS Code shows the server's stderr there).
+        if msg_id not in self._request_futures:
+            log.debug("$/cancelRequest for %s, which is answered already", msg_id)
+            return
+        super()._handle_cancel_notification(msg_id)
 
     @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams):

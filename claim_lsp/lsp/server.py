@@ -30,6 +30,8 @@ from .convert import uri_to_path
 from .diagnostics import Publisher
 from .indexing import index_vault
 from .protocol import BaseServer
+from .roots import RootWarnings
+from .workspace_diagnostics import WholeVault
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,8 @@ class ClaimLanguageServer(BaseServer):
         self.settings = Settings()
         self.indexing = 0  # vaults being indexed
         self.publisher = Publisher(self)
+        self.whole_vault = WholeVault(self)  # (its changes come through the publisher)
+        self.root_warnings = RootWarnings(self)
         self._tasks: set[asyncio.Task] = set()
         self._indexed: dict[Vault, asyncio.Event] = {}  # set when the vault's indexing ends
         self.loaders: dict[Vault, Loader] = {}  # the loader of each vault being indexed (its progress)
@@ -95,6 +99,7 @@ class ClaimLanguageServer(BaseServer):
         vault.indexed = False  # link checks wait for every note to be read
         self._indexed[vault] = asyncio.Event()
         self.spawn(index_vault(self, vault))
+        self.root_warnings.vault_started(vault)
         return vault
 
     def mark_indexed(self, vault: Vault) -> None:
@@ -191,6 +196,7 @@ def create_server() -> ClaimLanguageServer:
         rename,
         status,
         symbols,
+        workspace_diagnostics,
     )
 
     ls = ClaimLanguageServer()
@@ -209,6 +215,7 @@ def create_server() -> ClaimLanguageServer:
         code_lens,
         inlay_hints,
         call_hierarchy,
+        workspace_diagnostics,
     ):
         module.register(ls)
     return ls

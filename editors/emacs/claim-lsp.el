@@ -10,6 +10,8 @@
 
 (require 'eglot)
 (require 'cl-lib)
+(require 'seq)
+(require 'project)
 
 (defgroup claim-lsp nil
   "Language server for Markdown vaults of claim notes."
@@ -38,6 +40,32 @@ Use vectors for JSON arrays.  nil sends an empty object."
 A vault is a directory with a .claim-lsp.toml, or any project whose note has a
 `type:' field in its YAML frontmatter."
   :type 'boolean)
+
+(defcustom claim-lsp-root-markers '(".claim-lsp.toml" ".obsidian" ".git")
+  "Files or folders marking a vault's root, looked for upwards from a note.
+The nearest folder holding one is the vault eglot starts the server for, as
+`claim-lsp check' finds it.  Without one eglot takes the note's own folder, and
+the server warns when the note's links point above it."
+  :type '(repeat string))
+
+(defvar eglot-lsp-context)              ; bound by eglot while it looks for a project
+
+(defun claim-lsp--vault-root (dir)
+  "The nearest folder at or above DIR holding one of `claim-lsp-root-markers'."
+  (locate-dominating-file
+   dir (lambda (folder)
+         (seq-some (lambda (marker) (file-exists-p (expand-file-name marker folder)))
+                   claim-lsp-root-markers))))
+
+(defun claim-lsp--project (dir)
+  "The vault around DIR as a project, when eglot asks in a note.
+For `project-find-functions'.  Without it eglot takes the git repository, else
+the note's own folder: a vault marked by .claim-lsp.toml or .obsidian, or inside
+a larger repository, would be indexed from the wrong folder."
+  (when (and (bound-and-true-p eglot-lsp-context)
+             (apply #'derived-mode-p claim-lsp-major-modes))
+    (let ((root (claim-lsp--vault-root dir)))
+      (when root (cons 'transient (file-name-as-directory (expand-file-name root)))))))
 
 (defun claim-lsp--contact (&optional _interactive)
   "The eglot contact: `claim-lsp-command' plus the initialization options."
@@ -77,8 +105,49 @@ A vault is a directory with a .claim-lsp.toml, or any project whose note has a
         (cons (cons claim-lsp-major-modes #'claim-lsp--contact)
               (cl-remove-if (lambda (entry) (equal (car entry) claim-lsp-major-modes))
                             eglot-server-programs)))
+  (add-hook 'project-find-functions #'claim-lsp--project)
   (dolist (mode claim-lsp-major-modes)
     (add-hook (intern (format "%s-hook" mode)) #'claim-lsp--maybe-start)))
+
+(defconst claim-lsp--severities ["error" "warning" "info" "info"]
+  "LSP DiagnosticSeverity 1-4 as `compilation-mode' reads them.")
+
+;;;###autoload
+(defun claim-lsp-check-vault ()
+  "List every problem of the vault in the *claim-lsp problems* buffer.
+The server's workspace/diagnostic: closed notes included, whatever
+diagnostics.scope says.  \[next-error] visits them."
+  (interactive)
+  (let* ((server (eglot--current-server-or-lose))
+         (root (project-root (eglot--project server)))
+         (report (jsonrpc-request server :workspace/diagnostic '(:previousResultIds [])))
+         (lines nil)
+         (notes 0))
+    (seq-doseq (doc (plist-get report :items))
+      (let ((items (plist-get doc :items))
+            (file (file-relative-name (eglot--uri-to-path (plist-get doc :uri)) root)))
+        (unless (seq-empty-p items)
+          (setq notes (1+ notes))
+          (seq-doseq (d items)
+            (let ((start (plist-get (plist-get d :range) :start))
+                  (severity (or (plist-get d :severity) 1)))
+              (push (list file (1+ (plist-get start :line)) (1+ (plist-get start :character))
+                          (format "%s: [%s] %s" (aref claim-lsp--severities (1- severity))
+                                  (plist-get d :code) (plist-get d :message)))
+                    lines))))))
+    (setq lines (sort lines (lambda (a b) (if (equal (car a) (car b))
+                                              (< (nth 1 a) (nth 1 b))
+                                            (string< (car a) (car b))))))
+    (with-current-buffer (get-buffer-create "*claim-lsp problems*")
+      (let ((inhibit-read-only t))
+        (erase-buffer)
+        (setq default-directory root)
+        (insert (format "claim-lsp: %d problems in %d notes of %s\n\n" (length lines) notes root))
+        (dolist (line lines)
+          (insert (apply #'format "%s:%d:%d: %s\n" line))))
+      (compilation-mode)
+      (display-buffer (current-buffer)))
+    (message "claim-lsp: %d problems in %d notes" (length lines) notes)))
 
 (provide 'claim-lsp)
 ;;; claim-lsp.el ends here

@@ -13,7 +13,7 @@ if not configs.claim_lsp then
       cmd = { 'claim-lsp' },
       filetypes = { 'markdown' },
       root_dir = function(fname)
-        return util.root_pattern('.claim-lsp.toml', '.git')(fname) or vim.fs.dirname(fname)
+        return util.root_pattern('.claim-lsp.toml', '.obsidian', '.git')(fname) or vim.fs.dirname(fname)
       end,
       single_file_support = false,
       init_options = vim.empty_dict(),

@@ -138,3 +138,18 @@ def test_references_on_a_block_line_list_the_links_to_it():
     linker = vault.notes["n/linker.md"]
     on_link = references(vault, linker, 2, linker.links[1].span.col + 3)
     assert [link.raw for _, link in on_link] == ["Blocks#^p2|that"]
+
+
+def test_a_new_block_id_is_a_change_its_linkers_must_see(tmp_path):
+    """[[note#^id]] elsewhere turns from missing-block to fine when the id is written: the
+    change says so, as it does for headings (the notes linking to it are checked again)."""
+    from claim_lsp.config import Config
+    from claim_lsp.workspace import Workspace
+
+    state = Workspace()
+    state.add_vault(tmp_path, Config())
+    path = tmp_path / "a.md"
+    state.set_text(path, "# a\n\nA line.\n")
+    assert not state.set_text(path, "# a\n\nA line, longer.\n").headings_changed
+    assert state.set_text(path, "# a\n\nA line, longer. ^cite\n").headings_changed
+    assert state.set_text(path, "# a\n\nA line, longer. ^cited\n").headings_changed

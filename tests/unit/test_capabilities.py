@@ -66,3 +66,10 @@ def test_what_a_client_supports():
         hierarchical_symbols=True,
         watched_files_registration=True,
     )
+
+
+def test_the_default_diagnostics_scope_follows_how_the_client_takes_diagnostics():
+    # a client that pulls asks for the whole vault when it wants it; one that only takes
+    # pushes would be sent every note's problems unasked
+    assert ClientSupport(pull_diagnostics=True).diagnostics_scope == "vault"
+    assert ClientSupport().diagnostics_scope == "open"

@@ -108,6 +108,10 @@ def test_unreadable_config_falls_back(tmp_path):
         ("[limits]\nmax_bananas = 3", "unknown limit 'max_bananas'"),
         ("limits = 3", "limits: expected a table"),
         ("max_file_bytes = 'big'", "max_file_bytes: expected a positive integer"),
+        ("diagnostics = 'vault'", "diagnostics: expected a table"),
+        ("[diagnostics]\nscope = 'all'", "diagnostics.scope = 'all' is not one of open, vault"),
+        ("[diagnostics]\nscope = true", "diagnostics.scope = True is not one of open, vault"),
+        ("[diagnostics]\nscop = 'vault'", "diagnostics: unknown key 'scop'"),
     ],
 )
 def test_bad_settings_are_reported_and_ignored(tmp_path, toml, fragment):
@@ -134,6 +138,16 @@ def test_initialization_options_override_the_file(tmp_path):
     assert config.severity_of("broken-link") == "hint"
     assert config.ignore == ["x/**", "more/**"]
     assert config.errors == []
+
+
+def test_diagnostics_scope(tmp_path):
+    assert load_config(tmp_path).diagnostics_scope is None  # (the server chooses by client)
+    assert config_from(tmp_path, "[diagnostics]\nscope = 'vault'\n").diagnostics_scope == "vault"
+    # initializationOptions {"diagnostics": {"scope": ...}} win over the file, as every setting does
+    config = config_from(tmp_path, "[diagnostics]\nscope = 'vault'\n", {"diagnostics": {"scope": "open"}})
+    assert config.diagnostics_scope == "open" and config.errors == []
+    bad = config_from(tmp_path, "[diagnostics]\nscope = 'vault'\n", {"diagnostics": {"scope": "everything"}})
+    assert bad.diagnostics_scope == "vault" and len(bad.errors) == 1
 
 
 def test_initialization_options_that_are_not_an_object():

@@ -70,6 +70,7 @@ LAYERS = {
     "claim_lsp.fix": DISK,  # check --fix: the safe fixes written to the files
     "claim_lsp.verify": DISK,
     "claim_lsp.watch": DISK,
+    "claim_lsp.roots": DISK,  # is the folder indexed the vault's root? (it looks above it)
     "claim_lsp.lsp": PROTOCOL,
     "claim_lsp.cli": PROTOCOL,
     "claim_lsp.report": PROTOCOL,  # what `check` prints: the CLI's own

@@ -66,3 +66,20 @@ async def test_notifications_leave_no_future_behind(tmp_path: Path):
     finally:
         ls.stop_background_work()
         await asyncio.sleep(0)  # (the cancelled indexing task ends)
+
+
+async def test_cancelling_an_answered_request_is_no_warning(caplog):
+    """A $/cancelRequest crossing the answer on the wire is routine: pygls warned about it
+    ("Cancel notification for unknown message id") in the editor's output every time."""
+    protocol = create_server().protocol
+    protocol.set_writer(Sink())
+    cancel = {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 7}}
+    with caplog.at_level("DEBUG"):
+        protocol.handle_message(protocol.structure_message(cancel))
+    assert not [r for r in caplog.records if r.levelno >= 30], caplog.text
+    assert "answered already" in caplog.text
+    # a request still running is cancelled as before
+    pending = asyncio.get_running_loop().create_future()
+    protocol._request_futures[8] = pending
+    protocol.handle_message(protocol.structure_message({**cancel, "params": {"id": 8}}))
+    assert pending.cancelled() and 8 not in protocol._request_futures

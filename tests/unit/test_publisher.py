@@ -9,6 +9,7 @@ from lsprotocol import types as lsp
 from claim_lsp.config import Config
 from claim_lsp.lsp.capabilities import ClientSupport
 from claim_lsp.lsp.diagnostics import Publisher
+from claim_lsp.lsp.workspace_diagnostics import WholeVault
 from claim_lsp.workspace import Workspace
 
 
@@ -21,6 +22,7 @@ class Server:
         self.state = Workspace()
         self.vault = self.state.add_vault(root, Config())
         self.sent: list[lsp.PublishDiagnosticsParams] = []
+        self.whole_vault = WholeVault(self)  # (told of changes; pushes nothing at scope "open")
 
     def text_document_publish_diagnostics(self, params: lsp.PublishDiagnosticsParams) -> None:
         self.sent.append(params)

@@ -4,7 +4,8 @@
 return {
   cmd = { 'claim-lsp' },
   filetypes = { 'markdown' },
-  root_markers = { '.claim-lsp.toml', '.git' },
+  -- the vault's root: the first of these found above the note (as `claim-lsp check` finds it)
+  root_markers = { '.claim-lsp.toml', '.obsidian', '.git' },
   -- the same settings as the vault's .claim-lsp.toml, e.g.
   -- init_options = { ignore = { 'templates/**' }, severity = { ['title-mismatch'] = 'off' } },
 }

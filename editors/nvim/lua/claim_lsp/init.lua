@@ -13,8 +13,9 @@ M.defaults = {
   name = 'claim_lsp',
   cmd = { 'claim-lsp' },
   filetypes = { 'markdown' },
-  -- the vault is the folder holding .claim-lsp.toml, else the repository, else the note's folder
-  root_markers = { '.claim-lsp.toml', '.git' },
+  -- the vault is the nearest folder holding one of these (as `claim-lsp check` finds it), else
+  -- the note's folder (the server warns when the note's links point above it)
+  root_markers = { '.claim-lsp.toml', '.obsidian', '.git' },
   -- start only in claim vaults: a .claim-lsp.toml above the note, or a `type:` frontmatter field
   only_in_vaults = true,
   init_options = nil,
@@ -88,6 +89,46 @@ function M.backlinks()
     end
   end
   vim.lsp.buf.references({ includeDeclaration = false })
+end
+
+local SEVERITY = { 'E', 'W', 'I', 'N' } -- LSP DiagnosticSeverity -> quickfix type
+
+--- Every problem of the vault in the quickfix list (`:ClaimLspCheckVault`): the server's
+--- workspace/diagnostic, whatever `diagnostics.scope` says (that is what it sends unasked).
+function M.check_vault(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local name = M._name or M.defaults.name
+  vim.lsp.buf_request(bufnr, 'workspace/diagnostic', { previousResultIds = {} }, function(err, result, ctx)
+    local client = vim.lsp.get_client_by_id(ctx.client_id)
+    if not client or client.name ~= name then return end
+    if err then
+      vim.notify('claim-lsp: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      return
+    end
+    local items, notes = {}, 0
+    for _, report in ipairs(result and result.items or {}) do
+      if report.items and #report.items > 0 then
+        notes = notes + 1
+        local fname = vim.uri_to_fname(report.uri)
+        for _, d in ipairs(report.items) do
+          table.insert(items, {
+            filename = fname,
+            lnum = d.range.start.line + 1,
+            col = d.range.start.character + 1, -- (UTF-16 units: off on a line with wide characters)
+            type = SEVERITY[d.severity or 1] or 'E',
+            text = (d.code and ('[' .. d.code .. '] ') or '') .. d.message,
+          })
+        end
+      end
+    end
+    table.sort(items, function(a, b)
+      if a.filename ~= b.filename then return a.filename < b.filename end
+      return a.lnum < b.lnum
+    end)
+    vim.fn.setqflist({}, ' ', { title = 'claim-lsp: the whole vault', items = items })
+    vim.notify(string.format('claim-lsp: %d problems in %d notes', #items, notes))
+    if #items > 0 then vim.cmd('copen') end
+  end)
 end
 
 --- Index size from the server's `claim-lsp/status` request, e.g. for a statusline.
@@ -182,6 +223,7 @@ end
 
 function M.setup(user)
   local opts = vim.tbl_deep_extend('force', {}, M.defaults, user or {})
+  M._name = opts.name
   local on_attach = attach_hook(opts)
 
   local api = opts.api
@@ -252,6 +294,8 @@ if has('nvim-0.7') then
     vim.notify(string.format('claim-lsp %s: %d notes%s', s.version or '', s.notes or 0,
       s.indexing and ' (indexing)' or ''))
   end, { desc = 'claim-lsp: index size' })
+  vim.api.nvim_create_user_command('ClaimLspCheckVault', function() M.check_vault(0) end,
+    { desc = 'claim-lsp: every problem of the vault in the quickfix list' })
 end
 
 return M
