@@ -54,9 +54,10 @@ def page_data(
 ) -> dict[str, Any]:
     """graph_data for a page of at most `limit` nodes: the whole vault (seeds None), or the
     neighbourhood of the seed notes `depth` edges away (default 1). A neighbourhood too large
-    is shown at a smaller depth, at depth 1 cut to the seeds and the neighbours with the most
-    backlinks; `graph.notice` then says what was left out. `graph.selected` lists the seeds,
-    `graph.depth` the depth shown. Raises TooLarge for a whole vault above the limit."""
+    is shown at the largest depth that fits, and one too large at depth 1 is cut to the seeds
+    and the neighbours with the most backlinks; `graph.notice` then says what was left out.
+    `graph.selected` lists the seeds, `graph.depth` the depth shown. Raises TooLarge for a
+    whole vault above the limit."""
     if seeds is None:
         if len(vault.notes) > limit:  # (missing nodes would only add to it)
             raise TooLarge(_too_large(len(vault.notes), "notes", limit))
@@ -65,22 +66,29 @@ def page_data(
             raise TooLarge(_too_large(len(data["nodes"]), "nodes (notes and missing ones)", limit))
         return data
     chosen = [p for p in dict.fromkeys(seeds) if p in vault.notes]
-    wanted = shown = 1 if depth is None else depth
+    wanted = 1 if depth is None else depth
+    # depth by depth, up: each step costs about the nodes it finds, so a deep request in a
+    # large vault stops soon after the limit (down from the depth wanted, the first steps
+    # could each read much of the vault)
+    shown = min(wanted, 1)
     data = graph_data(vault, chosen, shown)
-    reached = len(data["nodes"])
-    while len(data["nodes"]) > limit and shown > 1:
-        shown -= 1
-        data = graph_data(vault, chosen, shown)
     notes = []
-    if shown < wanted:
-        notes.append(f"depth {wanted} reaches {reached:,} nodes")
+    while shown < wanted and len(data["nodes"]) <= limit:
+        deeper = graph_data(vault, chosen, shown + 1)
+        if len(deeper["nodes"]) > limit:
+            notes = [f"depth {shown + 1} reaches {len(deeper['nodes']):,} nodes", f"depth {shown} is shown"]
+            break
+        if len(deeper["nodes"]) == len(data["nodes"]):  # nothing further: every depth is this one
+            shown = wanted
+            break
+        data, shown = deeper, shown + 1
     if len(data["nodes"]) > limit:
-        notes.append(f"depth {shown} reaches {len(data['nodes']):,} nodes")
+        notes = [
+            f"depth {shown} reaches {len(data['nodes']):,} nodes",
+            f"the selected notes and the neighbours with the most backlinks are shown, {limit:,} in all",
+        ]
         data = _cut(data, set(chosen), limit)
-        notes.append(f"the selected notes and the neighbours with the most backlinks are shown, {limit:,} in all")
-    elif notes:
-        notes.append(f"depth {shown} is shown")
-    data["graph"] = {**data["graph"], "selected": [p for p in chosen if p in vault.notes], "depth": shown}
+    data["graph"] = {**data["graph"], "selected": chosen, "depth": shown}
     if notes:
         text = "; ".join(notes) + f" (a page draws {limit:,} nodes)"
         data["graph"]["notice"] = text[0].upper() + text[1:]

@@ -135,6 +135,7 @@ def create_server() -> ClaimLanguageServer:
         diagnostics,
         documents,
         folding,
+        graph,
         hover,
         inlay_hints,
         references,
@@ -159,6 +160,7 @@ def create_server() -> ClaimLanguageServer:
         code_lens,
         inlay_hints,
         call_hierarchy,
+        graph,
     ):
         module.register(ls)
     return ls

@@ -10,6 +10,7 @@
 
 (require 'eglot)
 (require 'cl-lib)
+(require 'browse-url)
 
 (defgroup claim-lsp nil
   "Language server for Markdown vaults of claim notes."
@@ -38,6 +39,10 @@ Use vectors for JSON arrays.  nil sends an empty object."
 A vault is a directory with a .claim-lsp.toml, or any project whose note has a
 `type:' field in its YAML frontmatter."
   :type 'boolean)
+
+(defcustom claim-lsp-graph-depth 2
+  "How many edges away from the note `claim-lsp-graph' reaches, either way."
+  :type 'integer)
 
 (defun claim-lsp--contact (&optional _interactive)
   "The eglot contact: `claim-lsp-command' plus the initialization options."
@@ -79,6 +84,29 @@ A vault is a directory with a .claim-lsp.toml, or any project whose note has a
                             eglot-server-programs)))
   (dolist (mode claim-lsp-major-modes)
     (add-hook (intern (format "%s-hook" mode)) #'claim-lsp--maybe-start)))
+
+;;;###autoload
+(defun claim-lsp-graph (&optional depth)
+  "Show the claim graph around this note in the browser.
+The server's claim-lsp/graph request draws the note's neighbourhood, DEPTH edges
+away (the prefix argument; default `claim-lsp-graph-depth'), as a self-contained
+page; it is written to a temporary file and opened with `browse-url'.  Returns
+the file's name."
+  (interactive "P")
+  (let* ((server (or (eglot-current-server)
+                     (user-error "claim-lsp: eglot is not managing this buffer")))
+         (depth (if depth (prefix-numeric-value depth) claim-lsp-graph-depth))
+         (result (jsonrpc-request server :claim-lsp/graph
+                                  (list :uri (plist-get (eglot--TextDocumentIdentifier) :uri)
+                                        :depth depth :format "html")))
+         (html (and (listp result) (plist-get result :html))))
+    (unless (stringp html)
+      (user-error "claim-lsp: no graph here (is this a note of the vault?)"))
+    (let ((file (make-temp-file "claim-graph-" nil ".html"))
+          (coding-system-for-write 'utf-8-unix))
+      (write-region html nil file nil 'silent)
+      (browse-url (browse-url-file-url file))
+      file)))
 
 (provide 'claim-lsp)
 ;;; claim-lsp.el ends here

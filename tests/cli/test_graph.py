@@ -106,7 +106,7 @@ def test_html_page(vault):
     assert "--select" in refused.stderr
     smaller = run(str(vault), "--select", "base", "--depth", "3", "--format", "html", "--max-nodes", "3")
     assert smaller.returncode == 0
-    assert "claim-lsp graph: Depth 3 reaches 5 nodes; depth 1 is shown (a page draws 3 nodes)" in smaller.stderr
+    assert "claim-lsp graph: Depth 2 reaches 4 nodes; depth 1 is shown (a page draws 3 nodes)" in smaller.stderr
 
 
 def test_bad_usage_exits_2(vault, tmp_path):

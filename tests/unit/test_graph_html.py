@@ -200,6 +200,7 @@ def test_a_neighbourhood_above_the_limit_is_drawn_smaller(vault):
     # top -> mid -> base, mid -> nowhere; <script>... -> base, <script>... -> </script>
     full = page_data(vault, ["claims/top.md"], 4)
     assert len(full["nodes"]) == 6 and "notice" not in full["graph"]
+    assert page_data(vault, ["claims/top.md"], 99)["graph"]["depth"] == 99  # (all of it from depth 4)
     smaller = page_data(vault, ["claims/top.md"], 4, limit=4)
     assert smaller["graph"]["depth"] == 2
     assert {n["id"] for n in smaller["nodes"]} == {
@@ -208,7 +209,7 @@ def test_a_neighbourhood_above_the_limit_is_drawn_smaller(vault):
         "claims/base.md",
         "missing:nowhere",
     }
-    assert smaller["graph"]["notice"] == "Depth 4 reaches 6 nodes; depth 2 is shown (a page draws 4 nodes)"
+    assert smaller["graph"]["notice"] == "Depth 3 reaches 5 nodes; depth 2 is shown (a page draws 4 nodes)"
     # at depth 1 it is cut: the note, then its neighbours with the most backlinks
     cut = page_data(vault, ["claims/base.md"], 1, limit=2)
     assert [n["id"] for n in cut["nodes"]] == ["claims/base.md", "claims/mid.md"]
