@@ -354,6 +354,7 @@
   function hideTip() { $('tip').hidden = true; }
 
   function focus(node, fromUser) {
+    autoFit = false;
     cy.batch(function () {
       cy.elements().removeClass('focused faded');
       var hood = node.closedNeighborhood();
@@ -382,6 +383,18 @@
     info.hidden = false;
     api.focused = node.id();
     if (fromUser && host && n.path) host.postMessage({ type: 'open', path: n.path });
+  }
+
+  // The whole graph in view, not zoomed in further than FIT_ZOOM_MAX (a few nodes would fill
+  // it). Again whenever the view changes size (a webview is often laid out after the first
+  // draw, or resized), until the user pans, zooms or focuses a note.
+  var autoFit = true;
+  function fitView() {
+    cy.fit(cy.elements().filter(shown), 30);
+    if (cy.zoom() > FIT_ZOOM_MAX) {
+      cy.zoom(FIT_ZOOM_MAX);
+      cy.center(cy.elements().filter(shown));
+    }
   }
 
   function unfocus() {
@@ -578,7 +591,7 @@
         container: $('cy'),
         elements: nodes,
         style: stylesheet(s),
-        layout: { name: 'preset', fit: true, padding: 30 },
+        layout: { name: 'preset', fit: false },
         minZoom: 0.02,
         maxZoom: 4,
         boxSelectionEnabled: false,
@@ -593,10 +606,9 @@
       cy.on('viewport', hideTip);
       cy.on('tap', 'node', function (ev) { hideTip(); focus(ev.target, true); });
       cy.on('tap', function (ev) { if (ev.target === cy) unfocus(); });
-      if (cy.zoom() > FIT_ZOOM_MAX) cy.zoom(FIT_ZOOM_MAX); // (a few nodes would fill the view)
-      var seeds = cy.nodes('.seed');
-      if (seeds.length === 1 && s.nodes.length > 1) cy.center(seeds);
-      else cy.center();
+      cy.on('dragpan scrollzoom pinchzoom', function () { autoFit = false; });
+      autoFit = true;
+      fitView();
       // the rest of the edges a chunk at a time: Cytoscape styles and draws what it is given
       // in one go, which for 9,000 edges would hold the page for seconds
       var added = 0;
@@ -638,7 +650,15 @@
     else if (ev.key === 'Enter') { if (!$('results').hidden || search_.value) { if ($('results').hidden) showResults(); pick(active); } ev.preventDefault(); }
     else if (ev.key === 'Escape') { $('results').hidden = true; }
   });
-  $('fit').addEventListener('click', function () { unfocus(); if (cy) cy.animate({ fit: { eles: cy.elements().filter(shown), padding: 30 } }, { duration: 250 }); });
+  $('fit').addEventListener('click', function () { unfocus(); autoFit = true; if (cy) fitView(); });
+  if (typeof ResizeObserver === 'function') {
+    new ResizeObserver(function () {
+      if (!cy) return;
+      cy.resize();
+      if (autoFit) fitView();
+    }).observe($('cy'));
+  }
+  if (window.innerWidth < 720) document.body.classList.add('no-side'); // (a narrow view: the graph first)
   $('toggle-side').addEventListener('click', function () {
     document.body.classList.toggle('no-side');
     if (cy) cy.resize();

@@ -2,7 +2,8 @@
 
     request  {"uri": "file:///vault/note.md", "depth": 2, "format": "json" | "html"}
     result   json: node-link data (graph.py), with graph.selected, graph.depth and, when the
-             neighbourhood was too large for a page, graph.notice (graph_html.page_data);
+             neighbourhood was too large for a page, graph.notice (graph_html.page_data),
+             and graph.root, the vault's URI (a node's path is relative to it);
              html: {"title": ..., "html": the self-contained page};
              null when the URI is no note of an open vault.
 
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pygls.exceptions import JsonRpcInvalidParams
 
 from ..graph_html import page_data, page_title, render
-from .convert import uri_to_path
+from .convert import path_to_uri, uri_to_path
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -58,6 +59,8 @@ async def graph(ls: ClaimLanguageServer, params: Any = None) -> dict[str, Any] |
         return None
     data = page_data(vault, [rel], depth)
     if fmt == "json":
+        assert vault.root is not None
+        data["graph"]["root"] = path_to_uri(vault.root)
         return data
     title = page_title(vault, data)
     return {"title": title, "html": render(data, title)}

@@ -41,7 +41,7 @@ async def test_neighbourhood_as_data(client: LanguageClient, vault: Path):
     ids = {n["id"] for n in data["nodes"]}
     # the note and the three notes linking to it; the missing notes two steps away are not
     assert ids == {spec, f"domains/ai/{COORD}.md", f"domains/ai/{EMOJI}.md", "domains/ai/_map.md"}
-    assert data["graph"] == {"selected": [spec], "depth": 1}
+    assert data["graph"] == {"selected": [spec], "depth": 1, "root": vault.as_uri()}
     assert {(e["source"], e["target"], e["kind"]) for e in data["edges"]} >= {
         (f"domains/ai/{COORD}.md", spec, "depends_on"),
         (f"domains/ai/{COORD}.md", spec, "link"),
