@@ -67,27 +67,33 @@ def page_data(
         return data
     chosen = [p for p in dict.fromkeys(seeds) if p in vault.notes]
     wanted = 1 if depth is None else depth
-    # depth by depth, up: each step costs about the nodes it finds, so a deep request in a
-    # large vault stops soon after the limit (down from the depth wanted, the first steps
-    # could each read much of the vault)
-    shown = min(wanted, 1)
+    # Depth 2 (what editors ask for) first, then down or up a depth at a time: going up, each
+    # step costs about the nodes it finds, so a deep request in a large vault stops soon after
+    # the limit (coming down from it, the first steps could each read much of the vault).
+    shown = min(wanted, 2)
     data = graph_data(vault, chosen, shown)
     notes = []
+    if len(data["nodes"]) > limit and shown > 1:
+        notes = [f"depth {shown} reaches {len(data['nodes']):,} nodes"]
+        shown = 1
+        data = graph_data(vault, chosen, shown)
     while shown < wanted and len(data["nodes"]) <= limit:
         deeper = graph_data(vault, chosen, shown + 1)
         if len(deeper["nodes"]) > limit:
-            notes = [f"depth {shown + 1} reaches {len(deeper['nodes']):,} nodes", f"depth {shown} is shown"]
+            notes = [f"depth {shown + 1} reaches {len(deeper['nodes']):,} nodes"]
             break
         if len(deeper["nodes"]) == len(data["nodes"]):  # nothing further: every depth is this one
             shown = wanted
             break
         data, shown = deeper, shown + 1
     if len(data["nodes"]) > limit:
-        notes = [
+        notes += [
             f"depth {shown} reaches {len(data['nodes']):,} nodes",
             f"the selected notes and the neighbours with the most backlinks are shown, {limit:,} in all",
         ]
         data = _cut(data, set(chosen), limit)
+    elif notes:
+        notes.append(f"depth {shown} is shown")
     data["graph"] = {**data["graph"], "selected": chosen, "depth": shown}
     if notes:
         text = "; ".join(notes) + f" (a page draws {limit:,} nodes)"

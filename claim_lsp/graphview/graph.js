@@ -40,6 +40,7 @@
 
   // Above these, the drawing trades looks for speed (see the README's limits).
   var BIG_GRAPH_NODES = 600; // haystack edges (arrows only in a focused neighbourhood), edges hidden while panning
+  var CROWDED_NODES = 60; // above: a label shows once zoomed in enough to read it
   var SYNC_LAYOUT_NODES = 400; // below: lay out in one go; above: in slices, the page answering between
   var SLICE_MS = 25;
   var BIG_GRAPH_TICKS = 200; // d3-force's default is 300: a big graph settles well enough in fewer
@@ -158,6 +159,7 @@
         data: {
           id: n.id, label: shorten(String(n.title || n.id), LABEL_CHARS),
           colour: s.colours.get(confidenceOf(n)), shape: s.shapes.get(typeOf(n)), size: nodeSize(n.backlinks),
+          font: Math.round(9 + (nodeSize(n.backlinks) - 12) / 8),
         },
         classes: (n.missing ? 'missing' : '') + (s.seeds.has(n.id) ? ' seed' : ''),
       });
@@ -186,9 +188,10 @@
         style: {
           'background-color': 'data(colour)', shape: 'data(shape)', width: 'data(size)', height: 'data(size)',
           'border-width': 1, 'border-color': fg, 'border-opacity': 0.45,
-          label: 'data(label)', color: fg, 'font-size': 10, 'text-valign': 'bottom', 'text-margin-y': 3,
+          label: 'data(label)', color: fg, 'font-size': 'data(font)', 'text-valign': 'bottom', 'text-margin-y': 3,
           'text-outline-color': bg, 'text-outline-width': 2, // (labels are cut in JS: Cytoscape's ellipsis measures each)
-          'min-zoomed-font-size': s.big ? 11 : 7,
+          // labels only once readable: in a crowded view, those of the notes with most backlinks first
+          'min-zoomed-font-size': s.nodes.length > CROWDED_NODES ? 10 : 6,
         },
       },
       {

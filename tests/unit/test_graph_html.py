@@ -210,6 +210,10 @@ def test_a_neighbourhood_above_the_limit_is_drawn_smaller(vault):
         "missing:nowhere",
     }
     assert smaller["graph"]["notice"] == "Depth 3 reaches 5 nodes; depth 2 is shown (a page draws 4 nodes)"
+    # from depth 2 (where it starts) down
+    base = page_data(vault, ["claims/base.md"], 2, limit=3)
+    assert base["graph"]["depth"] == 1 and len(base["nodes"]) == 3
+    assert base["graph"]["notice"] == "Depth 2 reaches 6 nodes; depth 1 is shown (a page draws 3 nodes)"
     # at depth 1 it is cut: the note, then its neighbours with the most backlinks
     cut = page_data(vault, ["claims/base.md"], 1, limit=2)
     assert [n["id"] for n in cut["nodes"]] == ["claims/base.md", "claims/mid.md"]
