@@ -13,6 +13,7 @@ from . import __version__
 from .checks import CODES
 from .config import load_config
 from .fix import Outcome, diff, fix_vault, summary, what_was_done
+from .index import Vault
 from .load import build_vault
 from .model import ERROR, HINT, SEVERITIES
 from .report import Found, Progress, at_least, shown_prefix, write_report
@@ -105,7 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="the vault folder (default: .), or notes of one vault: they and their neighbourhood are exported",
     )
-    graph.add_argument("--format", choices=["json", "dot", "graphml"], default="json")
+    graph.add_argument(
+        "--format",
+        choices=["json", "dot", "graphml", "html"],
+        default="json",
+        help="json (node-link data, default); dot; graphml; html: a page that draws it (self-contained: open it in "
+        "a browser)",
+    )
     graph.add_argument(
         "--select",
         action="append",
@@ -117,6 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=_depth,
         help="with --select or note PATHs: how many edges away, either way along them, the neighbourhood "
         "reaches (default 1; 0: the selection alone)",
+    )
+    graph.add_argument(
+        "--max-nodes",
+        type=_node_count,
+        default=None,
+        metavar="N",
+        help="html: the most nodes the page draws (default 3000); a larger whole vault is refused, a larger "
+        "neighbourhood drawn at a smaller depth",
     )
     graph.add_argument("--cache", action="store_true", help="reuse (and refresh) the disk cache, as check --cache")
     return parser
@@ -130,6 +145,16 @@ def _depth(value: str) -> int:
     if depth < 0:
         raise argparse.ArgumentTypeError(f"not a number of edges: {value!r}")
     return depth
+
+
+def _node_count(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"not a number of nodes: {value!r}")
+    return count
 
 
 def setup_logging(log_file: str | None, level: str) -> None:
@@ -257,6 +282,23 @@ def _problems(args: argparse.Namespace, selected: list, cwd: Path, progress: Pro
     return found
 
 
+def _graph_page(vault: Vault, selected: list[str] | None, args: argparse.Namespace) -> int:
+    from .graph_html import LIMIT, TooLarge, page_data, page_title, render
+
+    try:
+        data = page_data(vault, selected, args.depth, LIMIT if args.max_nodes is None else args.max_nodes)
+    except TooLarge as exc:
+        print(f"claim-lsp graph: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render(data, page_title(vault, data)))
+    sys.stdout.flush()
+    missing = sum(1 for node in data["nodes"] if node["missing"])
+    print(f"{len(data['nodes']) - missing} notes, {missing} missing, {len(data['edges'])} edges", file=sys.stderr)
+    if "notice" in data["graph"]:
+        print(f"claim-lsp graph: {data['graph']['notice']}", file=sys.stderr)
+    return 0
+
+
 def _graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .graph import dot_lines, graph_data, graphml_lines, json_lines, select_notes
 
@@ -296,7 +338,12 @@ def _graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if not found:
             parser.error(f"--select {raw}: no note or folder of that name in {root}")
         seeds += found
-    data = graph_data(vault, seeds if notes_given or args.select else None, args.depth)
+    selected = seeds if notes_given or args.select else None
+    if args.format == "html":
+        return _graph_page(vault, selected, args)
+    if args.max_nodes is not None:
+        parser.error("--max-nodes is for --format html")
+    data = graph_data(vault, selected, args.depth)
     render = {"json": json_lines, "dot": dot_lines, "graphml": graphml_lines}[args.format]
     sys.stdout.writelines(render(data))  # (line by line: the text of a large vault's graph is larger than its index)
     missing = sum(1 for node in data["nodes"] if node["missing"])

@@ -190,6 +190,7 @@ def create_server() -> ClaimLanguageServer:
         diagnostics,
         documents,
         folding,
+        graph,
         hover,
         inlay_hints,
         references,
@@ -216,6 +217,7 @@ def create_server() -> ClaimLanguageServer:
         inlay_hints,
         call_hierarchy,
         workspace_diagnostics,
+        graph,
     ):
         module.register(ls)
     return ls

@@ -12,6 +12,7 @@
 (require 'cl-lib)
 (require 'seq)
 (require 'project)
+(require 'browse-url)
 
 (defgroup claim-lsp nil
   "Language server for Markdown vaults of claim notes."
@@ -66,6 +67,10 @@ a larger repository, would be indexed from the wrong folder."
              (apply #'derived-mode-p claim-lsp-major-modes))
     (let ((root (claim-lsp--vault-root dir)))
       (when root (cons 'transient (file-name-as-directory (expand-file-name root)))))))
+
+(defcustom claim-lsp-graph-depth 2
+  "How many edges away from the note `claim-lsp-graph' reaches, either way."
+  :type 'integer)
 
 (defun claim-lsp--contact (&optional _interactive)
   "The eglot contact: `claim-lsp-command' plus the initialization options."
@@ -148,6 +153,29 @@ diagnostics.scope says.  \[next-error] visits them."
       (compilation-mode)
       (display-buffer (current-buffer)))
     (message "claim-lsp: %d problems in %d notes" (length lines) notes)))
+
+;;;###autoload
+(defun claim-lsp-graph (&optional depth)
+  "Show the claim graph around this note in the browser.
+The server's claim-lsp/graph request draws the note's neighbourhood, DEPTH edges
+away (the prefix argument; default `claim-lsp-graph-depth'), as a self-contained
+page; it is written to a temporary file and opened with `browse-url'.  Returns
+the file's name."
+  (interactive "P")
+  (let* ((server (or (eglot-current-server)
+                     (user-error "claim-lsp: eglot is not managing this buffer")))
+         (depth (if depth (prefix-numeric-value depth) claim-lsp-graph-depth))
+         (result (jsonrpc-request server :claim-lsp/graph
+                                  (list :uri (plist-get (eglot--TextDocumentIdentifier) :uri)
+                                        :depth depth :format "html")))
+         (html (and (listp result) (plist-get result :html))))
+    (unless (stringp html)
+      (user-error "claim-lsp: no graph here (is this a note of the vault?)"))
+    (let ((file (make-temp-file "claim-graph-" nil ".html"))
+          (coding-system-for-write 'utf-8-unix))
+      (write-region html nil file nil 'silent)
+      (browse-url (browse-url-file-url file))
+      file)))
 
 (provide 'claim-lsp)
 ;;; claim-lsp.el ends here

@@ -92,6 +92,23 @@ def test_select_and_depth(vault):
     assert ids(both) == ["claims/base.md", "notes/alone.md"]
 
 
+def test_html_page(vault):
+    page = run(str(vault), "--format", "html")
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.startswith("<!doctype html>") and page.stdout.rstrip().endswith("</html>")
+    assert "<title>Claim graph: v</title>" in page.stdout and '"title":"critic"' in page.stdout
+    near = run(str(vault), "--select", "mid", "--format", "html")
+    assert "<title>Claim graph: mid (depth 1)</title>" in near.stdout and "critic" not in near.stdout
+    # above --max-nodes: the whole vault is refused, a neighbourhood drawn at a smaller depth
+    refused = run(str(vault), "--format", "html", "--max-nodes", "5")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "6 nodes (notes and missing ones), more than a graph page draws (5)" in refused.stderr
+    assert "--select" in refused.stderr
+    smaller = run(str(vault), "--select", "base", "--depth", "3", "--format", "html", "--max-nodes", "3")
+    assert smaller.returncode == 0
+    assert "claim-lsp graph: Depth 2 reaches 4 nodes; depth 1 is shown (a page draws 3 nodes)" in smaller.stderr
+
+
 def test_bad_usage_exits_2(vault, tmp_path):
     assert run(str(vault), "--depth", "1").returncode == 2  # a depth needs a selection
     assert run(str(vault), "--select", "mid", "--depth", "-1").returncode == 2
@@ -101,6 +118,8 @@ def test_bad_usage_exits_2(vault, tmp_path):
     other = write_vault(tmp_path / "w", {".claim-lsp.toml": "", "x.md": "# x\n"})
     assert run(str(vault / "claims/mid.md"), str(other / "x.md")).returncode == 2
     assert run(str(vault), "--format", "csv").returncode == 2
+    assert run(str(vault), "--max-nodes", "10").returncode == 2  # (for html only)
+    assert run(str(vault), "--format", "html", "--max-nodes", "0").returncode == 2
     (vault / "notes.txt").write_text("not a note")
     assert run(str(vault / "notes.txt")).returncode == 2
 

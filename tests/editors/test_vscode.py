@@ -35,7 +35,20 @@ def test_vscode(spec: Spec, tmp_path: Path) -> None:
     # "Claim LSP: Restart Server" started it a second time, and the status bar came back
     assert channel.count("Starting ") >= 2, f"output channel: {channel[:2000]!r}"
     assert "notes" in (result.get("status_after_restart") or ""), result.get("status_after_restart")
+    # "Claim LSP: Show Claim Graph" beside the note F12 opened: its neighbourhood (depth 2), in
+    # a webview tab; a click on a node opened that note, and the view followed it
+    definition = Path(spec.definition_file).name
+    assert result.get("graph_seeds") == [definition], result.get("graph_seeds")
+    nodes = result.get("graph_nodes") or []
+    assert {definition, spec.graph_click, Path(spec.file).name} <= set(nodes), nodes
+    assert "Claim Graph" in (result.get("graph_tab") or ""), result.get("graph_tab")
+    assert result.get("graph_theme_fg"), "the webview has no VS Code theme colours"
+    assert Path(spec.graph_click).stem in (result.get("graph_opened_tab") or ""), result.get("graph_opened_tab")
+    assert result.get("graph_seeds_after") == [spec.graph_click], result.get("graph_seeds_after")
+    assert result.get("webview_console_errors") == [], result.get("webview_console_errors")
     missing = [
-        s for s in ("1-problems.png", "2-hover.png", "3-completion.png") if not (Path(spec.artifacts) / s).is_file()
+        s
+        for s in ("1-problems.png", "2-hover.png", "3-completion.png", "6-graph.png", "7-graph-followed.png")
+        if not (Path(spec.artifacts) / s).is_file()
     ]
     assert not missing, f"screenshots not saved: {missing}"

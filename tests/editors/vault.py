@@ -119,6 +119,8 @@ class Spec:
     completion_prefix: str
     completion_expected: str  # must be the first item offered
     completion_result_line: str  # the whole line after accepting the first item
+    # VS Code's graph view, shown for the note go-to-definition opened: the neighbour to click
+    graph_click: str = "Spaced repetition beats cramming.md"
 
     def write(self, path: Path) -> Path:
         path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")

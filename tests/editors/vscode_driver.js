@@ -108,6 +108,13 @@ async function waitHttp(url, ms) {
     });
     page = browser.pages()[0] || await browser.newPage();
     page.on('pageerror', (e) => fs.appendFileSync(path.join(OUT, 'page-errors.log'), String(e) + '\n'));
+    result.webview_console_errors = [];
+    page.on('console', (m) => {   // what the graph webview reports (a CSP violation, a script error)
+      const where = (m.location() || {}).url || '';
+      if (m.type() === 'error' && (/webview|vscode-resource|vscode-cdn/.test(where) || /Content Security Policy/.test(m.text()))) {
+        result.webview_console_errors.push(`${m.text()} (${where})`);
+      }
+    });
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(spec.root)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: T });
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: T });
@@ -236,6 +243,58 @@ async function waitHttp(url, ms) {
       await item.waitFor({ timeout: T });
       result.status_after_restart = (await item.innerText()).trim();
       log('status after restart:', result.status_after_restart);
+    });
+
+    await step('graph', async () => {
+      // "Claim LSP: Show Claim Graph" in the note F12 opened: a webview beside it, drawn by the
+      // page of claim_lsp/graphview; a click on a neighbour opens that note, and the view follows
+      await editor().click();
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').waitFor({ timeout: T });
+      await page.keyboard.type('Claim LSP: Show Claim Graph');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Claim Graph' }).first().waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+      const seeds = (f) => f.evaluate(() => (window.claimGraph && window.claimGraph.ready
+        ? window.claimGraph.cy.nodes('.seed').map((n) => n.id()) : null));
+      let frame = null;
+      const end = Date.now() + T;
+      while (!frame && Date.now() < end) {   // the webview's inner frame: the one that draws
+        for (const f of page.frames()) {
+          if (await seeds(f).catch(() => null)) { frame = f; break; }
+        }
+        if (!frame) await sleep(200);
+      }
+      if (!frame) throw new Error('no webview drew the graph');
+      result.graph_seeds = await seeds(frame);
+      result.graph_nodes = await frame.evaluate(() => window.claimGraph.cy.nodes().map((n) => n.id()).sort());
+      result.graph_tab = (await page.locator('.tabs-container .tab', { hasText: 'Claim Graph' }).first().innerText()).trim();
+      result.graph_theme_fg = await frame.evaluate(() => getComputedStyle(document.body).getPropertyValue('--vscode-editor-foreground').trim());
+      await sleep(300);
+      await shot('6-graph.png');
+      log('graph of', JSON.stringify(result.graph_seeds), 'with', result.graph_nodes.length, 'nodes');
+      // a click on a neighbour, through the webview's canvas
+      const target = spec.graph_click;
+      const at = await frame.evaluate((id) => {
+        const cy = window.claimGraph.cy;
+        const node = cy.getElementById(id);
+        cy.stop();
+        cy.center(node);
+        return node.renderedPosition();
+      }, target);
+      await sleep(200);
+      await frame.locator('#cy').click({ position: { x: at.x, y: at.y } });
+      const want = target.replace(/\.md$/, '');
+      await page.locator('.tabs-container .tab.active', { hasText: want }).first().waitFor({ timeout: T });
+      result.graph_opened_tab = (await page.locator('.tabs-container .tab.active', { hasText: want }).first().innerText()).trim();
+      const followed = Date.now() + T;
+      while (Date.now() < followed) {
+        result.graph_seeds_after = await seeds(frame).catch(() => null);
+        if (result.graph_seeds_after && result.graph_seeds_after[0] === target) break;
+        await sleep(200);
+      }
+      await sleep(300);
+      await shot('7-graph-followed.png');
+      log('clicked', target, '-> tab', result.graph_opened_tab, '; graph of', JSON.stringify(result.graph_seeds_after));
     });
   } catch (e) {
     log('ERROR', e.stack || e.message);

@@ -59,6 +59,7 @@ LAYERS = {
     "claim_lsp.inlay_hints": FEATURES,
     "claim_lsp.tags": FEATURES,
     "claim_lsp.graph": FEATURES,
+    "claim_lsp.graph_html": FEATURES,
     "claim_lsp.call_hierarchy": FEATURES,
     "claim_lsp.code_lens": FEATURES,
     "claim_lsp.scan": DISK,

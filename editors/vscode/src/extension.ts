@@ -1,6 +1,6 @@
 // VS Code client for claim-lsp: starts the server over stdio for Markdown files in a claim
-// vault, shows its state and index size in the status bar, and adds "Restart Server" and
-// "Show Backlinks". Everything language-related (completion, hover, definition, references,
+// vault, shows its state and index size in the status bar, and adds "Restart Server", "Show
+// Backlinks" and "Show Claim Graph" (graph.ts). Everything language-related (completion, hover, definition, references,
 // diagnostics) comes from the server through vscode-languageclient.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -13,6 +13,7 @@ import {
   ServerOptions,
   State,
 } from 'vscode-languageclient/node';
+import { GraphView } from './graph';
 
 const CLIENT_ID = 'claimLsp'; // the languageclient reads `claimLsp.trace.server` from this id
 const CLIENT_NAME = 'Claim LSP';
@@ -44,7 +45,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   statusItem = vscode.window.createStatusBarItem('claimLsp.status', vscode.StatusBarAlignment.Left, 10);
   statusItem.name = CLIENT_NAME;
   statusItem.command = 'claimLsp.showOutput';
+  const graph = new GraphView(context, () => client, output);
   context.subscriptions.push(
+    graph,
+    vscode.commands.registerCommand('claimLsp.showGraph', () => graph.show()),
     output,
     statusItem,
     vscode.commands.registerCommand('claimLsp.restartServer', restartServer),

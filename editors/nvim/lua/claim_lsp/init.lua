@@ -28,7 +28,9 @@ M.defaults = {
     definition = 'gd', hover = 'K', backlinks = 'gr', rename = '<leader>rn', code_action = '<leader>ca',
     prev_problem = '[d', next_problem = ']d',
   },
+  -- (also `graph`: no key by default; e.g. keys = { graph = '<leader>cg' })
   on_attach = nil, -- function(client, bufnr) called after the keymaps
+  graph_depth = 2, -- :ClaimLspGraph: how many edges away from the note the page reaches
   -- which Neovim API starts the server: 'auto' picks by version; 'config' (0.11+ vim.lsp.config),
   -- 'start' (0.8+ vim.lsp.start) or 'start_client' (0.7) force one
   api = 'auto',
@@ -141,6 +143,66 @@ function M.status(bufnr)
   end
 end
 
+-- ---- the claim graph in the browser --------------------------------------------------------
+
+M.graph_depth = M.defaults.graph_depth -- (setup's graph_depth; :ClaimLspGraph 3 asks for 3)
+
+local function claim_client(bufnr)
+  local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr }) or vim.lsp.buf_get_clients(bufnr)
+  for _, c in pairs(clients) do
+    if c.name == (M._name or M.defaults.name) then return c end
+  end
+end
+
+--- Open a file in the browser: vim.ui.open on 0.10+, else the system's opener.
+function M.open_in_browser(path)
+  if vim.ui.open then
+    local _, err = vim.ui.open(path)
+    if err then vim.notify('claim-lsp: could not open ' .. path .. ': ' .. err, vim.log.levels.ERROR) end
+    return
+  end
+  local cmd = vim.fn.has('mac') == 1 and { 'open', path }
+    or vim.fn.has('win32') == 1 and { 'cmd.exe', '/c', 'start', '', path }
+    or { 'xdg-open', path }
+  if vim.fn.jobstart(cmd, { detach = true }) <= 0 then
+    vim.notify('claim-lsp: could not run ' .. cmd[1] .. ' to open ' .. path, vim.log.levels.ERROR)
+  end
+end
+
+--- The claim graph around the note in the buffer (the server's `claim-lsp/graph`: the note's
+--- neighbourhood, `depth` edges away, default M.graph_depth), written as a page to a temporary
+--- file and opened in the browser. `done(path)`, if given, is called with the file's path.
+function M.graph(depth, bufnr, done)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = claim_client(bufnr)
+  if not client then
+    vim.notify('claim-lsp: the server is not attached to this buffer', vim.log.levels.WARN)
+    return
+  end
+  local params = { uri = vim.uri_from_bufnr(bufnr), depth = tonumber(depth) or M.graph_depth, format = 'html' }
+  local function handler(err, result)
+    if err then
+      vim.notify('claim-lsp: graph: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+    elseif type(result) ~= 'table' or type(result.html) ~= 'string' then
+      vim.notify('claim-lsp: no graph here (is this a note of the vault?)', vim.log.levels.WARN)
+    else
+      -- in the system's temporary folder, not Neovim's own (removed when Neovim exits, maybe
+      -- before the browser has read the page)
+      local path = string.format('%s/claim-graph-%d-%d.html', uv.os_tmpdir(), vim.fn.getpid(), uv.hrtime())
+      local f = assert(io.open(path, 'wb'))
+      f:write(result.html)
+      f:close()
+      M.open_in_browser(path)
+      if done then done(path) end
+    end
+  end
+  if has('nvim-0.11') then
+    client:request('claim-lsp/graph', params, handler, bufnr)
+  else
+    client.request('claim-lsp/graph', params, handler, bufnr)
+  end
+end
+
 --- 'omnifunc' for Neovim < 0.11 (<C-x><C-o>): inside `[[`, the server's items in the server's
 --- order, inserting its whole text. vim.lsp.omnifunc there keeps only items whose inserted text
 --- starts with the typed letters, case and all: `[[work` would find nothing.
@@ -182,6 +244,7 @@ end
 
 local function set_keymaps(bufnr, keys)
   local actions = {
+    graph = { function() M.graph() end, 'the claim graph around the note, in the browser' },
     definition = { vim.lsp.buf.definition, 'go to the linked note' },
     hover = { vim.lsp.buf.hover, 'preview the linked note' },
     backlinks = { M.backlinks, 'backlinks' },
@@ -224,6 +287,7 @@ end
 function M.setup(user)
   local opts = vim.tbl_deep_extend('force', {}, M.defaults, user or {})
   M._name = opts.name
+  M.graph_depth = opts.graph_depth
   local on_attach = attach_hook(opts)
 
   local api = opts.api
@@ -296,6 +360,9 @@ if has('nvim-0.7') then
   end, { desc = 'claim-lsp: index size' })
   vim.api.nvim_create_user_command('ClaimLspCheckVault', function() M.check_vault(0) end,
     { desc = 'claim-lsp: every problem of the vault in the quickfix list' })
+  vim.api.nvim_create_user_command('ClaimLspGraph', function(args)
+    M.graph(args.args ~= '' and args.args or nil)
+  end, { nargs = '?', desc = 'claim-lsp: the claim graph around this note, in the browser (optional: depth)' })
 end
 
 return M

@@ -1,0 +1,32 @@
+;;; graph_emacs.el --- M-x claim-lsp-graph in Emacs 28 + eglot  -*- lexical-binding: t -*-
+;; Run by test_graph_command.py as  emacs --batch -Q -l graph_emacs.el  (CLAIM_EDITOR_SPEC=spec.json).
+;; The browser is a `browse-url-browser-function' that writes down the URL it was given.
+(setq package-user-dir (make-temp-file "elpa" t))
+(setq package-directory-list '("/usr/share/emacs/site-lisp/elpa"))
+(package-initialize)
+(require 'json)
+(require 'eglot)
+(require 'markdown-mode)
+(defvar spec (let ((json-object-type 'alist) (json-array-type 'list) (json-key-type 'symbol))
+               (json-read-file (getenv "CLAIM_EDITOR_SPEC"))))
+(defvar timeout (/ (alist-get 'timeout_ms spec) 1000.0))
+(defvar opened nil)
+(defvar errors nil)
+(defvar file nil)
+(load (expand-file-name "../../editors/emacs/claim-lsp.el" (file-name-directory load-file-name)))
+(setq claim-lsp-command (alist-get 'server_cmd spec))
+(claim-lsp-eglot-setup)
+(setq eglot-sync-connect t eglot-connect-timeout timeout)
+(setq browse-url-browser-function (lambda (url &rest _) (push url opened)))
+(condition-case err
+    (progn
+      (find-file (alist-get 'file spec))
+      (apply #'eglot (eglot--guess-contact))
+      (let ((deadline (+ (float-time) timeout)))
+        (while (and (not (eglot-managed-p)) (< (float-time) deadline))
+          (accept-process-output nil 0.02)))
+      (setq file (call-interactively #'claim-lsp-graph)))
+  (error (push (format "%S" err) errors)))
+(with-temp-file (alist-get 'result spec)
+  (insert (json-encode `((opened . ,(vconcat (reverse opened))) (file . ,file) (errors . ,(vconcat errors))))))
+(kill-emacs 0)
