@@ -57,3 +57,18 @@ SMALL_VAULT = {
     "maps/_map.md": "# Map\n\n- [[_map]]\n",
     "domains/ai/_map.md": "# AI map\n\n- [[" + SPEC + "]]\n",
 }
+
+
+# the shared sample vault beside the clone (../shared/corpus): the `corpus`-marked tests read it
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "teleo-codex-sample"
+
+
+def corpus_vault():
+    """The shared sample vault, indexed as `claim-lsp check` indexes it; a missing corpus fails
+    the test (never a skip: .ci/run puts it beside the clone)."""
+    from claim_lsp.load import build_vault
+
+    assert CORPUS.is_dir(), f"the shared corpus is missing: {CORPUS} (these tests need it; never skipped)"
+    vault = build_vault(CORPUS)
+    assert len(vault) > 300, f"expected the ~400-note sample at {CORPUS}, found {len(vault)} notes"
+    return vault

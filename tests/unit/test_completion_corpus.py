@@ -10,26 +10,21 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
 from claim_lsp.completion import complete
 from claim_lsp.index import Vault
-from claim_lsp.load import build_vault
+from tests.helpers import corpus_vault
 
 pytestmark = pytest.mark.corpus
 
-CORPUS = Path(__file__).parents[2] / ".." / "shared" / "corpus" / "teleo-codex-sample"
 SEED = 20260301
 
 
 @pytest.fixture(scope="module")
 def vault() -> Vault:
-    assert CORPUS.is_dir(), f"the shared corpus is missing: {CORPUS.resolve()} (these tests need it; never skipped)"
-    vault = build_vault(CORPUS)
-    assert len(vault) > 300, f"expected the ~400-note sample at {CORPUS.resolve()}, found {len(vault)} notes"
-    return vault
+    return corpus_vault()
 
 
 @pytest.fixture(scope="module")

@@ -4,19 +4,17 @@ references it holds, which items nearly name a note, and that prose is left alon
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from claim_lsp.checks import check_note
 from claim_lsp.index import BROKEN
-from claim_lsp.load import build_vault
 from claim_lsp.schema import relations_of
+from tests.helpers import CORPUS, corpus_vault
 from tests.unit.test_relations import relation_items_agree_with_yaml
 
 pytestmark = pytest.mark.corpus
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "teleo-codex-sample"
 NEAR_MISSES = {
     # `real world` for the title's `real-world`
     "the gap between theoretical AI capability and observed deployment is massive across all occupations because "
@@ -28,8 +26,7 @@ NEAR_MISSES = {
 
 @pytest.fixture(scope="module")
 def vault():
-    assert CORPUS.is_dir(), f"the shared corpus is missing at {CORPUS}"
-    return build_vault(CORPUS)
+    return corpus_vault()
 
 
 def test_plain_title_references_on_the_corpus(vault):

@@ -6,21 +6,18 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from claim_lsp import review, review_description
 from claim_lsp.checks import check_note
-from claim_lsp.load import build_vault
 from claim_lsp.parse import parse_note
 from claim_lsp.rank import normalize, similarity
 from claim_lsp.review import NEAR_DUPLICATE_SCORE, REVIEW_CODES
-from tests.helpers import claim
+from tests.helpers import claim, corpus_vault
 
 pytestmark = pytest.mark.corpus
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "teleo-codex-sample"
 ANTHRO = "anthropomorphizing AI agents to claim autonomous action creates credibility debt that compounds until a crisis forces public reckoning"
 ARROW = "universal alignment is mathematically impossible because Arrows impossibility theorem applies to aggregating diverse human preferences into a single coherent objective"
 # each the same claim filed twice, in two folders (one copy with another domain and a `tradition`,
@@ -35,8 +32,7 @@ DUPLICATES = {
 
 @pytest.fixture(scope="module")
 def vault():
-    assert CORPUS.is_dir(), f"the shared corpus is missing at {CORPUS}"
-    return build_vault(CORPUS)
+    return corpus_vault()
 
 
 def review_problems(vault) -> list:

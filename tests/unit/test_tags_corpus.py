@@ -8,27 +8,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from claim_lsp.frontmatter_edit import complete_frontmatter
 from claim_lsp.hover import hover_tag
 from claim_lsp.index import Vault
-from claim_lsp.load import build_vault
 from claim_lsp.parse import parse_note
 from claim_lsp.references import tag_references
+from tests.helpers import CORPUS, corpus_vault
 
 pytestmark = pytest.mark.corpus
 
-CORPUS = Path(__file__).parents[2] / ".." / "shared" / "corpus" / "teleo-codex-sample"
 FLOW_TAGS = re.compile(r"^tags:[ \t]*\[(.*)\][ \t]*$", re.M)
 
 
 @pytest.fixture(scope="module")
 def vault() -> Vault:
-    assert CORPUS.is_dir(), f"the shared corpus is missing: {CORPUS.resolve()} (these tests need it; never skipped)"
-    return build_vault(CORPUS)
+    return corpus_vault()
 
 
 def written_tags() -> dict[str, set[str]]:
