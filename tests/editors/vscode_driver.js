@@ -43,16 +43,19 @@ async function waitHttp(url, ms) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'claim-vscode-'));
   const userData = path.join(tmp, 'user-data'), extDir = path.join(tmp, 'extensions'), chromeProfile = path.join(tmp, 'chrome');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+  const baseSettings = {
     'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false,
     'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false,
     'update.mode': 'none', 'workbench.enableExperiments': false, 'workbench.tips.enabled': false,
     'chat.disableAIFeatures': true, 'git.enabled': false, 'workbench.colorTheme': 'Default Light Modern',
     'files.autoSave': 'off', 'editor.hover.delay': 200,
-    // the extension's own settings, as a user would write them
-    'claimLsp.server.path': spec.server_cmd[0], 'claimLsp.server.args': spec.server_cmd.slice(1),
-    'claimLsp.options': spec.init_options,
-  }, null, 1));
+    // the extension's own settings, as a user would write them: no server path, so the extension
+    // runs the server it carries with the python3 on PATH (test_vscode.py keeps claim-lsp off PATH)
+    'claimLsp.server.args': spec.server_cmd.slice(1), 'claimLsp.options': spec.init_options,
+  };
+  const writeSettings = (extra) => fs.writeFileSync(path.join(userData, 'User', 'settings.json'),
+    JSON.stringify({ ...baseSettings, ...extra }, null, 1));
+  writeSettings({});
   fs.mkdirSync(path.join(tmp, 'tmpdir'));
   // code-server's logs (XDG_DATA_HOME) and Chromium's crash dir (XDG_CONFIG_HOME) stay in tmp
   const xdg = { HOME: path.join(tmp, 'home'), TMPDIR: path.join(tmp, 'tmpdir'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
@@ -65,6 +68,13 @@ async function waitHttp(url, ms) {
   const common = ['--config', path.join(tmp, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', extDir];
   log('installing', VSIX);
   log(execFileSync(CS, [...common, '--install-extension', VSIX], { env, encoding: 'utf8' }).trim());
+  // more extensions to install beside it (test_vscode.py's stand-in for the Python extension)
+  for (const extra of (process.env.CLAIM_VSCODE_MORE_VSIX || '').split(path.delimiter).filter(Boolean)) {
+    log(execFileSync(CS, [...common, '--install-extension', extra], { env, encoding: 'utf8' }).trim());
+  }
+  // only these steps, when given (comma-separated names)
+  const only = (process.env.CLAIM_VSCODE_STEPS || '').split(',').filter(Boolean);
+  const OPT_IN = ['python extension'];   // steps that need CLAIM_VSCODE_MORE_VSIX
 
   const port = await freePort();
   const cs = spawn(CS, [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
@@ -77,6 +87,7 @@ async function waitHttp(url, ms) {
     result.screenshots.push(file);
   };
   const step = async (name, fn) => {
+    if (only.length > 0 ? !only.includes(name) : OPT_IN.includes(name)) return;
     const s = Date.now();
     try { await fn(); log(name, 'ok', `${((Date.now() - s) / 1000).toFixed(1)}s`); } catch (e) {
       log(name, 'ERROR', e.message);
@@ -84,6 +95,37 @@ async function waitHttp(url, ms) {
       try { await shot(`failure-${name}.png`); } catch {}
       try { await page.keyboard.press('Escape'); } catch {}
     }
+  };
+  // the extension's output channel as VS Code logs it (logs/<session>/.../N-Claim LSP.log)
+  const channel = () => {
+    let text = '';
+    try {
+      for (const f of fs.readdirSync(path.join(userData, 'logs'), { recursive: true })) {
+        if (/Claim LSP\.log$/.test(f)) text += fs.readFileSync(path.join(userData, 'logs', f), 'utf8');
+      }
+    } catch {}
+    return text;
+  };
+  const waitChannel = async (re, since) => {
+    const end = Date.now() + T;
+    while (Date.now() < end) {
+      const m = re.exec(channel().slice(since));
+      if (m) return m[0];
+      await sleep(200);
+    }
+    throw new Error(`the output channel never said ${re}`);
+  };
+  const statusNotes = async () => {
+    const item = page.locator('.statusbar-item', { hasText: /Claim LSP: \d+ notes?/ }).first();
+    await item.waitFor({ timeout: T });
+    return (await item.innerText()).trim();
+  };
+  // the extension's settings are machine-overridable: in code-server (a remote window) VS Code
+  // takes them from the remote machine's settings (user-data/Machine/settings.json, "Preferences:
+  // Open Remote Settings"), not from the browser's user settings; a change there is noticed live
+  const machineSettings = (values) => {
+    fs.mkdirSync(path.join(userData, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify(values, null, 1));
   };
   const editor = () => page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
   const gotoLine = async (line, character) => {   // 0-based LSP position, through "Go to Line/Column"
@@ -295,6 +337,62 @@ async function waitHttp(url, ms) {
       await sleep(300);
       await shot('7-graph-followed.png');
       log('clicked', target, '-> tab', result.graph_opened_tab, '; graph of', JSON.stringify(result.graph_seeds_after));
+    });
+
+    await step('server path wins', async () => {
+      // a claim-lsp of the user's own (the test's venv): claimLsp.server.path is run instead
+      const since = channel().length;
+      machineSettings({ 'claimLsp.server.path': spec.server_cmd[0] });
+      result.server_path_start = await waitChannel(/Starting claimLsp\.server\.path: .*/, since);
+      await sleep(500);
+      result.status_server_path = await statusNotes();
+      log(result.server_path_start, '->', result.status_server_path);
+    });
+
+    await step('no usable python', async () => {
+      // an interpreter that is not there: one error, with the two ways out; "Select Interpreter"
+      // (no Python extension here) asks for a file, and the Python chosen there runs the server
+      const since = channel().length;
+      machineSettings({ 'claimLsp.interpreter': ['/nonexistent/bin/python3'] });
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Claim LSP' }).first();
+      await toast.waitFor({ timeout: T });
+      await sleep(2000);   // a second notification, if any, would be up by now
+      result.no_python_toasts = (await page.locator('.notifications-toasts .notification-toast').allInnerTexts())
+        .map((s) => s.replace(/\s+/g, ' ').trim());
+      result.no_python_buttons = (await toast.locator('.monaco-button').allInnerTexts()).map((s) => s.trim());
+      result.no_python_channel = channel().slice(since);
+      await shot('8-no-python.png');
+      log('toasts:', JSON.stringify(result.no_python_toasts), 'buttons:', JSON.stringify(result.no_python_buttons));
+      await toast.locator('.monaco-button', { hasText: 'Select Interpreter' }).click();
+      const input = page.locator('.quick-input-widget input').first();
+      await input.waitFor({ timeout: T });
+      const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+      await input.fill(python);
+      await sleep(500);
+      await page.keyboard.press('Enter');
+      result.selected_start = await waitChannel(/Starting the bundled server, with claimLsp\.interpreter: .*/, since);
+      result.selected_python = python;
+      await sleep(500);
+      result.status_after_select = await statusNotes();
+      log(result.selected_start, '->', result.status_after_select);
+    });
+
+    await step('python extension', async () => {
+      // with the Python extension installed its interpreter runs the server; picking another
+      // one there ("Python: Select Interpreter") restarts the server with it
+      const first = /Starting the bundled server, with the Python extension's interpreter: (\S+)/;
+      result.python_extension_start = await waitChannel(first, 0);
+      const since = channel().length;
+      await editor().click();
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').waitFor({ timeout: T });
+      await page.keyboard.type('Python: Select Interpreter');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Select Interpreter' }).first().waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+      result.python_extension_restart = await waitChannel(first, since);
+      await sleep(500);
+      result.status_python_extension = await statusNotes();
+      log(result.python_extension_start, '->', result.python_extension_restart, result.status_python_extension);
     });
   } catch (e) {
     log('ERROR', e.stack || e.message);

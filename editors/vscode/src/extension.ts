@@ -2,9 +2,6 @@
 // vault, shows its state and index size in the status bar, and adds "Restart Server", "Show
 // Backlinks" and "Show Claim Graph" (graph.ts). Everything language-related (completion, hover, definition, references,
 // diagnostics) comes from the server through vscode-languageclient.
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   LanguageClient,
@@ -14,6 +11,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { GraphView } from './graph';
+import { findServer, NoServer, PYTHON_EXTENSION, pythonApi } from './server';
 
 const CLIENT_ID = 'claimLsp'; // the languageclient reads `claimLsp.trace.server` from this id
 const CLIENT_NAME = 'Claim LSP';
@@ -36,11 +34,16 @@ interface ServerStatus {
 const statusRequest = new RequestType<Record<string, never>, ServerStatus, void>('claim-lsp/status');
 
 let client: LanguageClient | undefined;
+let extensionContext: vscode.ExtensionContext;
+let starting = false; // findServer probes interpreters: a second start must not race the first
+let usingPythonExtension = false; // the server runs with the Python extension's interpreter
+let noServer = false; // the last start found no server to run (reportNoServer said why)
 let output: vscode.OutputChannel;
 let statusItem: vscode.StatusBarItem;
 let statusTimer: NodeJS.Timeout | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionContext = context;
   output = vscode.window.createOutputChannel(CLIENT_NAME);
   statusItem = vscode.window.createStatusBarItem('claimLsp.status', vscode.StatusBarAlignment.Left, 10);
   statusItem.name = CLIENT_NAME;
@@ -55,7 +58,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('claimLsp.showBacklinks', showBacklinks),
     vscode.commands.registerCommand('claimLsp.showOutput', () => output.show(true)),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
-      if (e.affectsConfiguration('claimLsp.server') || e.affectsConfiguration('claimLsp.options')) {
+      if (
+        e.affectsConfiguration('claimLsp.server') ||
+        e.affectsConfiguration('claimLsp.interpreter') ||
+        e.affectsConfiguration('claimLsp.options')
+      ) {
         output.appendLine('Settings changed: restarting the server.');
         await restartServer();
       } else if (e.affectsConfiguration('claimLsp.activateAlways') && !client) {
@@ -68,7 +75,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     { dispose: () => stopStatusTimer() },
   );
+  await followPythonExtension(context);
   await startIfVault();
+}
+
+/** Restart when the user picks another interpreter in the Python extension, if the server runs
+ * with the one it had picked (or could not start for want of one). */
+async function followPythonExtension(context: vscode.ExtensionContext): Promise<void> {
+  const api = await pythonApi();
+  const changed = api?.environments?.onDidChangeActiveEnvironmentPath;
+  if (!changed) return;
+  context.subscriptions.push(
+    changed(async () => {
+      if (usingPythonExtension || noServer) {
+        output.appendLine("The Python extension's interpreter changed: restarting the server.");
+        await restartServer();
+      }
+    }),
+  );
 }
 
 export async function deactivate(): Promise<void> {
@@ -121,32 +145,31 @@ async function hasClaimFrontmatter(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-/** The executable to run: `claimLsp.server.path` with ~ and ${workspaceFolder} expanded. */
-function resolveServerCommand(folder: vscode.WorkspaceFolder | undefined): string {
-  const configured = vscode.workspace.getConfiguration('claimLsp').get<string>('server.path', 'claim-lsp') || 'claim-lsp';
-  const root = folder?.uri.fsPath ?? '';
-  let command = configured.replace(/\$\{workspaceFolder\}/g, root).replace(/^~(?=$|[\\/])/, os.homedir());
-  // the workspace's own virtualenv only in a trusted folder: it is code from the folder
-  if (command === 'claim-lsp' && !onPath(command) && root && vscode.workspace.isTrusted) {
-    const venv = path.join(root, '.venv', process.platform === 'win32' ? 'Scripts' : 'bin', 'claim-lsp');
-    if (fs.existsSync(venv)) command = venv;
-  }
-  return command;
-}
-
-function onPath(name: string): boolean {
-  const exts = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE').split(';') : [''];
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) =>
-    exts.some((ext) => dir && fs.existsSync(path.join(dir, name + ext))),
-  );
-}
-
 async function startServer(): Promise<void> {
-  if (client) return;
+  if (client || starting) return;
+  starting = true;
+  try {
+    await launch();
+  } finally {
+    starting = false;
+  }
+}
+
+async function launch(): Promise<void> {
   const config = vscode.workspace.getConfiguration('claimLsp');
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const command = resolveServerCommand(folder);
-  const args = config.get<string[]>('server.args', []);
+  showState('starting');
+  const found = await findServer(extensionContext, folder, (line) => output.appendLine(line));
+  if (!('command' in found)) {
+    showState('failed');
+    noServer = true;
+    // not awaited: the choice may restart the server, which must not wait on this start
+    void reportNoServer(found);
+    return;
+  }
+  noServer = false;
+  usingPythonExtension = found.fromPythonExtension;
+  const { command, args } = found;
   const options = config.get<Record<string, unknown>>('options', {});
   // No `transport`: with TransportKind.stdio the client appends "--stdio" to the arguments,
   // which claim-lsp (stdio by default) does not need.
@@ -184,7 +207,7 @@ async function startServer(): Promise<void> {
       },
     },
   };
-  output.appendLine(`Starting ${command} ${args.join(' ')}`.trimEnd());
+  output.appendLine(`Starting ${found.via}: ${command} ${args.join(' ')}`.trimEnd());
   const c = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
   client = c;
   c.onDidChangeState((e) => {
@@ -196,17 +219,44 @@ async function startServer(): Promise<void> {
   try {
     await c.start();
   } catch (err) {
+    // vscode-languageclient has shown its own notification and logged the details: one is enough
     showState('failed');
-    const message = err instanceof Error ? err.message : String(err);
-    output.appendLine(`Could not start ${command}: ${message}`);
-    const choice = await vscode.window.showErrorMessage(
-      `Claim LSP: could not start "${command}" (${message}). Install it from a clone of claim-lsp with "pipx install ./claim-lsp" (or "uv tool install ./claim-lsp"), or set claimLsp.server.path.`,
-      'Open Settings',
-      'Show Output',
-    );
-    if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'claimLsp.server');
-    if (choice === 'Show Output') output.show(true);
+    output.appendLine(`Could not start ${command}: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** The one error shown when there is no server to start, with what would fix it. */
+async function reportNoServer(problem: NoServer): Promise<void> {
+  output.appendLine(`Claim LSP: ${problem.message}`);
+  for (const line of problem.tried) output.appendLine(`  tried ${line}`);
+  const tried = problem.tried.length > 0 ? ` Tried: ${problem.tried.join('; ')}.` : '';
+  const actions = problem.interpreterProblem ? ['Select Interpreter', 'Open Settings'] : ['Open Settings', 'Show Output'];
+  const choice = await vscode.window.showErrorMessage(`Claim LSP: ${problem.message}${tried}`, ...actions);
+  if (choice === 'Select Interpreter') await selectInterpreter();
+  else if (choice === 'Open Settings') {
+    const key = problem.interpreterProblem ? 'claimLsp.interpreter' : 'claimLsp.server';
+    void vscode.commands.executeCommand('workbench.action.openSettings', key);
+  } else if (choice === 'Show Output') output.show(true);
+}
+
+/** The Python extension's interpreter picker when it is installed, else a file dialog whose
+ * choice becomes `claimLsp.interpreter`; either change restarts the server. */
+async function selectInterpreter(): Promise<void> {
+  if (vscode.extensions.getExtension(PYTHON_EXTENSION)) {
+    await vscode.commands.executeCommand('python.setInterpreter');
+    return;
+  }
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Claim LSP: choose a Python 3.11 or newer to run the server',
+    openLabel: 'Use this Python',
+    canSelectFiles: true,
+    canSelectFolders: false,
+    canSelectMany: false,
+  });
+  if (!picked || picked.length === 0) return;
+  await vscode.workspace
+    .getConfiguration('claimLsp')
+    .update('interpreter', [picked[0].fsPath], vscode.ConfigurationTarget.Global);
 }
 
 async function restartServer(): Promise<void> {
