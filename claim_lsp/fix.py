@@ -10,7 +10,8 @@ A guessed type or date, a suggestion among others, a new note: never without a p
 A file is written only when every step holds:
 - it is read again, and its links and frontmatter keys are those the problems were found in
   (else it changed since the vault was read, and is left alone);
-- each replaced range still holds what it held (a link target: the target as written);
+- each replaced range still holds what it held (the whole link as written: edits.Replace.reads,
+  checked by edits.stale_replacement, as the server checks its edits);
 - the fixed text, checked again, has lost the fixed problems and gained none;
 - its real path is inside the vault's (a symlink leading out is neither read nor written).
 It is then written whole, in its own encoding (UTF-8 with or without a BOM, UTF-16 with its
@@ -30,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import check_note
-from .code_actions import QUICKFIX, actions_for, add_missing_fields, link_of
-from .edits import Replace, VaultChange, written_target
+from .code_actions import QUICKFIX, actions_for, add_missing_fields
+from .edits import Replace, VaultChange, stale_replacement
 from .index import Vault
-from .model import Note, Problem, read_quoted
+from .model import Note, Problem
 from .parse import note_from_text
 from .text import line_starts, split_lines
 
@@ -123,10 +124,10 @@ def plan(real: str, real_root: str, vault: Vault, note: Note, wanted: list[Probl
         note.text_lines,
     ):
         raise NotFixed("it changed since it was read")
-    change, fixed, filled, expected = safe_change(vault, note, wanted, eol_of(text))
+    change, fixed, filled = safe_change(vault, note, wanted, eol_of(text))
     if not change:
         return None
-    new = apply(text, change.edits.get(note.path, []), expected)
+    new = apply(text, change.edits.get(note.path, []))
     after = note_from_text(note.path, new, vault.config.limits)
     before = Counter(_key(p) for p in check_note(note, vault))
     left = Counter(_key(p) for p in check_note(after, vault))
@@ -143,19 +144,15 @@ def _key(p: Problem) -> tuple[str, object]:
     return (p.code, (p.data or {}).get("target"))
 
 
-# an edit -> what its range reads as, and the YAML quotes it is read in (a link in '...')
-Holds = dict[Replace, tuple[str, "str | None"]]
-
-
 def safe_change(
     vault: Vault, note: Note, problems: Iterable[Problem], eol: str
-) -> tuple[VaultChange, list[Problem], list[str], Holds]:
-    """The safe fixes of problems in one note: the change, the problems it fixes, the fields
-    it adds empty, and what each range the change replaces holds now."""
+) -> tuple[VaultChange, list[Problem], list[str]]:
+    """The safe fixes of problems in one note: the change, the problems it fixes, and the
+    fields it adds empty. A fix whose replacement does not say what it replaces (Replace.reads)
+    is not among them: it could not be checked against the file."""
     change = VaultChange()
     fixed: list[Problem] = []
     filled: list[str] = []
-    expected: Holds = {}
     for p in problems:
         if p.code == "missing-field":  # left empty, created too: the CLI cannot know the date
             action = add_missing_fields(vault.config, note, p, None, eol)
@@ -166,39 +163,38 @@ def safe_change(
         if action is None:
             continue
         edits = action.change.edits.get(note.path, [])
-        if action.change.creates or action.change.renames or not edits:
+        if action.change.creates or action.change.renames or not edits or not all(map(_checkable, edits)):
             continue
-        link = link_of(note, p)
-        target = link.target_span if link is not None else None
-        holds = {e: (written_target(link), link.quote) if e.span == target else ("", None) for e in edits}
         trial = VaultChange({note.path: list(change.edits.get(note.path, []))})
         if not all(trial.replace(note.path, e.span, e.new_text, e.reads) for e in edits):
             continue  # (overlapping another fix: the next run takes it)
         change = trial
-        expected.update(holds)
         if p.code == "missing-field":
             filled += [line.split(":", 1)[0] for e in edits for line in split_lines(e.new_text) if line]
         else:
             fixed.append(p)
-    return change, fixed, filled, expected
+    return change, fixed, filled
 
 
-def apply(text: str, edits: list[Replace], expected: Holds) -> str:
-    """text with the edits made (code-point spans), each range checked to still hold what
-    the fix was made for: a link's range, read as YAML reads it inside the link's quotes,
-    its written target; an insertion, nothing."""
+def _checkable(edit: Replace) -> bool:
+    """Does the edit say what it replaces (an insertion replaces nothing)?"""
+    s = edit.span
+    return edit.reads is not None or (s.line, s.col) == (s.end_line, s.end_col)
+
+
+def apply(text: str, edits: list[Replace]) -> str:
+    """text with the edits made (code-point spans), each checked to still fit it: the text
+    around a replacement is what it reads (the whole link as written), and each lies inside
+    the text (edits.stale_replacement)."""
     starts = line_starts(text)
     lines = split_lines(text)
+    if stale_replacement(lines, edits) is not None:
+        raise NotFixed("it changed since it was read")
     cuts = []
     for e in edits:
         s = e.span
-        if s.end_line >= len(lines) or s.col > len(lines[s.line]) or s.end_col > len(lines[s.end_line]):
-            raise NotFixed("it changed since it was read")
         a, b = starts[s.line] + s.col, starts[s.end_line] + s.end_col
         if a > b:
-            raise NotFixed("it changed since it was read")
-        holds, quote = expected.get(e, ("", None))
-        if read_quoted(text[a:b], quote)[0] != holds:
             raise NotFixed("it changed since it was read")
         cuts.append((a, b, e.new_text))
     for a, b, new in sorted(cuts, reverse=True):

@@ -46,9 +46,11 @@ def _test_delay(name: str) -> float:
         return 0.0
 
 
-# for tests only, off by default: seconds each batch of notes read is held before it is
-# filed, so that an end-to-end test can change the disk while a small vault is indexed
-# (the README's testing section)
+# For tests only, off by default (the README's testing section): seconds each batch of notes
+# read is held before it is filed. The hold is part of the READ step's work, which the server
+# runs in a thread: requests are answered meanwhile, so an end-to-end test can ask while a
+# small vault is indexed (tests/e2e/test_indexing_window.py), or change the disk between the
+# reading of a note and its filing (tests/e2e/test_convergence.py).
 SLOW_READ = _test_delay("CLAIM_LSP_TEST_SLOW_READ")
 
 

@@ -20,14 +20,19 @@ SOURCE = "claim-lsp"
 
 
 def uri_to_path(uri: str) -> Path | None:
-    """A file: URI -> absolute path; None for other schemes or malformed URIs."""
-    if not uri.startswith("file:"):
+    """A file: URI (the scheme in any case: RFC 3986) -> absolute path; None for other schemes,
+    malformed URIs, and paths no file has: one with a NUL byte, or a relative one (`file:x.md`,
+    which the server would read from its working directory)."""
+    if uri[:5].lower() != "file:":
         return None
     try:
         fs = to_fs_path(uri)
     except Exception:  # malformed percent-encoding and the like
         return None
-    return Path(fs) if fs else None
+    if not fs or "\0" in fs:
+        return None
+    path = Path(fs)
+    return path if path.is_absolute() else None
 
 
 def path_to_uri(path: Path) -> str:
@@ -54,11 +59,20 @@ def to_range_in(lines: list[str], span: Span) -> lsp.Range:
     )
 
 
+# the largest column LSP allows (a uinteger): past the end of any line, which it means
+LINE_END = 2**31 - 1
+
+
 def from_position(note: Note, position: lsp.Position) -> tuple[int, int]:
-    """LSP position -> (line, code-point column), clamped to the note."""
-    line = max(0, position.line)
-    col = from_utf16(note.astral_cols(line), max(0, position.character))
-    return line, col
+    """LSP position -> (line, code-point column), clamped to the note: a line past the last
+    means the end of the note (as VS Code reads it), so the end of its last line. A column
+    past the end of its line is kept: it means the end of the line, and every caller slices
+    with it as such."""
+    line, character = max(0, position.line), max(0, position.character)
+    last = max(0, note.text_lines - 1)
+    if line > last:
+        line, character = last, LINE_END
+    return line, from_utf16(note.astral_cols(line), character)
 
 
 def to_diagnostic(note: Note, problem: Problem) -> lsp.Diagnostic:

@@ -16,17 +16,11 @@ from .. import cache
 from ..index import Vault
 from ..load import Loader
 from ..load_steps import FILED, TITLED
-from .waiting import env_seconds
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
 
 log = logging.getLogger(__name__)
-
-# Test-only, off unless set: each step of indexing (a listing, a batch filed or read) first
-# waits this many seconds, so that an end-to-end test can act while a small vault is being
-# indexed (README, "Limits and guarantees"). Never set by the server itself.
-SLOW_STEPS = env_seconds("CLAIM_LSP_TEST_SLOW_INDEXING", 0.0)
 
 
 async def index_vault(ls: ClaimLanguageServer, vault: Vault) -> None:
@@ -44,8 +38,6 @@ async def index_vault(ls: ClaimLanguageServer, vault: Vault) -> None:
     try:
         reported = 0  # the percentage last reported (begin reported 0)
         for step in steps:
-            if SLOW_STEPS:
-                await asyncio.sleep(SLOW_STEPS)
             if step.blocks:
                 await loop.run_in_executor(None, step.work)
             elif step.kind == FILED:

@@ -6,15 +6,17 @@ an "Error in server" (pygls' out-of-band report of an exception in a handler).""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.e2e.conftest import CONFIG, change_doc, open_doc, position_of, wait_diagnostics
+from tests.e2e.conftest import CONFIG, change_doc, open_doc, position_of, status, wait_diagnostics
 from tests.e2e.test_diagnostics import send_raw_request
 from tests.helpers import COORD, SPEC, write_vault
 
@@ -110,6 +112,42 @@ async def test_non_file_uris(push_client: LanguageClient, vault):
         change_doc(push_client, uri, f"[[{SPEC}]] [[sp", 2)
         assert nothing(await ask_everything(push_client, uri, lsp.Position(line=0, character=5)))
         push_client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=ident(uri)))
+    await still_answers(push_client, vault)
+
+
+async def test_file_uris_that_name_no_file(push_client: LanguageClient, vault):
+    """A NUL byte in the path (no file can have one) and a relative path (`file:x.md`, here one
+    that names a real note from the server's working directory): no document is kept, no vault
+    started, nothing answered, no handler fails."""
+    note = vault / "domains/ai" / f"{COORD}.md"
+    relative = "file:" + quote(os.path.relpath(note).replace(os.sep, "/"))
+    before = await status(push_client)
+    for uri in [vault.as_uri() + "/a%00b.md", vault.as_uri() + "/domains%00/x.md", relative, "file:x.md"]:
+        push_client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri=uri, language_id="markdown", version=1, text="[[sp"))
+        )
+        change_doc(push_client, uri, f"[[{SPEC}]] [[sp", 2)
+        assert nothing(await ask_everything(push_client, uri, lsp.Position(line=0, character=3))), uri
+        symbols, graph = await asyncio.wait_for(
+            asyncio.gather(
+                push_client.text_document_document_symbol_async(lsp.DocumentSymbolParams(text_document=ident(uri))),
+                push_client.protocol.send_request_async("claim-lsp/graph", {"uri": uri}),
+            ),
+            TIMEOUT,
+        )
+        assert not symbols and graph is None, uri
+        push_client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=ident(uri)))
+    assert await status(push_client) == before  # (no vault started at the working directory)
+    await still_answers(push_client, vault)
+
+
+async def test_an_upper_case_file_scheme_names_the_file(push_client: LanguageClient, vault):
+    """URI schemes are case-insensitive (RFC 3986): FILE: names the file file: does."""
+    path = vault / "domains/ai" / f"{COORD}.md"
+    text = path.read_text()
+    uri = "FILE" + path.as_uri()[len("file") :]
+    answers = await ask_everything(push_client, uri, position_of(text, f"[[{SPEC}]]", 3))
+    assert answers["hover"] is not None and answers["definition"]
     await still_answers(push_client, vault)
 
 

@@ -4,10 +4,10 @@ fails with "still indexing N of M notes" after the bound; it is never an incompl
 When indexing ends, the client is asked once to pull diagnostics, code lenses and inlay hints
 again.
 
-The server runs with CLAIM_LSP_TEST_SLOW_INDEXING (lsp/indexing.py), so each step of indexing a
-vault of ~1,100 notes takes a quarter of a second: the requests below are sent and answered
-while it lasts, on any machine. The notes the requests are about are listed after 1,000
-others, so they are read last."""
+The server runs with the test knob CLAIM_LSP_TEST_SLOW_READ (load.py), so each of the six
+batches of notes read from a vault of ~1,100 takes 0.4 s (in the reading thread: requests are
+answered meanwhile): the requests below are sent and answered while it lasts, on any machine.
+The notes the requests are about are listed after 1,000 others, so they are read last."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from tests.e2e.test_diagnostics import send_raw_request
 from tests.e2e.test_rename import ALIAS, LINK_PROBLEMS, NEW, OTHER, T, h1_position, pos_of, vault_files
 from tests.helpers import claim, write_vault
 
-SLOW = 0.25  # seconds each step of indexing takes (listing, filing, each batch of 200 notes read)
+SLOW = 0.4  # seconds each batch of 200 notes read is held before it is filed
 FILLERS = 1000
 TIMEOUT = 60
 FAR, FAR_ALIAS = "a far note", "distant alias"
@@ -104,7 +104,7 @@ async def indexing(
     vault: Path, capabilities: lsp.ClientCapabilities | None = None, wait: float | None = None
 ) -> AsyncIterator[LanguageClient]:
     """A server started on vault, still indexing it when this yields."""
-    env = {**os.environ, "CLAIM_LSP_TEST_SLOW_INDEXING": str(SLOW)}
+    env = {**os.environ, "CLAIM_LSP_TEST_SLOW_READ": str(SLOW)}
     if wait is not None:
         env["CLAIM_LSP_INDEX_WAIT_SECONDS"] = str(wait)
     config = ClientServerConfig(server_command=SERVER, client_factory=recording_client, server_env=env)

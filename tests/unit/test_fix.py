@@ -8,23 +8,30 @@ import pytest
 from claim_lsp import fix
 from claim_lsp.checks import check_note
 from claim_lsp.code_actions import QUICKFIX, Action
-from claim_lsp.edits import Replace, VaultChange
+from claim_lsp.edits import Replace, VaultChange, link_reads
 from claim_lsp.fix import FileFix, NotFixed
 from claim_lsp.load import build_vault
 from claim_lsp.model import Span
+from claim_lsp.parse import parse_note
 
 
 def test_apply_checks_the_replaced_range():
     text = "# n\r\n[[T]] x\r\n"
-    edit = Replace(Span(1, 2, 1, 3), "t")
-    assert fix.apply(text, [edit], {edit: ("T", None)}) == "# n\r\n[[t]] x\r\n"
+    [link] = parse_note("n.md", text).links
+    edit = Replace(link.target_span, "t", link_reads(link))
+    assert fix.apply(text, [edit]) == "# n\r\n[[t]] x\r\n"
+    with pytest.raises(NotFixed, match="changed since it was read"):
+        fix.apply(text.replace("[[T]]", "[[U]]"), [edit])
+    with pytest.raises(NotFixed, match="changed since it was read"):
+        fix.apply("# n\r\n", [edit])  # the line is gone
     with pytest.raises(NotFixed):
-        fix.apply(text, [edit], {edit: ("U", None)})
-    with pytest.raises(NotFixed):
-        fix.apply(text, [Replace(Span(1, 2, 1, 30), "t")], {})  # past the line's end
+        fix.apply(text, [Replace(Span(1, 2, 1, 30), "t")])  # past the line's end
     quoted = "---\nx: '[[Bob''s]]'\n---\n"
-    edit = Replace(Span(1, 6, 1, 12), "Bob''s claim")
-    assert fix.apply(quoted, [edit], {edit: ("Bob's", "'")}) == "---\nx: '[[Bob''s claim]]'\n---\n"
+    [link] = parse_note("n.md", quoted).links
+    edit = Replace(link.target_span, "Bob''s claim", link_reads(link))
+    assert fix.apply(quoted, [edit]) == "---\nx: '[[Bob''s claim]]'\n---\n"
+    insertion = Replace(Span(1, 0, 1, 0), "y: 1\n")
+    assert fix.apply(quoted, [insertion, edit]) == "---\ny: 1\nx: '[[Bob''s claim]]'\n---\n"
 
 
 @pytest.mark.parametrize(
@@ -87,13 +94,34 @@ def test_a_fix_whose_result_does_not_check_is_not_written(tmp_path, monkeypatch)
 
     def wrong(vault, note, problems, **_):
         change = VaultChange()
-        change.replace("n.md", problems[0].span, "nowhere")
+        [link] = note.links
+        change.replace("n.md", problems[0].span, "nowhere", link_reads(link))
         return [Action("wrong", QUICKFIX, change, problems, safe=True)]
 
     monkeypatch.setattr(fix, "actions_for", wrong)
     outcome = fix.Outcome()
     fix.fix_vault(tmp_path, vault, "", {"n.md": problems}, True, outcome)
     assert outcome.failed == [("n.md", "its fixed text did not check as expected; left as it was")]
+    assert (tmp_path / "n.md").read_text() == "# n\n\n[[T]]\n"
+
+
+def test_a_fix_that_does_not_say_what_it_replaces_is_not_applied(tmp_path, monkeypatch):
+    """A replacement without Replace.reads cannot be checked against the file: not applied
+    without a person, though marked safe."""
+    vault = _disk_vault(tmp_path, {"n.md": "# n\n\n[[T]]\n", "t.md": ""})
+    note = vault.notes["n.md"]
+    problems = check_note(note, vault)
+    assert [p.code for p in problems] == ["case-mismatch"]
+
+    def unchecked(vault, note, problems, **_):
+        change = VaultChange()
+        change.replace("n.md", problems[0].span, "t")
+        return [Action("unchecked", QUICKFIX, change, problems, safe=True)]
+
+    monkeypatch.setattr(fix, "actions_for", unchecked)
+    outcome = fix.Outcome()
+    fix.fix_vault(tmp_path, vault, "", {"n.md": problems}, True, outcome)
+    assert not outcome.files and not outcome.failed
     assert (tmp_path / "n.md").read_text() == "# n\n\n[[T]]\n"
 
 
