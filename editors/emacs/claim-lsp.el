@@ -104,15 +104,128 @@ a larger repository, would be indexed from the wrong folder."
 
 ;;;###autoload
 (defun claim-lsp-eglot-setup ()
-  "Register claim-lsp with eglot for `claim-lsp-major-modes' (ahead of marksman)."
+  "Register claim-lsp with eglot for `claim-lsp-major-modes' (ahead of marksman).
+Also starts eglot in vault notes (`claim-lsp-auto-start') and keeps the server's
+completion order there (`claim-lsp-completion-server-order')."
   (interactive)
   (setq eglot-server-programs
         (cons (cons claim-lsp-major-modes #'claim-lsp--contact)
               (cl-remove-if (lambda (entry) (equal (car entry) claim-lsp-major-modes))
                             eglot-server-programs)))
   (add-hook 'project-find-functions #'claim-lsp--project)
+  (add-hook 'eglot-managed-mode-hook #'claim-lsp--note-setup)
   (dolist (mode claim-lsp-major-modes)
     (add-hook (intern (format "%s-hook" mode)) #'claim-lsp--maybe-start)))
+
+;;; Completion in the server's order
+
+(defcustom claim-lsp-completion-server-order t
+  "Whether `completion-at-point' offers titles in the order claim-lsp ranked them.
+The server matches the text typed after [[ fuzzily and ranks the titles, best
+first.  Emacs' completion styles would match again, on the title and against
+only the last word typed, and re-sort: eglot up to 1.15 (Emacs 28 and 29)
+gives its completions the style `flex', so that [[work offers
+\"Homework...\" alone (flex is case-sensitive) and flex's score reorders the
+rest; eglot 1.16+ keeps the order in *Completions* but cycling sorts by length.
+
+When non-nil, the notes claim-lsp manages use the completion style
+`claim-lsp-server-order' for eglot's completion category, buffer-locally: every
+candidate the server sent, in its order, for display and cycling alike.  An
+entry for that category in your own `completion-category-overrides' (orderless,
+say) is kept: it wins.  Takes effect when eglot starts managing a note."
+  :type 'boolean)
+
+(defconst claim-lsp--eglot-categories '(eglot eglot-capf)
+  "Eglot's completion category: `eglot' up to eglot 1.15, `eglot-capf' since.")
+
+(defun claim-lsp--server-order-all (_string table pred _point)
+  "Every candidate TABLE holds, in its order: the style's `all-completions'.
+Eglot's table holds the server's answer for the text typed, which the server
+has matched already.  The field eglot completes is only the word before point,
+so matching it again would drop titles found for the whole link: \"[[ai risk\"
+offers \"AI alignment risk...\", which \"risk\" does not start.  Completing
+again (\\[completion-at-point]) asks the server anew.  PRED as for
+`all-completions'."
+  (all-completions "" table pred))
+
+(defun claim-lsp--server-order-try (string table pred point)
+  "Complete STRING to the only candidate, else leave it as it is.
+The `try-completion' of the style: with several candidates nothing is
+inserted (their common prefix is no title) and *Completions* shows them.
+TABLE, PRED and POINT as for `completion-try-completion'."
+  (let ((all (claim-lsp--server-order-all string table pred point)))
+    (cond ((null all) nil)
+          ((cdr all) (cons string point))
+          ((equal (car all) string) t)
+          (t (cons (car all) (length (car all)))))))
+
+(defun claim-lsp--server-order-metadata (metadata)
+  "METADATA with the table's order kept for display and for cycling."
+  `(metadata (display-sort-function . identity)
+             (cycle-sort-function . identity)
+             ,@(cdr metadata)))
+
+(add-to-list 'completion-styles-alist
+             '(claim-lsp-server-order
+               claim-lsp--server-order-try claim-lsp--server-order-all
+               "Every candidate of the table, in its order: the language server matched them."))
+;; Emacs 27+ asks a style's `completion--adjust-metadata' for the sort functions (`flex' sets
+;; its score there); identity keeps the table's order, which is eglot's list as the server sent it.
+(put 'claim-lsp-server-order 'completion--adjust-metadata #'claim-lsp--server-order-metadata)
+
+(defvar-local claim-lsp--own-overrides nil
+  "Non-nil when claim-lsp made `completion-category-overrides' local here.")
+
+(defun claim-lsp--completion-order (on)
+  "Use `claim-lsp-server-order' for eglot's completions here if ON, else not.
+Buffer-local, so other eglot servers (and other buffers) keep the styles they
+have; a category your `completion-category-overrides' gives styles keeps
+yours."
+  (cond ((and on claim-lsp-completion-server-order)
+         (let ((own (default-value 'completion-category-overrides)))
+           (setq-local completion-category-overrides
+                       (append (cl-loop for category in claim-lsp--eglot-categories
+                                        for theirs = (cdr (assq category own))
+                                        unless (assq 'styles theirs)
+                                        collect `(,category (styles claim-lsp-server-order)
+                                                            ,@theirs))
+                               own))
+           (setq claim-lsp--own-overrides t)))
+        (claim-lsp--own-overrides
+         (kill-local-variable 'completion-category-overrides)
+         (setq claim-lsp--own-overrides nil))))
+
+(defvar claim-lsp-note-mode-map
+  (let ((map (make-sparse-keymap)))
+    ;; Before Emacs 30 `text-mode-map' (markdown-mode's parent) binds C-M-i to
+    ;; `ispell-complete-word', so the key eglot's users complete with would look up the
+    ;; spelling dictionary instead of asking the server.
+    (define-key map [remap ispell-complete-word] #'completion-at-point)
+    map)
+  "Keys of the notes claim-lsp manages.")
+
+(define-minor-mode claim-lsp-note-mode
+  "Minor mode of the notes claim-lsp manages: C-M-i completes links.
+\\<claim-lsp-note-mode-map>Turned on and off with eglot's management of a note.
+Where Emacs binds C-M-i to `ispell-complete-word' (text modes before Emacs
+30), the key runs `completion-at-point' here; to keep ispell on it:
+  (define-key claim-lsp-note-mode-map [remap ispell-complete-word] nil)
+\\{claim-lsp-note-mode-map}"
+  :lighter nil
+  :keymap claim-lsp-note-mode-map)
+
+(defun claim-lsp--server-p (server)
+  "Non-nil if SERVER, an eglot connection, is claim-lsp (its serverInfo says)."
+  (equal (plist-get (eglot--server-info server) :name) "claim-lsp"))
+
+(defun claim-lsp--note-setup ()
+  "Set up or undo claim-lsp's keys and completion order in this note.
+As eglot starts or stops managing it (`eglot-managed-mode-hook'); the buffers
+of other servers are left alone."
+  (let* ((server (and (eglot-managed-p) (eglot-current-server)))
+         (ours (and server (claim-lsp--server-p server))))
+    (when (or ours claim-lsp-note-mode) (claim-lsp-note-mode (if ours 1 -1)))
+    (claim-lsp--completion-order ours)))
 
 (defconst claim-lsp--severities ["error" "warning" "info" "info"]
   "LSP DiagnosticSeverity 1-4 as `compilation-mode' reads them.")

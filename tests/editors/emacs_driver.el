@@ -1,8 +1,9 @@
 ;;; emacs_driver.el --- drive Emacs 28 + eglot against claim-lsp  -*- lexical-binding: t -*-
 ;; Run by test_emacs.py as:  emacs --batch -Q -l emacs_driver.el   (CLAIM_EDITOR_SPEC=spec.json)
 ;; Opens the note in markdown-mode, connects eglot with the configuration of editors/emacs/,
-;; and records what a user would get: flymake diagnostics, completion-at-point candidates after
-;; typing "[[" + a prefix (and the line after accepting the first), the eldoc hover text, and
+;; and records what a user would get: flymake diagnostics, what C-M-i offers after typing
+;; "[[" + a prefix (the *Completions* list as shown, the cycling order, and the line after
+;; choosing the first shown; the server's own list beside them), the eldoc hover text, and
 ;; the file xref-find-definitions (M-.) jumps to. Writes JSON to spec.result; Python checks it.
 (setq package-user-dir (make-temp-file "elpa" t)      ; never touch ~/.emacs.d/elpa
       native-comp-deferred-compilation nil)
@@ -79,27 +80,102 @@
                         (flymake-diagnostics)))
     (unless (funcall pred) (error "no diagnostic at line %s" (spec 'broken_line)))))
 
+(defun server-labels ()
+  "The labels of the server's own answer to a completion request at point, in its order."
+  (eglot--signal-textDocument/didChange)   ; as eglot does before its own (deferred) request
+  (let ((resp (jsonrpc-request (eglot--current-server-or-lose) :textDocument/completion
+                               (eglot--CompletionParams))))
+    (mapcar (lambda (item) (plist-get item :label))
+            (if (vectorp resp) resp (plist-get resp :items)))))
+
+(defun shown-completions ()
+  "The candidates the *Completions* window shows, in reading order (nil if not shown)."
+  (let ((buf (get-buffer "*Completions*")) shown)
+    (when (and buf (get-buffer-window buf))
+      (with-current-buffer buf
+        ;; each candidate carries the string it inserts (what `choose-completion' reads); with
+        ;; the default `completions-format' (horizontal) the buffer's order is the reading order
+        (let ((pos (point-min)))
+          (while pos
+            (let ((cand (get-text-property pos 'completion--string)))
+              (when cand (push (substring-no-properties cand) shown)))
+            (setq pos (next-single-property-change pos 'completion--string))))))
+    (nreverse shown)))
+
+(defun cycling-completions ()
+  "The list cycling goes through (`completion-all-sorted-completions', which
+`completion-cycle-threshold' and `minibuffer-force-complete' use) for the field
+completion-at-point left active."
+  (pcase-let ((`(,start ,end ,table ,pred) completion-in-region--data))
+    (let ((minibuffer-completion-table table)
+          (minibuffer-completion-predicate pred)
+          (completion-all-sorted-completions nil)
+          (all nil))
+      (let ((rest (completion-all-sorted-completions start end)))
+        (while (consp rest) (push (substring-no-properties (car rest)) all) (setq rest (cdr rest))))
+      (nreverse all))))
+
+(defun press-C-M-i ()
+  "C-M-i as a user presses it: the command the key runs in this buffer."
+  (setq last-command nil)
+  (execute-kbd-macro (kbd "C-M-i")))
+
+(defun forget-completion ()
+  (completion-in-region-mode -1)
+  (when (get-buffer "*Completions*") (kill-buffer "*Completions*")))
+
+(defmacro with-link-typed (typed &rest body)
+  "Type \" [[\" + TYPED at the end of the completion line (a real edit: eglot sends
+didChange), run BODY there, then put the line back as it was."
+  (declare (indent 1))
+  `(progn
+     (goto-lsp (spec 'completion_line) 0)
+     (let ((line-start (copy-marker (line-beginning-position)))
+           (original (buffer-substring-no-properties (line-beginning-position) (line-end-position))))
+       (end-of-line)
+       (insert " [[" ,typed)
+       (unwind-protect (save-window-excursion ,@body)
+         (forget-completion)
+         (goto-char line-start)
+         (delete-region (line-beginning-position) (line-end-position))
+         (insert original)
+         ;; eglot sends it on an idle timer, which --batch never reaches
+         (eglot--signal-textDocument/didChange)))))
+
+(defun offered (key)
+  "Press C-M-i in the link typed and record, under KEY: what *Completions* shows, the
+cycling order, the server's own list, and the line after choosing the first shown."
+  (let ((server (server-labels)))
+    (forget-completion)
+    (press-C-M-i)
+    (let ((shown (shown-completions)))
+      (put-result key shown)
+      (put-result (intern (format "%s_server" key)) server)
+      (put-result (intern (format "%s_cycle" key))
+                  (and completion-in-region-mode (cycling-completions)))
+      ;; choose the first candidate in *Completions* as a click or RET there does
+      (when shown
+        (with-selected-window (get-buffer-window "*Completions*")
+          (goto-char (point-min))
+          (next-completion 1)
+          (choose-completion)))
+      (put-result (intern (format "%s_line" key))
+                  (buffer-substring-no-properties (line-beginning-position) (line-end-position))))))
+
 (step "completion"
-  ;; type " [[" + prefix at the end of the line (a real buffer edit: eglot sends didChange)
-  (goto-lsp (spec 'completion_line) 0) (end-of-line)
-  (insert " [[" (spec 'completion_prefix))
-  (let* ((capf (eglot-completion-at-point))
-         (beg (nth 0 capf)) (end (nth 1 capf)) (table (nth 2 capf))
-         (props (nthcdr 3 capf))
-         (typed (buffer-substring-no-properties beg end))
-         (cands (all-completions "" table))
-         (sort-fn (completion-metadata-get (completion-metadata typed table nil) 'display-sort-function))
-         (sorted (if sort-fn (funcall sort-fn (copy-sequence cands)) cands)))
-    (unless capf (error "eglot-completion-at-point gave nothing"))
-    (put-result 'completion (mapcar #'substring-no-properties sorted))
-    ;; accept the first candidate as completion-at-point does: replace the typed text with it,
-    ;; then run the exit function (which applies the server's textEdit)
-    (let ((choice (car sorted)))
-      (when choice
-        (delete-region beg end) (goto-char beg) (insert choice)
-        (let ((exit (plist-get props :exit-function)))
-          (when exit (funcall exit choice 'finished)))))
-    (put-result 'completion_line (buffer-substring-no-properties (line-beginning-position) (line-end-position)))))
+  (put-result 'completion_command (format "%s" (key-binding (kbd "C-M-i"))))
+  (put-result 'completion_styles
+              (format "%S" (completion--styles (completion-metadata "" (nth 2 (eglot-completion-at-point)) nil))))
+  (with-link-typed (spec 'completion_prefix)
+    (offered 'completion))
+  ;; cycling (completion-cycle-threshold): the first C-M-i inserts the first candidate
+  (with-link-typed (spec 'completion_prefix)
+    (let ((completion-cycle-threshold t)
+          (from (- (point) (length (spec 'completion_prefix)))))
+      (press-C-M-i)
+      (put-result 'completion_cycle_first (buffer-substring-no-properties from (point)))))
+  (with-link-typed (spec 'completion_fuzzy_prefix)
+    (offered 'completion_fuzzy)))
 
 (step "hover"
   (goto-lsp (spec 'hover_line) (spec 'hover_character))

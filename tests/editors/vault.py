@@ -89,6 +89,9 @@ BROKEN_LINK_TEXT = "[[no such note here]]"
 HOVER_LINK_TITLE = "Knowledge compounds through links"
 COMPLETION_PREFIX = "work"  # typed after "[[": matches "Working memory..." and "Homework..."
 COMPLETION_EXPECTED = "Working memory holds about four chunks"
+# typed after "[[" where the best title does not start with the text, nor with its last word
+COMPLETION_FUZZY = "improves re"
+COMPLETION_FUZZY_EXPECTED = "Homework improves retention"
 # Sent as initializationOptions through each editor's own setting; the "map" type of the open
 # note has no schema, so without these options the server would report `unknown-type` there.
 INIT_OPTIONS = {"severity": {"unknown-type": "off"}}
@@ -119,6 +122,9 @@ class Spec:
     completion_prefix: str
     completion_expected: str  # must be the first item offered
     completion_result_line: str  # the whole line after accepting the first item
+    completion_fuzzy_prefix: str = COMPLETION_FUZZY  # typed instead, in a second completion
+    completion_fuzzy_expected: str = COMPLETION_FUZZY_EXPECTED
+    completion_fuzzy_result_line: str = ""
     # VS Code's graph view, shown for the note go-to-definition opened: the neighbour to click
     graph_click: str = "Spaced repetition beats cramming.md"
 
@@ -177,4 +183,5 @@ def make_spec(root: Path, server_cmd: list[str], work: Path, artifacts: Path, ti
         completion_prefix=COMPLETION_PREFIX,
         completion_expected=COMPLETION_EXPECTED,
         completion_result_line=f"{related} [[{COMPLETION_EXPECTED}]]",
+        completion_fuzzy_result_line=f"{related} [[{COMPLETION_FUZZY_EXPECTED}]]",
     )
