@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.e2e.conftest import SERVER, every_client, open_doc, position_of, wait_indexed
+from tests.e2e.conftest import CONFIG, every_client, open_doc, position_of, wait_indexed
 from tests.helpers import COORD, EMOJI, SPEC
 
 
@@ -109,7 +109,7 @@ async def test_notes_sharing_a_title_show_their_folder_in_the_detail(client: Lan
     assert all(i.filter_text.startswith("_map") for i in maps)
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+@pytest_lsp.fixture(config=CONFIG)  # the client that answers refresh requests, as VS Code does
 async def details_client(lsp_client: LanguageClient, vault):
     capabilities = client_capabilities("visual-studio-code")
     capabilities.text_document.completion.completion_item.label_details_support = True
