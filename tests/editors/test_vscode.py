@@ -40,6 +40,8 @@ def test_vscode(spec: Spec, tmp_path: Path) -> None:
     # ... with the server the package carries, run by the python3 on PATH
     assert "Starting the bundled server, with python3 on PATH: " in channel, f"output channel: {channel[:2000]!r}"
     assert "bundled/tool/claim_lsp_server.py" in channel, f"output channel: {channel[:2000]!r}"
+    tooltip = result.get("status_tooltip") or ""
+    assert "Server: bundled claim-lsp" in tooltip and "python3 on PATH" in tooltip, tooltip
     # "Claim LSP: Restart Server" started it a second time, and the status bar came back
     assert channel.count("Starting ") >= 2, f"output channel: {channel[:2000]!r}"
     assert "notes" in (result.get("status_after_restart") or ""), result.get("status_after_restart")

@@ -171,6 +171,13 @@ async function waitHttp(url, ms) {
       await item.waitFor({ timeout: T });
       result.status_bar = (await item.innerText()).trim();
       log('status bar:', result.status_bar);
+      // its tooltip says what runs: the bundled server and the Python it runs with
+      await item.hover();
+      const tip = page.locator('.workbench-hover, .monaco-hover', { hasText: 'Server:' }).first();
+      await tip.waitFor({ timeout: T });
+      result.status_tooltip = (await tip.innerText()).replace(/\s+/g, ' ').trim();
+      log('status tooltip:', result.status_tooltip);
+      await page.mouse.move(700, 300);
     });
 
     await step('diagnostics', async () => {

@@ -38,6 +38,7 @@ let extensionContext: vscode.ExtensionContext;
 let starting = false; // findServer probes interpreters: a second start must not race the first
 let usingPythonExtension = false; // the server runs with the Python extension's interpreter
 let noServer = false; // the last start found no server to run (reportNoServer said why)
+let runBy = ''; // where the running server came from, for the status bar's tooltip
 let output: vscode.OutputChannel;
 let statusItem: vscode.StatusBarItem;
 let statusTimer: NodeJS.Timeout | undefined;
@@ -169,6 +170,7 @@ async function launch(): Promise<void> {
   }
   noServer = false;
   usingPythonExtension = found.fromPythonExtension;
+  runBy = found.describe;
   const { command, args } = found;
   const options = config.get<Record<string, unknown>>('options', {});
   // No `transport`: with TransportKind.stdio the client appends "--stdio" to the arguments,
@@ -361,6 +363,7 @@ async function refreshStatus(): Promise<void> {
     : `$(check) Claim LSP: ${count}`;
   const tip = new vscode.MarkdownString(`**Claim LSP** ${status.version ?? ''} — ${status.indexing ? 'indexing' : 'running'}\n\n`);
   for (const v of status.vaults ?? []) tip.appendMarkdown(`- \`${v.root}\`: ${v.notes} notes\n`);
+  if (runBy) tip.appendMarkdown(`\nServer: ${runBy}\n`);
   tip.appendMarkdown('\nClick for the output.');
   statusItem.tooltip = tip;
   statusItem.show();

@@ -19,6 +19,8 @@ export interface Launch {
   args: string[];
   /** for the output channel: where the command came from */
   via: string;
+  /** for the status bar's tooltip: what runs, in a phrase */
+  describe: string;
   /** the interpreter came from the Python extension: restart when its selection changes */
   fromPythonExtension: boolean;
 }
@@ -80,7 +82,7 @@ export async function findServer(
         interpreterProblem: false,
       };
     }
-    return { command: found, args, via: 'claimLsp.server.path', fromPythonExtension: false };
+    return { command: found, args, via: 'claimLsp.server.path', describe: `\`${found}\` (claimLsp.server.path)`, fromPythonExtension: false };
   }
   const launcher = context.asAbsolutePath(LAUNCHER);
   if (!fs.existsSync(launcher) || !fs.existsSync(path.join(path.dirname(launcher), '..', 'libs'))) {
@@ -100,6 +102,7 @@ export async function findServer(
         // -I: no user site-packages, no PYTHONPATH: only what the package carries is imported
         args: [...candidate.argv.slice(1), '-I', launcher, ...args],
         via: `the bundled server, with ${candidate.from}`,
+        describe: `bundled claim-lsp ${verdict.version}, Python ${verdict.python} (\`${verdict.executable}\`, ${candidate.from})`,
         fromPythonExtension: candidate.fromPythonExtension === true,
       };
     }
