@@ -38,9 +38,20 @@ Use vectors for JSON arrays.  nil sends an empty object."
 
 (defcustom claim-lsp-auto-start t
   "Whether `claim-lsp-eglot-setup' starts eglot in notes of a claim vault.
-A vault is a directory with a .claim-lsp.toml, or any project whose note has a
-`type:' field in its YAML frontmatter."
+A note is one when a .claim-lsp.toml is above it, when it has a `type:' field
+in its YAML frontmatter, when claim-lsp already runs for its project, or when
+its vault root (found by `claim-lsp-root-markers') holds a note with a `type:'
+field among the first `claim-lsp-sample-size' Markdown files under it."
   :type 'boolean)
+
+(defcustom claim-lsp-sample-size 40
+  "How many Markdown files under a vault root tell, at most, a claim vault.
+A note without a `type:' field of its own (a map, an index) is a vault note
+when one of these has one.  They are taken breadth-first from the root found by
+`claim-lsp-root-markers' (not the note's own folder, taken for want of one),
+skipping hidden folders, node_modules and __pycache__, and only the head of
+each is read.  The answer is kept for the session (`claim-lsp-forget-samples')."
+  :type 'integer)
 
 (defcustom claim-lsp-root-markers '(".claim-lsp.toml" ".obsidian" ".git")
   "Files or folders marking a vault's root, looked for upwards from a note.
@@ -82,20 +93,86 @@ a larger repository, would be indexed from the wrong folder."
   "ARG with a leading ~ expanded (the program itself is looked up on `exec-path')."
   (if (string-prefix-p "~" arg) (expand-file-name arg) arg))
 
+(defun claim-lsp--frontmatter-type-p ()
+  "Non-nil if the text from point opens with frontmatter with a `type:' field."
+  (and (looking-at-p "---[ \t]*$")
+       (re-search-forward "^type[ \t]*:" (save-excursion
+                                           (forward-line 1)
+                                           (and (re-search-forward "^\\(---\\|\\.\\.\\.\\)[ \t]*$" nil t)
+                                                (point)))
+                          t)))
+
+(defconst claim-lsp--sample-bytes 4096
+  "How much of each sampled file is read: the frontmatter is at its top.")
+
+(defconst claim-lsp--sample-folders 200
+  "How many folders the sample looks into at most (for trees of few notes).")
+
+(defvar claim-lsp--samples (make-hash-table :test #'equal)
+  "Vault root -> `yes' or `no': whether its sample held a claim note.
+Kept for the session.")
+
+(defun claim-lsp-forget-samples ()
+  "Forget which vault roots held claim notes (or not): sample them again."
+  (interactive)
+  (clrhash claim-lsp--samples))
+
+(defun claim-lsp--file-type-p (file)
+  "Non-nil if FILE starts with YAML frontmatter holding a `type:' field."
+  (with-temp-buffer
+    (and (ignore-errors (insert-file-contents file nil 0 claim-lsp--sample-bytes) t)
+         (progn (goto-char (point-min)) (claim-lsp--frontmatter-type-p)))))
+
+(defun claim-lsp--sample (root)
+  "Non-nil if one of the first Markdown files under ROOT has a `type:' field.
+Breadth-first, by name in each folder; bounded by `claim-lsp-sample-size'
+files and `claim-lsp--sample-folders' folders, so that a Markdown file in a
+large repository does not walk the whole tree."
+  (let ((queue (list root)) (folders 0) (files 0) found)
+    (while (and queue (not found) (< files claim-lsp-sample-size) (< folders claim-lsp--sample-folders))
+      (let ((dir (pop queue)) notes subdirs)
+        (setq folders (1+ folders))
+        (dolist (name (ignore-errors (directory-files dir)))
+          (unless (or (string-prefix-p "." name) (member name '("node_modules" "__pycache__")))
+            (let ((path (expand-file-name name dir)))
+              ;; only names not ending in .md are looked up: a folder of many notes costs no stat
+              (cond ((string-suffix-p ".md" name t) (push path notes))
+                    ;; a linked folder is not walked: it may loop back
+                    ((and (file-directory-p path) (not (file-symlink-p path))) (push path subdirs))))))
+        (dolist (note (nreverse notes))
+          (when (and (not found) (< files claim-lsp-sample-size) (file-regular-p note))
+            (setq files (1+ files)
+                  found (claim-lsp--file-type-p note))))
+        (setq queue (append queue (nreverse subdirs)))))
+    found))
+
+(defun claim-lsp--samples-claims-p (root)
+  "Non-nil if the sample of ROOT's Markdown files holds a claim note (cached)."
+  (let* ((root (file-name-as-directory (expand-file-name root)))
+         (known (gethash root claim-lsp--samples)))
+    (unless known
+      (setq known (puthash root (if (claim-lsp--sample root) 'yes 'no) claim-lsp--samples)))
+    (eq known 'yes)))
+
+(defun claim-lsp--server-running-p ()
+  "Non-nil if eglot runs claim-lsp for the current buffer's project."
+  (let ((server (ignore-errors (eglot-current-server))))
+    (and server (claim-lsp--server-p server))))
+
 (defun claim-lsp--vault-note-p ()
-  "Non-nil if the current buffer is a note of a claim vault."
+  "Non-nil if the current buffer is a note of a claim vault.
+See `claim-lsp-auto-start' for what makes one: a map or index note without
+frontmatter is one too, whichever note of the vault is opened first."
   (and buffer-file-name
        (or (locate-dominating-file buffer-file-name ".claim-lsp.toml")
            (save-excursion
              (save-restriction
                (widen)
                (goto-char (point-min))
-               (and (looking-at-p "---[ \t]*$")
-                    (re-search-forward "^type[ \t]*:" (save-excursion
-                                                         (forward-line 1)
-                                                         (and (re-search-forward "^\\(---\\|\\.\\.\\.\\)[ \t]*$" nil t)
-                                                              (point)))
-                                       t)))))))
+               (claim-lsp--frontmatter-type-p)))
+           (claim-lsp--server-running-p)
+           (let ((root (claim-lsp--vault-root (file-name-directory buffer-file-name))))
+             (and root (claim-lsp--samples-claims-p root))))))
 
 (defun claim-lsp--maybe-start ()
   "Start eglot in this note when it belongs to a claim vault."

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from .vault import Spec, make_spec
+from .vault import INIT_OPTIONS, DetectSpec, Spec, make_spec
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -73,6 +73,33 @@ def spec(tmp_path: Path, server_cmd: list[str], artifacts: Path) -> Spec:
     return make_spec(tmp_path / "vault", server_cmd, work, artifacts, int(TIMEOUT_S * 1000))
 
 
+def detect_spec(tmp_path: Path, server_cmd: list[str], artifacts: Path, opens: list[dict]) -> DetectSpec:
+    """A spec for a driver's "opens" run (vault.DetectSpec), working in tmp_path."""
+    work = tmp_path / "work"
+    work.mkdir()
+    return DetectSpec(
+        root=str(tmp_path),
+        server_cmd=server_cmd,
+        init_options=INIT_OPTIONS,
+        result=str(work / "result.json"),
+        artifacts=str(artifacts),
+        timeout_ms=int(TIMEOUT_S * 1000),
+        opens=opens,
+    )
+
+
+def opened(result: dict, spec: DetectSpec) -> list[dict]:
+    """What the driver saw in each note of an "opens" run, once it is sure it opened them all."""
+    assert not result.get("errors"), result["errors"]
+    seen = result.get("opens") or []
+    assert [Path(s["file"]).resolve() for s in seen] == [Path(o["file"]).resolve() for o in spec.opens], seen
+    return seen
+
+
+def reports_broken_link(seen: dict, line: int, title: str) -> bool:
+    return any(d["line"] == line and title in d["message"] for d in seen.get("diagnostics") or [])
+
+
 def isolated_env(tmp_path: Path) -> dict[str, str]:
     """HOME and XDG folders in tmp_path: editors must not read or write the user's config."""
     home = tmp_path / "home"
@@ -94,7 +121,7 @@ def isolated_env(tmp_path: Path) -> dict[str, str]:
 def run_driver(
     name: str,
     argv: list[str],
-    spec: Spec,
+    spec: Spec | DetectSpec,
     tmp_path: Path,
     timeout_s: float,
     cwd: Path | None = None,

@@ -50,6 +50,60 @@
 (defun goto-lsp (line character)
   (goto-char (point-min)) (forward-line line) (forward-char character))
 
+;; An "opens" spec (DetectSpec): which notes get the server. Each note is visited in turn, in
+;; one session, the way C-x C-f does it, so that claim-lsp.el's own start (`eglot-ensure' from
+;; the mode hook) decides; for each the driver records the eglot server managing it (its pid
+;; and project root), the flymake diagnostics once the expected broken link is in, and the
+;; index size. Python judges.
+(defun claim-servers ()
+  (let ((n 0))
+    (maphash (lambda (_project servers) (setq n (+ n (length servers)))) eglot--servers-by-project)
+    n))
+
+(defun claim-status (server)
+  "The server's claim-lsp/status once its first indexing is over."
+  (let (status)
+    (wait-until (lambda ()
+                  (setq status (jsonrpc-request server :claim-lsp/status (make-hash-table)))
+                  (not (eq (plist-get status :indexing) t))))
+    status))
+
+(when (spec 'opens)
+  (let ((opens nil) (i 0))
+    (dolist (open (spec 'opens))
+      (setq i (1+ i))
+      (step (format "open %d" i)
+        (find-file (alist-get 'file open))
+        (switch-to-buffer (current-buffer))
+        ;; the command loop runs post-command-hook after C-x C-f: eglot-ensure connects there
+        (run-hooks 'post-command-hook)
+        (let ((line (alist-get 'broken_line open))
+              (seen (list (cons 'file buffer-file-name) (cons 'mode (symbol-name major-mode)))))
+          ;; a note that should not get the server gets a second to show it would not
+          (wait-until #'eglot-managed-p (if (eq (alist-get 'attach open) t) timeout 1))
+          (let ((server (and (eglot-managed-p) (eglot-current-server))))
+            (when server
+              (push (cons 'server (process-id (jsonrpc--process server))) seen)
+              (push (cons 'root (expand-file-name (project-root (eglot--project server)))) seen)
+              (when line
+                (wait-until (lambda () (cl-some (lambda (d) (= (1- (line-number-at-pos (flymake-diagnostic-beg d)))
+                                                                line))
+                                                (flymake-diagnostics)))))
+              (push (cons 'diagnostics
+                          (vconcat (mapcar (lambda (d)
+                                             `((line . ,(1- (line-number-at-pos (flymake-diagnostic-beg d))))
+                                               (message . ,(flymake-diagnostic-text d))))
+                                           (flymake-diagnostics))))
+                    seen)
+              (push (cons 'notes (plist-get (claim-status server) :notes)) seen)))
+          (push (cons 'servers (claim-servers)) seen)
+          (push seen opens))))
+    (put-result 'opens (vconcat (reverse opens)))
+    (put-result 'errors (or (reverse errors) []))
+    (with-temp-file (spec 'result) (insert (json-encode result)))
+    (ignore-errors (eglot-shutdown-all))
+    (kill-emacs (if errors 1 0))))
+
 (find-file (spec 'file))
 (switch-to-buffer (current-buffer))   ; eglot's eldoc function answers only for shown buffers
 (defvar note-buffer (current-buffer))

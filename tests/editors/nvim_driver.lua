@@ -42,6 +42,66 @@ claim_lsp.setup({
   on_attach = function(client) log('attached', client.name, client.id) end,
 })
 
+-- An "opens" spec (DetectSpec): which notes get the server. Each note is opened with :edit in
+-- turn, in one session; for each the driver records the claim_lsp client attached (id, root),
+-- the diagnostics once the expected broken link is in, and the index size. Python judges.
+if spec.opens then
+  local function claim_client(buf)
+    local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = buf }) or vim.lsp.buf_get_clients(buf)
+    for _, c in pairs(clients) do
+      if c.name == 'claim_lsp' then return c end
+    end
+  end
+  local function claim_clients()
+    local n = 0
+    for _, c in pairs(vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()) do
+      if c.name == 'claim_lsp' then n = n + 1 end
+    end
+    return n
+  end
+  result.opens = {}
+  for i, open in ipairs(spec.opens) do
+    step('open ' .. i, function()
+      vim.cmd('edit ' .. vim.fn.fnameescape(open.file))
+      local buf = vim.api.nvim_get_current_buf()
+      local seen = { file = vim.api.nvim_buf_get_name(buf), filetype = vim.bo[buf].filetype }
+      table.insert(result.opens, seen)
+      -- a note that should not get the server gets a second to show it would not
+      vim.wait(open.attach and T or 1000, function()
+        local c = claim_client(buf)
+        return c and c.initialized
+      end, 20)
+      local c = claim_client(buf)
+      if c then
+        seen.client_id, seen.root = c.id, c.root_dir or c.config.root_dir
+        if type(open.broken_line) == 'number' then
+          vim.wait(T, function()
+            for _, d in ipairs(vim.diagnostic.get(buf)) do
+              if d.lnum == open.broken_line then return true end
+            end
+          end, 20)
+        end
+        seen.diagnostics = vim.tbl_map(function(d) return { line = d.lnum, message = d.message } end,
+          vim.diagnostic.get(buf))
+        local s
+        vim.wait(T, function()
+          s = claim_lsp.status(buf)
+          return s and not s.indexing
+        end, 100)
+        seen.notes = s and s.notes
+      end
+      seen.clients = claim_clients()
+    end)
+  end
+  write_result()
+  for _, c in pairs(vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()) do
+    vim.lsp.stop_client(c.id)
+  end
+  vim.wait(2000, function() return claim_clients() == 0 end, 20)
+  vim.cmd(#result.errors == 0 and 'qall!' or 'cquit 1')
+  return
+end
+
 vim.cmd('edit ' .. vim.fn.fnameescape(spec.file)) -- FileType markdown -> the server starts
 local bufnr = vim.api.nvim_get_current_buf()
 local client_id

@@ -8,8 +8,29 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import HERE, REPO, TIMEOUT_S, check_observations, isolated_env, require, run_driver
-from .vault import Spec
+from .conftest import (
+    HERE,
+    REPO,
+    TIMEOUT_S,
+    check_observations,
+    detect_spec,
+    isolated_env,
+    opened,
+    reports_broken_link,
+    require,
+    run_driver,
+)
+from .vault import (
+    COMPLETION_EXPECTED,
+    MAP_BROKEN_TITLE,
+    MAP_NOTE,
+    DetectSpec,
+    Spec,
+    map_open,
+    note_open,
+    write_marked_vault,
+    write_plain_folder,
+)
 
 pytestmark = pytest.mark.editors
 
@@ -129,3 +150,50 @@ def test_emacs_completion_style_scope(tmp_path: Path) -> None:
     assert got["display"] == got["cycle"] == ["y", "x"]
     assert not got["local_after_off"] and not got["local_when_disabled"], got  # json: nil is null
     assert got["global"] == "((eglot (styles basic)) (file (styles partial-completion)))"
+
+
+# ---- which notes get the server (claim-lsp-auto-start) ---------------------------------------
+
+
+def run_opens(spec: DetectSpec, tmp_path: Path) -> list[dict]:
+    emacs = require("emacs")
+    argv = [emacs, "--batch", "-Q", "-l", str(HERE / "emacs_driver.el")]
+    result = run_driver("emacs", argv, spec, tmp_path, timeout_s=TIMEOUT_S * 6)
+    print("editor:", result.get("editor"))
+    return opened(result, spec)
+
+
+def test_emacs_map_note_opened_first(tmp_path: Path, server_cmd: list[str], artifacts: Path) -> None:
+    """A map note without frontmatter, visited first in a vault marked by .git, starts the server
+    (the claim notes under the root say it is a claim vault); a claim note visited next joins it."""
+    vault = tmp_path / "vault"
+    write_marked_vault(vault)
+    claim = vault / "claims" / f"{COMPLETION_EXPECTED}.md"
+    opens = [map_open(vault / "maps" / f"{MAP_NOTE}.md"), note_open(claim, attach=True)]
+    spec = detect_spec(tmp_path, server_cmd, artifacts, opens)
+    map_note, then = run_opens(spec, tmp_path)
+    assert map_note.get("server"), f"eglot did not start claim-lsp for a map note visited first: {map_note}"
+    assert Path(map_note["root"]) == vault, map_note
+    assert reports_broken_link(map_note, opens[0]["broken_line"], MAP_BROKEN_TITLE), map_note
+    assert map_note.get("notes") == sum(1 for _ in vault.rglob("*.md")), map_note
+    assert then.get("server") == map_note["server"] and then["servers"] == 1, (map_note, then)
+
+
+def test_emacs_no_server_outside_claim_vaults(tmp_path: Path, server_cmd: list[str], artifacts: Path) -> None:
+    """A git folder of Markdown without a `type:` field anywhere gets no server, before and after
+    a map note of a claim vault started one in the same session (which shows the driver sees a
+    server when there is one)."""
+    plain, vault = tmp_path / "plain", tmp_path / "vault"
+    write_plain_folder(plain)
+    write_marked_vault(vault)
+    opens = [
+        note_open(plain / "README.md", attach=False),
+        map_open(vault / "maps" / f"{MAP_NOTE}.md"),
+        note_open(plain / "docs" / "guide.md", attach=False),
+    ]
+    spec = detect_spec(tmp_path, server_cmd, artifacts, opens)
+    readme, map_note, guide = run_opens(spec, tmp_path)
+    assert readme["mode"] == "markdown-mode", readme
+    assert not readme.get("server") and readme["servers"] == 0, f"a server for plain Markdown: {readme}"
+    assert map_note.get("server") and Path(map_note["root"]) == vault, map_note
+    assert not guide.get("server") and guide["servers"] == 1, f"a server for plain Markdown: {guide}"

@@ -185,3 +185,84 @@ def make_spec(root: Path, server_cmd: list[str], work: Path, artifacts: Path, ti
         completion_result_line=f"{related} [[{COMPLETION_EXPECTED}]]",
         completion_fuzzy_result_line=f"{related} [[{COMPLETION_FUZZY_EXPECTED}]]",
     )
+
+
+# ---- which notes start the server (the editors' vault detection) ----------------------------
+
+# A map note as vaults have them: no frontmatter, only links; one of them broken.
+MAP_NOTE = "Reading list"
+MAP_TEXT = """\
+# Reading list
+
+Start with [[Knowledge compounds through links]].
+Still to write: [[a note nobody wrote yet]].
+"""
+MAP_BROKEN_TITLE = "a note nobody wrote yet"
+# A folder of Markdown that is no claim vault: frontmatter without `type:`, or none.
+PLAIN_NOTES: dict[str, str] = {
+    "README": "# A project\n\nSee [[the guide]] and docs/guide.md.\n",
+    "docs/guide": "---\ntitle: Guide\ntags: [docs]\n---\n# Guide\n\nInstall it, then [[run it]].\n",
+    "docs/changelog": "# Changelog\n\n- first release\n",
+}
+ROOT_MARKERS = (".claim-lsp.toml", ".obsidian", ".git")
+
+
+def write_marked_vault(root: Path) -> None:
+    """A claim vault marked as git repositories are (an empty .git folder), laid out as real
+    ones are: a README without frontmatter at the top, claims in a folder, maps in another."""
+    (root / ".git").mkdir(parents=True)
+    (root / "README.md").write_text("# My vault\n\nStart at the maps.\n", encoding="utf-8")
+    for title, text in NOTES.items():
+        if "\ntype: claim\n" in text:
+            (root / "claims").mkdir(exist_ok=True)
+            (root / "claims" / f"{title}.md").write_text(text, encoding="utf-8")
+    (root / "maps").mkdir()
+    (root / "maps" / f"{MAP_NOTE}.md").write_text(MAP_TEXT, encoding="utf-8")
+
+
+def write_loose_vault(root: Path) -> None:
+    """Claim notes and two maps in a folder with no root marker at or above it."""
+    root.mkdir(parents=True)
+    for title, text in NOTES.items():
+        (root / f"{title}.md").write_text(text, encoding="utf-8")
+    (root / f"{MAP_NOTE}.md").write_text(MAP_TEXT, encoding="utf-8")
+    (root / "Index.md").write_text("# Index\n\n- [[Reading list]]\n", encoding="utf-8")
+    above = [p for p in [root, *root.parents] for m in ROOT_MARKERS if (p / m).exists()]
+    if above:  # the test would then see a marked vault
+        raise RuntimeError(f"{root} is inside a folder with a root marker: {above}")
+
+
+def write_plain_folder(root: Path) -> None:
+    """Markdown files under a .git folder, none with a `type:` field."""
+    (root / ".git").mkdir(parents=True)
+    for name, text in PLAIN_NOTES.items():
+        (root / f"{name}.md").parent.mkdir(parents=True, exist_ok=True)
+        (root / f"{name}.md").write_text(text, encoding="utf-8")
+
+
+@dataclass
+class DetectSpec:
+    """For a driver's "opens" run: the notes opened one after the other, in one editor session,
+    and for each, whether the test expects the server (so the driver knows how long to wait)."""
+
+    root: str  # the editor's working folder
+    server_cmd: list[str]
+    init_options: dict
+    result: str
+    artifacts: str
+    timeout_ms: int
+    opens: list[dict]  # {"file", "attach": bool, "broken_line", "broken_title"}
+
+    def write(self, path: Path) -> Path:
+        path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
+        return path
+
+
+def map_open(path: Path) -> dict:
+    """An entry of DetectSpec.opens: the map note, which gets the server and its broken link."""
+    line, _ = find(MAP_TEXT, f"[[{MAP_BROKEN_TITLE}]]")
+    return {"file": str(path), "attach": True, "broken_line": line, "broken_title": MAP_BROKEN_TITLE}
+
+
+def note_open(path: Path, attach: bool) -> dict:
+    return {"file": str(path), "attach": attach, "broken_line": None, "broken_title": None}

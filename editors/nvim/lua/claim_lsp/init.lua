@@ -16,7 +16,9 @@ M.defaults = {
   -- the vault is the nearest folder holding one of these (as `claim-lsp check` finds it), else
   -- the note's folder (the server warns when the note's links point above it)
   root_markers = { '.claim-lsp.toml', '.obsidian', '.git' },
-  -- start only in claim vaults: a .claim-lsp.toml above the note, or a `type:` frontmatter field
+  -- start only in claim vaults: a .claim-lsp.toml above the note, a `type:` frontmatter field in
+  -- the note, a claim-lsp client already running for its root, or (a root found by a marker) a
+  -- `type:` field in one of the first Markdown files under the root (see M.samples_claims)
   only_in_vaults = true,
   init_options = nil,
   keymaps = true, -- buffer-local maps of `keys`, set when the server attaches
@@ -62,14 +64,100 @@ function M.find_root(fname, markers)
   end
 end
 
---- Whether a buffer is a note of a claim vault.
-function M.is_vault_note(bufnr, root)
-  if exists(root .. '/.claim-lsp.toml') then return true end
-  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, 60, false)
-  if not lines[1] or not lines[1]:match('^%-%-%-%s*$') then return false end
+-- The vault sample: how many Markdown files, how much of each, and how many folders at most
+-- are looked at before deciding that a root holds no claim notes. Bounded, so that a Markdown
+-- file in a large repository does not walk the whole tree.
+M.sample = { files = 40, bytes = 4096, folders = 200 }
+M._sampled = {} -- root -> whether its sample held a claim note (for the session)
+
+--- Whether lines (a note's first lines) open with YAML frontmatter holding a `type:` field.
+local function frontmatter_has_type(lines)
+  if not lines[1] or not lines[1]:gsub('^\239\187\191', ''):match('^%-%-%-%s*$') then return false end
   for i = 2, #lines do
     if lines[i]:match('^%-%-%-%s*$') or lines[i]:match('^%.%.%.%s*$') then return false end
     if lines[i]:match('^type%s*:') then return true end
+  end
+  return false
+end
+
+local function file_has_type(path)
+  local fd = uv.fs_open(path, 'r', 438)
+  if not fd then return false end
+  local head = uv.fs_read(fd, M.sample.bytes, 0)
+  uv.fs_close(fd)
+  return head ~= nil and frontmatter_has_type(vim.split(head, '\r?\n'))
+end
+
+--- Whether the Markdown files under root hold a claim note (one with a `type:` frontmatter
+--- field): breadth-first from root, skipping hidden folders, node_modules and __pycache__ (as
+--- the server's walk does), reading the head of at most M.sample.files files. Cached per root.
+function M.samples_claims(root)
+  if M._sampled[root] ~= nil then return M._sampled[root] end
+  local queue, head, files, found = { root }, 1, 0, false
+  while head <= #queue and head <= M.sample.folders and files < M.sample.files and not found do
+    local dir = queue[head]
+    head = head + 1
+    local notes, subdirs = {}, {}
+    local handle = uv.fs_scandir(dir)
+    while handle do
+      local name, kind = uv.fs_scandir_next(handle)
+      if not name then break end
+      if name:sub(1, 1) ~= '.' and name ~= 'node_modules' and name ~= '__pycache__' then
+        local path = dir .. '/' .. name
+        if kind == nil then -- (some file systems do not tell)
+          local stat = uv.fs_lstat(path)
+          kind = stat and stat.type
+        end
+        if kind == 'link' then -- a linked note counts; a linked folder is not walked (it may loop back)
+          local stat = uv.fs_stat(path)
+          kind = stat and stat.type == 'file' and 'file' or nil
+        end
+        if kind == 'directory' then
+          table.insert(subdirs, path)
+        elseif kind == 'file' and name:lower():match('%.md$') then
+          table.insert(notes, path)
+        end
+      end
+    end
+    table.sort(notes)
+    table.sort(subdirs)
+    for _, path in ipairs(notes) do
+      if files >= M.sample.files then break end
+      files = files + 1
+      if file_has_type(path) then
+        found = true
+        break
+      end
+    end
+    vim.list_extend(queue, subdirs)
+  end
+  M._sampled[root] = found
+  return found
+end
+
+--- Whether a claim-lsp client runs for this root.
+local function client_runs(root)
+  local id = M._clients and M._clients[root]
+  if id and vim.lsp.get_client_by_id(id) then return true end
+  local name = M._name or M.defaults.name
+  local clients = vim.lsp.get_clients and vim.lsp.get_clients({ name = name }) or vim.lsp.get_active_clients()
+  for _, c in pairs(clients) do
+    if c.name == name and (c.root_dir or c.config.root_dir) == root then return true end
+  end
+  return false
+end
+
+--- Whether a buffer is a note of a claim vault: a .claim-lsp.toml at the root, a `type:` field
+--- in the note's frontmatter, a claim-lsp client already running for the root, or, for a root
+--- that holds one of the root markers (not the note's own folder taken for want of one), a
+--- claim note among the first Markdown files under it (M.samples_claims). A map or index note
+--- without frontmatter thus gets the server too, whichever note of the vault is opened first.
+function M.is_vault_note(bufnr, root)
+  if exists(root .. '/.claim-lsp.toml') then return true end
+  if frontmatter_has_type(vim.api.nvim_buf_get_lines(bufnr, 0, 60, false)) then return true end
+  if client_runs(root) then return true end
+  for _, marker in ipairs(M._root_markers or M.defaults.root_markers) do
+    if exists(root .. '/' .. marker) then return M.samples_claims(root) end
   end
   return false
 end
@@ -287,6 +375,7 @@ end
 function M.setup(user)
   local opts = vim.tbl_deep_extend('force', {}, M.defaults, user or {})
   M._name = opts.name
+  M._root_markers = opts.root_markers
   M.graph_depth = opts.graph_depth
   local on_attach = attach_hook(opts)
 
