@@ -28,6 +28,7 @@ from ..workspace import Workspace
 from .capabilities import ClientSupport, Settings
 from .convert import uri_to_path
 from .diagnostics import Publisher
+from .disk_changes import ChangeSets
 from .indexing import index_vault
 from .protocol import BaseServer
 from .roots import RootWarnings
@@ -53,6 +54,7 @@ class ClaimLanguageServer(BaseServer):
         self._tasks: set[asyncio.Task] = set()
         self._indexed: dict[Vault, asyncio.Event] = {}  # set when the vault's indexing ends
         self.loaders: dict[Vault, Loader] = {}  # the loader of each vault being indexed (its progress)
+        self.change_sets = ChangeSets(self)  # changes on disk reported, filed in the background
         self.shutting_down = False  # shutdown received: stop background work
         self.pool: ParsePool | None = None  # worker processes, until the first indexing ends
         self.watcher: FolderWatcher | None = None  # the server's own, when the client cannot watch files
@@ -115,6 +117,17 @@ class ClaimLanguageServer(BaseServer):
         event = self._indexed.get(vault)
         if event is not None and not vault.indexed:
             await event.wait()
+
+    def settled(self, vault: Vault) -> bool:
+        """Is every note of the vault read, and every change on disk reported so far filed?
+        (A whole-vault answer is complete then: waiting.py.)"""
+        return vault.indexed and self.change_sets.settled
+
+    async def until_settled(self, vault: Vault) -> None:
+        """Until the vault is indexed and the changes on disk reported meanwhile are filed, or
+        the server is shutting down."""
+        await self.until_indexed(vault)
+        await self.change_sets.until_settled()
 
     # ---- the server's own watch over the disk -------------------------------------------
     def watch_disk(self, on_changes, roots: list[Path]) -> None:
