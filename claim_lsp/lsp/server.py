@@ -94,6 +94,17 @@ class ClaimLanguageServer(BaseServer):
 
     def start_vault(self, root: Path) -> Vault:
         config = load_config(root, self.settings.vault_options)
+        was = next((v for v in self.state.vaults if v.root == root), None)
+        if was is not None:
+            # open already (a folder added again, or first opened as a file's vault): indexed
+            # or being indexed, and kept up with the disk since. A second indexing would run
+            # beside the first, and the requests waiting for the first would wait in vain.
+            if config != was.config:
+                self.state.add_vault(root, config)
+                for message in config.errors:
+                    self.show_config_error(message)
+                self.publisher.refresh_all_open()
+            return was
         for message in config.errors:
             self.show_config_error(message)
         vault = self.state.add_vault(root, config)

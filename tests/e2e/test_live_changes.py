@@ -1,7 +1,8 @@
 """A live vault is never damaged while a large change on disk is filed (issue 14): the server
 keeps answering per-note requests (hover, completion) while it reads and files the change, and
 a whole-vault request sent meanwhile (references, rename) waits until all of it is filed, then
-answers on the whole of it.
+answers on the whole of it. A folder added again while the vault is indexed leaves the
+requests waiting for that indexing to be answered when it ends.
 
 The server runs with the test knob CLAIM_LSP_TEST_SLOW_READ (load.py), which holds each batch
 of notes read (by the indexing, and of a change reported on disk) before it is filed: the
@@ -18,13 +19,14 @@ from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient, client_capabilities
 
 from tests.e2e.apply_edit import apply_workspace_edit, path_of
-from tests.e2e.conftest import make_client, open_doc, position_of, wait_indexed
+from tests.e2e.conftest import make_client, open_doc, position_of, status, wait_indexed
 from tests.helpers import write_vault
 
 SLOW = 2.0  # seconds each batch of notes read is held before it is filed
 TIMEOUT = 30
 LINKERS = 40
 NEW = "renamed target"
+BOUND = 10  # seconds a whole-vault request waits for the index before it fails
 
 
 def files() -> dict[str, str]:
@@ -37,10 +39,12 @@ def files() -> dict[str, str]:
     return out
 
 
-async def start(vault: Path) -> LanguageClient:
+async def start(vault: Path, env: dict[str, str] | None = None) -> LanguageClient:
     """A server on vault for VS Code (it reports changes on disk), the test knob on."""
     client = make_client()
-    await client.start_io(sys.executable, "-m", "claim_lsp", env={**os.environ, "CLAIM_LSP_TEST_SLOW_READ": str(SLOW)})
+    await client.start_io(
+        sys.executable, "-m", "claim_lsp", env={**os.environ, "CLAIM_LSP_TEST_SLOW_READ": str(SLOW), **(env or {})}
+    )
     await client.initialize_session(
         lsp.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
@@ -124,5 +128,40 @@ async def test_hover_and_completion_answer_while_a_large_change_is_filed_and_a_r
             written = (vault / rel).read_text(encoding="utf-8")
             assert f"[[{NEW}]]" in written and "[[target]]" not in written, rel
         assert (vault / f"{NEW}.md").exists() and not (vault / "linkers/l0.md").exists()
+    finally:
+        await client.shutdown_session()
+
+
+async def test_a_folder_added_again_while_indexing_leaves_the_waiting_requests_answered(tmp_path: Path):
+    """didChangeWorkspaceFolders adding a folder already open (or first opened as the vault of
+    a file outside the workspace) while it is indexed: the requests waiting for that indexing
+    are answered when it ends, not failed at the bound."""
+    vault = write_vault(tmp_path / "vault", files())
+    client = await start(vault, {"CLAIM_LSP_INDEX_WAIT_SECONDS": str(BOUND)})
+    try:
+        assert (await status(client))["indexing"], "indexing ended before the test could ask"
+        text = (vault / "open.md").read_text(encoding="utf-8")
+        uri = open_doc(client, vault / "open.md", text)
+        references = asyncio.ensure_future(
+            client.text_document_references_async(
+                lsp.ReferenceParams(
+                    text_document=lsp.TextDocumentIdentifier(uri=uri),
+                    position=position_of(text, "[[target]]", 3),
+                    context=lsp.ReferenceContext(include_declaration=False),
+                )
+            )
+        )
+        await asyncio.sleep(0.2)
+        client.workspace_did_change_workspace_folders(
+            lsp.DidChangeWorkspaceFoldersParams(
+                event=lsp.WorkspaceFoldersChangeEvent(
+                    added=[lsp.WorkspaceFolder(uri=vault.as_uri(), name="vault")], removed=[]
+                )
+            )
+        )
+        found = await asyncio.wait_for(references, BOUND + 5)  # (stranded, it failed at the bound)
+        assert len(found) == LINKERS + 1
+        current = await wait_indexed(client)
+        assert current["notes"] == len(files()) and len(current["vaults"]) == 1
     finally:
         await client.shutdown_session()
