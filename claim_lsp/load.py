@@ -50,7 +50,9 @@ def _test_delay(name: str) -> float:
 # read is held before it is filed. The hold is part of the READ step's work, which the server
 # runs in a thread: requests are answered meanwhile, so an end-to-end test can ask while a
 # small vault is indexed (tests/e2e/test_indexing_window.py), or change the disk between the
-# reading of a note and its filing (tests/e2e/test_convergence.py).
+# reading of a note and its filing (tests/e2e/test_convergence.py). The server's reading of a
+# large change reported on disk is held the same way, each chunk of it (lsp/disk_changes.py:
+# tests/e2e/test_live_changes.py asks while it is filed).
 SLOW_READ = _test_delay("CLAIM_LSP_TEST_SLOW_READ")
 
 

@@ -7,8 +7,10 @@ disappeared, so the caller can refresh the notes that link to them.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,12 +69,7 @@ class Workspace:
 
     def locate(self, path: Path) -> tuple[Vault, str] | None:
         """The innermost vault holding path, and path relative to it."""
-        for vault in self.vaults:  # longest root first
-            assert vault.root is not None
-            rel = rel_path_in(vault.root, path)
-            if rel is not None:
-                return vault, rel
-        return None
+        return locate_in(self.vaults, path)
 
     def note_at(self, path: Path) -> tuple[Vault, Note] | None:
         found = self.locate(path)
@@ -122,28 +119,36 @@ class Workspace:
     def changed_on_disk(self, path: Path) -> list[Change]:
         """A watcher reported path created, changed or deleted: a note, or a folder created,
         deleted or renamed as a whole, whose notes are read again, each (VS Code reports a
-        folder deleted with its notes as one event, and inotify a folder moved away)."""
-        found = self.locate(path)
-        if found is None:
-            return []
-        vault, rel = found
-        if any(part.startswith(".") or part in SKIP_DIRS for part in rel.split("/")):
-            return []  # (.git, .obsidian: never part of the vault)
-        rels = [rel]
-        # a path that is no file, nor was a note or another file of the vault, may be a folder
-        # (once gone, nothing says what it was)
-        if not (rel in vault.notes or path.is_file() or vault.has_attachment(rel)):
-            changes = self._loading.get(vault)
-            if changes is not None:
-                changes.add_folder(rel)
-            rels += self._notes_under(vault, rel)
-        assert vault.root is not None
+        folder deleted with its notes as one event, and inotify a folder moved away). Read
+        and filed at once; the server reads a large change in a thread (lsp/disk_changes.py)."""
         out = []
-        for each in rels:
-            change = self._reload(vault, each, path if each == rel else vault.root / each)
-            if change is not None:
-                out.append(change)
+        for vault, (rels, absent) in sort_reported(self.vaults, [path]).items():
+            assert vault.root is not None
+            folders = self.folders_among(vault, absent)
+            self.record_reported(vault, rels, folders)
+            if folders:
+                rels.update(paths_under(vault.root, vault.config, folders, sorted(vault.notes)))
+            for rel, each in rels.items():
+                change = self.file_read(vault, read_on_disk(vault.root, vault.config, rel, each))
+                if change is not None:
+                    out.append(change)
         return out
+
+    def folders_among(self, vault: Vault, absent: Iterable[str]) -> list[str]:
+        """Which of the paths reported changed that are no file now (sort_reported) may be
+        folders, each to be read with the notes under it: those that were no note nor other
+        file of the vault (once gone, nothing says what a path was)."""
+        return [rel for rel in absent if rel not in vault.notes and not vault.has_attachment(rel)]
+
+    def record_reported(self, vault: Vault, rels: Iterable[str], folders: Iterable[str] = ()) -> None:
+        """Paths and folders of the vault reported changed on disk, before they are read:
+        recorded while the vault is loaded (the loader's own reading of them may be older)."""
+        changes = self._loading.get(vault)
+        if changes is not None:
+            for rel in rels:
+                changes.add(rel)
+            for rel in folders:
+                changes.add_folder(rel)
 
     def record_changes(self, vault: Vault, changes: DiskChanges | None) -> None:
         """While the vault is loaded (load.Loader): what is reported changed on disk."""
@@ -156,38 +161,32 @@ class Workspace:
         """File again, as the disk has them now, the notes reported changed on disk while the
         vault was loaded, and those of the folders reported, whether filed or on disk."""
         assert vault.root is not None
-        rels = set(changes.paths)
-        for folder in changes.folders:
-            rels.update(self._notes_under(vault, folder[:-1]))
-        for rel in sorted(rels):
-            self._reload(vault, rel, vault.root / rel)
-
-    def _notes_under(self, vault: Vault, rel: str) -> list[str]:
-        """The notes filed under a folder, and those in it on disk."""
-        assert vault.root is not None
-        prefix = rel + "/"
-        found = {path for path in vault.notes if path.startswith(prefix)}
-        folder = vault.root / rel
-        if folder.is_dir():
-            # (the vault's ignore globs are relative to its root: applied to each path found)
-            inside = (prefix + sub for sub in walk_notes(folder, Config()))
-            found.update(path for path in inside if is_note_path(path, vault.config))
-        return sorted(found)
+        filed = sorted(vault.notes) if changes.folders else []
+        for rel, path in rereading(vault, changes, filed).items():
+            self.file_read(vault, read_on_disk(vault.root, vault.config, rel, path))
 
     def _reload(self, vault: Vault, rel: str, path: Path) -> Change | None:
+        if path in self.open_docs:
+            self.record_reported(vault, [rel])
+            return None  # (not read: the editor's text wins while the document is open)
+        assert vault.root is not None
+        return self.file_read(vault, read_on_disk(vault.root, vault.config, rel, path))
+
+    def file_read(self, vault: Vault, found: OnDisk) -> Change | None:
+        """File what a path holds now, as read (read_on_disk): its note, or none. Not while
+        the document is open: the editor's text wins."""
+        rel = found.rel
         changes = self._loading.get(vault)
         if changes is not None:
             changes.add(rel)  # (the loader's own reading of it may be older)
-        if path in self.open_docs:
-            return None  # the editor's text wins while the document is open
-        if not is_note_path(rel, vault.config) or not path.is_file():
+        if found.path in self.open_docs:
+            return None
+        if found.note is None:
             old = vault.remove(rel)
             if old is None:
                 return None
             return Change(vault, rel, _names(vault, old), True, kind_changed=True, challenged=challenge_keys(old))
-        since = time.time_ns()
-        stamp = file_stamp(path)  # (before the read: a change after it makes another stamp)
-        return self.refile(vault, note_from_file(rel, path, vault.config), stamp_key(stamp, since))
+        return self.refile(vault, found.note, found.key)
 
     def refile(self, vault: Vault, note: Note, key: int) -> Change:
         """File a note just read from its file, with the key of the stamp the file had before
@@ -242,3 +241,82 @@ class Workspace:
             if abs_path in self.open_docs and rel != change.path:
                 out.append(abs_path)
         return out
+
+
+# ---- what the disk holds, read in any thread; filed where the vault lives (Workspace.file_read) ----
+
+
+@dataclass(slots=True)
+class OnDisk:
+    """What a path of a vault holds now, as read_on_disk found it."""
+
+    rel: str
+    path: Path
+    note: Note | None = None  # none: gone, a folder, or no note of the vault
+    key: int = 0  # the key of the stamp the file had before it was read (scan.stamp_key)
+
+
+def read_on_disk(root: Path, config: Config, rel: str, path: Path) -> OnDisk:
+    """Read what path (rel in the vault at root) holds now. Only the disk is read."""
+    if not is_note_path(rel, config) or not path.is_file():
+        return OnDisk(rel, path)
+    since = time.time_ns()
+    stamp = file_stamp(path)  # (before the read: a change after it makes another stamp)
+    return OnDisk(rel, path, note_from_file(rel, path, config), stamp_key(stamp, since))
+
+
+def locate_in(vaults: list[Vault], path: Path) -> tuple[Vault, str] | None:
+    """The innermost of the vaults (longest root first) holding path, and path relative to it."""
+    for vault in vaults:
+        assert vault.root is not None
+        rel = rel_path_in(vault.root, path)
+        if rel is not None:
+            return vault, rel
+    return None
+
+
+def sort_reported(vaults: list[Vault], paths: Iterable[Path]) -> dict[Vault, tuple[dict[str, Path], list[str]]]:
+    """Paths reported changed on disk, by the vault holding each: its vault-relative path ->
+    the path, and those of them that are no file now. Not what lies in hidden folders (.git,
+    .obsidian: never part of a vault). Only the disk is read."""
+    out: dict[Vault, tuple[dict[str, Path], list[str]]] = {}
+    for path in paths:
+        found = locate_in(vaults, path)
+        if found is None:
+            continue
+        vault, rel = found
+        if any(part.startswith(".") or part in SKIP_DIRS for part in rel.split("/")):
+            continue
+        rels, absent = out.setdefault(vault, ({}, []))
+        if rel not in rels:
+            rels[rel] = path
+            if not path.is_file():
+                absent.append(rel)
+    return out
+
+
+def paths_under(root: Path, config: Config, folders: Iterable[str], filed: list[str]) -> dict[str, Path]:
+    """The notes under the folders (vault-relative) -> their paths: those filed (filed: the
+    vault's notes, sorted) and those in the folders on disk. Only the disk is read."""
+    found: set[str] = set()
+    for rel in folders:
+        prefix = rel + "/"
+        at = bisect.bisect_left(filed, prefix)
+        while at < len(filed) and filed[at].startswith(prefix):
+            found.add(filed[at])
+            at += 1
+        folder = root / rel
+        if folder.is_dir():
+            # (the vault's ignore globs are relative to its root: applied to each path found)
+            inside = (prefix + sub for sub in walk_notes(folder, Config()))
+            found.update(path for path in inside if is_note_path(path, config))
+    return {rel: root / rel for rel in sorted(found)}
+
+
+def rereading(vault: Vault, changes: DiskChanges, filed: list[str]) -> dict[str, Path]:
+    """What to read again of the changes reported while the vault was loaded: the paths and
+    the notes of the folders (filed: the vault's notes, sorted), by vault-relative path."""
+    assert vault.root is not None
+    rels = {rel: vault.root / rel for rel in changes.paths}
+    rels.update(paths_under(vault.root, vault.config, [folder[:-1] for folder in changes.folders], filed))
+    return dict(sorted(rels.items()))

@@ -54,7 +54,12 @@ async def code_action(ls: ClaimLanguageServer, params: lsp.CodeActionParams) -> 
     uri = params.text_document.uri
     only = [str(k.value if hasattr(k, "value") else k) for k in params.context.only] if params.context.only else None
     found = ls.note_for(uri)
-    if found is not None and not found[0].indexed and _wanted("quickfix", only) and on_a_link(found[1], params.range):
+    if (
+        found is not None
+        and not ls.settled(found[0])
+        and _wanted("quickfix", only)
+        and on_a_link(found[1], params.range)
+    ):
         # the waiting rule (waiting.py); not for source actions alone (fix all on save: the
         # save would wait), which fix nothing until the links are checked
         found = await indexed_note(ls, uri)

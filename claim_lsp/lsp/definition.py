@@ -41,7 +41,7 @@ def _final(ls: ClaimLanguageServer, vault: Vault, link: Link, targets: list) -> 
     """Is this where the link leads, though the vault may still be read? The waiting rule
     (waiting.py) holds for the rest: a link by an alias, or to a heading, of a note not read
     yet leads nowhere until it is read."""
-    if vault.indexed or (targets and not link.target):  # [[#heading]]: in this note
+    if ls.settled(vault) or (targets and not link.target):  # [[#heading]]: in this note
         return True
     return bool(targets) and not link.heading and titles_filed(ls, vault)  # a title, among every title
 

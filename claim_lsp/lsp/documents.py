@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..config import CONFIG_FILE, load_config
+from ..config import CONFIG_FILE
 from ..scan import find_vault_root
 from .capabilities import ClientSupport, read_settings
 from .convert import uri_to_path
@@ -101,24 +101,13 @@ def did_save(ls: ClaimLanguageServer, params: lsp.DidSaveTextDocumentParams) -> 
 
 
 def did_change_watched_files(ls: ClaimLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
-    files_changed(ls, [path for event in params.changes if (path := uri_to_path(event.uri)) is not None])
+    ls.change_sets.report([event.uri for event in params.changes])  # (thousands, for a branch switch)
 
 
 def files_changed(ls: ClaimLanguageServer, paths: list[Path]) -> None:
     """Files or folders created, changed or deleted on disk, as the client's watcher reports
-    them or the server's own (watch.py): what the disk holds now is filed."""
-    for path in dict.fromkeys(paths):  # (a file may match two of the watchers registered)
-        if path.name == CONFIG_FILE:
-            found = ls.state.locate(path)
-            if found is not None and found[0].root == path.parent:
-                vault = found[0]
-                vault.config = load_config(path.parent, ls.settings.vault_options)
-                for message in vault.config.errors:
-                    ls.show_config_error(message)
-                ls.publisher.refresh_all_open()
-            continue
-        for change in ls.state.changed_on_disk(path):
-            ls.publisher.after_change(change)
+    them or the server's own (watch.py): what the disk holds now is filed (disk_changes.py)."""
+    ls.change_sets.report(paths)
 
 
 def did_change_folders(ls: ClaimLanguageServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:

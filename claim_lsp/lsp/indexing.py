@@ -16,6 +16,7 @@ from .. import cache
 from ..index import Vault
 from ..load import Loader
 from ..load_steps import FILED, TITLED
+from .disk_changes import ForLoader
 
 if TYPE_CHECKING:
     from .server import ClaimLanguageServer
@@ -32,7 +33,7 @@ async def index_vault(ls: ClaimLanguageServer, vault: Vault) -> None:
     ls.indexing += 1
     token = await _progress_begin(ls, f"Indexing {root.name}")
     await ls.until_watched()  # (a change on disk after the listing must be seen)
-    loader = Loader(vault, use_cache=True, pool=ls.pool, editor=ls.state)
+    loader = Loader(vault, use_cache=True, pool=ls.pool, editor=ForLoader(ls.state, ls.change_sets))
     ls.loaders[vault] = loader
     steps = loader.steps()
     try:

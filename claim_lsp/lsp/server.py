@@ -28,6 +28,7 @@ from ..workspace import Workspace
 from .capabilities import ClientSupport, Settings
 from .convert import uri_to_path
 from .diagnostics import Publisher
+from .disk_changes import ChangeSets
 from .indexing import index_vault
 from .protocol import BaseServer
 from .roots import RootWarnings
@@ -53,6 +54,7 @@ class ClaimLanguageServer(BaseServer):
         self._tasks: set[asyncio.Task] = set()
         self._indexed: dict[Vault, asyncio.Event] = {}  # set when the vault's indexing ends
         self.loaders: dict[Vault, Loader] = {}  # the loader of each vault being indexed (its progress)
+        self.change_sets = ChangeSets(self)  # changes on disk reported, filed in the background
         self.shutting_down = False  # shutdown received: stop background work
         self.pool: ParsePool | None = None  # worker processes, until the first indexing ends
         self.watcher: FolderWatcher | None = None  # the server's own, when the client cannot watch files
@@ -92,6 +94,17 @@ class ClaimLanguageServer(BaseServer):
 
     def start_vault(self, root: Path) -> Vault:
         config = load_config(root, self.settings.vault_options)
+        was = next((v for v in self.state.vaults if v.root == root), None)
+        if was is not None:
+            # open already (a folder added again, or first opened as a file's vault): indexed
+            # or being indexed, and kept up with the disk since. A second indexing would run
+            # beside the first, and the requests waiting for the first would wait in vain.
+            if config != was.config:
+                self.state.add_vault(root, config)
+                for message in config.errors:
+                    self.show_config_error(message)
+                self.publisher.refresh_all_open()
+            return was
         for message in config.errors:
             self.show_config_error(message)
         vault = self.state.add_vault(root, config)
@@ -115,6 +128,17 @@ class ClaimLanguageServer(BaseServer):
         event = self._indexed.get(vault)
         if event is not None and not vault.indexed:
             await event.wait()
+
+    def settled(self, vault: Vault) -> bool:
+        """Is every note of the vault read, and every change on disk reported so far filed?
+        (A whole-vault answer is complete then: waiting.py.)"""
+        return vault.indexed and self.change_sets.settled
+
+    async def until_settled(self, vault: Vault) -> None:
+        """Until the vault is indexed and the changes on disk reported meanwhile are filed, or
+        the server is shutting down."""
+        await self.until_indexed(vault)
+        await self.change_sets.until_settled()
 
     # ---- the server's own watch over the disk -------------------------------------------
     def watch_disk(self, on_changes, roots: list[Path]) -> None:

@@ -11,7 +11,10 @@ retarget are), workspace symbols, call hierarchy, and a definition not found amo
 titles filed so far await `indexed_note` or `whole_vault`: the answer comes when indexing
 ends (its progress is shown meanwhile, lsp/indexing.py), `$/cancelRequest` cancels the wait
 (pygls cancels the task of a coroutine handler, and answers RequestCancelled), and after
-INDEX_WAIT_SECONDS the request fails with a message saying how far indexing got.
+INDEX_WAIT_SECONDS the request fails with a message saying how far indexing got. The same
+holds while a large change on disk is filed (a branch switch: disk_changes.py), a slice at a
+time: until every change reported is, the vault is not settled (ls.settled), and these
+requests wait, so that none sees half of the change.
 
 Answered at once, because what they say is true of the notes read so far: completion,
 hover, document symbols, folding, inlay hints (asked again when indexing ends), diagnostics
@@ -58,22 +61,23 @@ INDEX_WAIT_SECONDS = env_seconds("CLAIM_LSP_INDEX_WAIT_SECONDS", 60.0)
 
 
 async def whole_vault(ls: ClaimLanguageServer, vaults: Iterable[Vault]) -> None:
-    """Until every one of vaults is indexed; RequestFailed after INDEX_WAIT_SECONDS."""
-    pending = [vault for vault in vaults if not vault.indexed]
+    """Until every one of vaults is settled (ls.settled: indexed, and the changes on disk
+    reported so far filed); RequestFailed after INDEX_WAIT_SECONDS."""
+    pending = [vault for vault in vaults if not ls.settled(vault)]
     if not pending:
         return
     try:
         async with asyncio.timeout(INDEX_WAIT_SECONDS):
             for vault in pending:
-                await ls.until_indexed(vault)
+                await ls.until_settled(vault)
     except TimeoutError:
-        raise RequestFailed(still_indexing(ls, [v for v in pending if not v.indexed])) from None
+        raise RequestFailed(still_indexing(ls, [v for v in pending if not ls.settled(v)])) from None
 
 
 async def indexed_note(ls: ClaimLanguageServer, uri: str) -> tuple[Vault, Note] | None:
-    """The note at uri and its vault, once the vault is indexed (ls.note_for, waiting as
+    """The note at uri and its vault, once the vault is settled (ls.note_for, waiting as
     whole_vault does). The note is looked up after the wait: the one filed meanwhile may be
-    another version, and a vault started again (its configuration changed) is waited for too."""
+    another version, and a vault started again (its folder removed and added) is waited for too."""
     path = uri_to_path(uri)
     if path is None:
         return None
@@ -82,10 +86,10 @@ async def indexed_note(ls: ClaimLanguageServer, uri: str) -> tuple[Vault, Note] 
         async with asyncio.timeout(INDEX_WAIT_SECONDS):
             while (found := ls.state.locate(path)) is not None:
                 vault = found[0]
-                if vault.indexed or vault in waited:  # (a vault whose indexing was stopped: as far as it got)
+                if ls.settled(vault) or vault in waited:  # (a vault whose indexing was stopped: as far as it got)
                     break
                 waited.append(vault)
-                await ls.until_indexed(vault)
+                await ls.until_settled(vault)
     except TimeoutError:
         raise RequestFailed(still_indexing(ls, waited[-1:])) from None
     return ls.state.note_at(path)
@@ -106,7 +110,10 @@ def still_indexing(ls: ClaimLanguageServer, vaults: list[Vault]) -> str:
     for vault in vaults:
         name = vault.root.name if vault.root is not None else "the vault"
         loader = ls.loaders.get(vault)
-        if loader is None or not loader.total:
+        if vault.indexed:
+            left = ls.change_sets.left
+            parts.append(f"still reading {left or 'the'} notes changed on disk in {name}")
+        elif loader is None or not loader.total:
             parts.append(f"still indexing {name}: listing its notes")
         else:
             parts.append(f"still indexing {loader.done} of {loader.total} notes of {name}")

@@ -143,6 +143,26 @@ async def test_a_file_gone_from_disk_is_left_out_of_the_rename(client: LanguageC
     assert link_problems(vault) == []
 
 
+@pytest.mark.parametrize("announced", [False, True], ids=["unannounced", "reported"])
+async def test_a_file_gone_from_disk_but_open_is_edited_in_its_buffer(client: LanguageClient, vault, announced):
+    """Deleted on disk while open in the editor: the buffer is the note (its text still links),
+    so the rename edits the buffer, at the version the server saw, rather than dropping it."""
+    path = vault / "notes/moved.md"
+    buffer = BEFORE["notes/moved.md"] + "\nTyped, unsaved.\n"
+    uri = open_doc(client, path, buffer)
+    path.unlink()
+    if announced:
+        client.workspace_did_change_watched_files(
+            lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=uri, type=lsp.FileChangeType.Deleted)])
+        )
+    edit = await rename_note(client, vault)
+    [moved] = [c for c in edit.document_changes if isinstance(c, lsp.TextDocumentEdit) and c.text_document.uri == uri]
+    assert moved.text_document.version == 1
+    buffers = {uri: buffer}
+    apply_workspace_edit(edit, buffers)
+    assert buffers[uri] == renamed(buffer) and not path.exists()
+
+
 def test_a_rename_on_a_generated_vault_after_unannounced_changes_breaks_no_link():
     """scripts/verify_rename.py on 2,000 notes (its default, 20,000, is the issue's figure,
     run by hand): the server reads again exactly the files changed, the rename writes only at

@@ -22,13 +22,32 @@ class Progress:
         self.done, self.total = done, total
 
 
+class ChangeSets:
+    """The changes on disk being filed (lsp/disk_changes.py): none, until `begin`."""
+
+    def __init__(self) -> None:
+        self.filed = asyncio.Event()
+        self.filed.set()
+        self.left = 0
+
+    def begin(self, notes: int) -> None:
+        self.filed.clear()
+        self.left = notes
+
+    def end(self) -> None:
+        self.filed.set()
+        self.left = 0
+
+
 class Server:
-    """What waiting.py uses of the server: the workspace, until_indexed, the running loaders."""
+    """What waiting.py uses of the server: the workspace, until_settled (indexed, and the
+    changes on disk filed), the running loaders."""
 
     def __init__(self, root: Path) -> None:
         self.state = Workspace()
         self.loaders: dict[Vault, Progress] = {}
         self.ended: dict[Vault, asyncio.Event] = {}
+        self.change_sets = ChangeSets()
         self.vault = self.start(root)
 
     def start(self, root: Path) -> Vault:
@@ -45,6 +64,13 @@ class Server:
         event = self.ended.get(vault)
         if event is not None and not vault.indexed:
             await event.wait()
+
+    def settled(self, vault: Vault) -> bool:
+        return vault.indexed and self.change_sets.filed.is_set()
+
+    async def until_settled(self, vault: Vault) -> None:
+        await self.until_indexed(vault)
+        await self.change_sets.filed.wait()
 
 
 async def settle() -> None:
@@ -72,6 +98,25 @@ async def test_the_note_is_the_one_filed_when_indexing_ends(tmp_path: Path):
     server.mark_indexed(server.vault)
     found = await asyncio.wait_for(task, 1)
     assert found is not None and found[1].link_targets() == ["b"]
+
+
+async def test_a_change_on_disk_being_filed_is_waited_for(tmp_path: Path):
+    """A large change on disk (a branch switch) is filed a slice at a time: a whole-vault
+    request waits until all of it is, and sees the note as it is then."""
+    server = Server(tmp_path)
+    path = tmp_path / "a.md"
+    server.state.set_text(path, "# a\n")
+    server.mark_indexed(server.vault)
+    server.change_sets.begin(19_000)
+    note = asyncio.ensure_future(indexed_note(server, path.as_uri()))
+    every = asyncio.ensure_future(whole_vault(server, [server.vault]))
+    await settle()
+    assert not note.done() and not every.done()
+    server.state.set_text(path, "# a\n\n[[b]]\n")  # (filed with the change)
+    server.change_sets.end()
+    found = await asyncio.wait_for(note, 1)
+    assert found is not None and found[1].link_targets() == ["b"]
+    await asyncio.wait_for(every, 1)
 
 
 async def test_a_vault_started_again_meanwhile_is_waited_for_too(tmp_path: Path):
@@ -126,6 +171,16 @@ async def test_after_the_bound_the_request_fails_saying_how_far_indexing_got(
         else:
             assert "still indexing my vault: listing its notes" in message
         assert "ask again when indexing ends" in message
+
+
+async def test_after_the_bound_the_request_fails_saying_how_many_changes_are_left(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(waiting, "INDEX_WAIT_SECONDS", 0.05)
+    server = Server(tmp_path / "my vault")
+    server.mark_indexed(server.vault)
+    server.change_sets.begin(1200)
+    with pytest.raises(RequestFailed) as failed:
+        await asyncio.wait_for(whole_vault(server, [server.vault]), 5)
+    assert "still reading 1200 notes changed on disk in my vault" in str(failed.value)
 
 
 def test_seconds_from_the_environment(monkeypatch):
