@@ -63,9 +63,10 @@ def note_preview(vault: Vault, note: Note, heading: str | None = None, markdown:
     elif heading:
         found = find_heading(note, heading)
         lines += [f"Section: {st.esc(found.text) if found else st.esc(heading) + ' (no such heading)'}", ""]
-    into = incoming(vault, note)
+    sure, maybe = vault.inbound(note)
+    into = incoming(vault, note, sure)
     lines += _chain(vault, note, into, st)
-    lines.append(f"{st.esc(backlinks_summary(*vault.inbound(note)))} · {st.code(note.path)}")
+    lines.append(f"{st.esc(backlinks_summary(sure, maybe))} · {st.code(note.path)}")
     return "\n".join(lines)
 
 

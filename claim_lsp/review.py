@@ -22,7 +22,8 @@ from contextlib import contextmanager
 
 from .config import Config
 from .index import Vault
-from .model import Note, Problem, Span, link_key, lowered
+from .linktext import link_key, lowered
+from .model import Note, Problem, Span
 from .rank import normalize, prepare_similar, similar_titles, similarity
 from .review_description import description_repeats_title
 from .schema import schemas_of
