@@ -24,7 +24,7 @@ from .config import Config
 from .index import Vault
 from .linktext import link_key, lowered
 from .model import Note, Problem, Span
-from .rank import normalize, prepare_similar, similar_titles, similarity
+from .rank import normalize, prepare_similar, preparing_similar, similar_titles, similarity
 from .review_description import description_repeats_title
 from .schema import schemas_of
 
@@ -134,6 +134,14 @@ def whole_vault(vault: Vault) -> Iterator[None]:
         yield
     finally:
         _WHOLE.pop(vault, None)
+
+
+def preparing(vault: Vault) -> Iterator[None]:
+    """What whole_vault() finds at once that stays right while the vault changes, a step at a
+    time (a generator: the server checking every note runs it between requests): the near
+    duplicates of every title, kept until a title is added or removed."""
+    if vault.config.severity_of("near-duplicate") is not None:
+        yield from preparing_similar(vault.ranker, NEAR_DUPLICATE_SCORE)
 
 
 # ---- duplicates ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from .ranker import OVERLAY_LIMIT, TitleRanker
 from .score import Ranked
 from .similar import Similar, similar_titles, similarity
 from .similar import prepare as prepare_similar
+from .similar import preparing as preparing_similar
 from .suggest import most_shared, nearly_names, surely_names
 from .words import SCAN_OVERLAY, Entry
 
@@ -36,6 +37,7 @@ __all__ = [
     "similar_titles",
     "similarity",
     "prepare_similar",
+    "preparing_similar",
     "OVERLAY_LIMIT",
     "SCAN_OVERLAY",
 ]
