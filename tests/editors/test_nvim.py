@@ -50,8 +50,8 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_nvim(case: str, spec: Spec, tmp_path: Path) -> None:
+def run_nvim(case: str, spec: Spec | DetectSpec, tmp_path: Path) -> dict:
+    """The driver in the Neovim of the case, through the start path (api) it names."""
     executable, api = CASES[case]
     nvim = require(executable)
     # "-c cquit 3" runs only when the driver failed to load (it quits by itself otherwise)
@@ -60,6 +60,12 @@ def test_nvim(case: str, spec: Spec, tmp_path: Path) -> None:
     env["CLAIM_NVIM_API"] = api
     result = run_driver("nvim", argv, spec, tmp_path, timeout_s=TIMEOUT_S * 6, env=env)
     print("editor:", result.get("editor"))
+    return result
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_nvim(case: str, spec: Spec, tmp_path: Path) -> None:
+    result = run_nvim(case, spec, tmp_path)
     check_observations(result, spec)
     assert (result.get("status") or {}).get("notes") == len(NOTES), result.get("status")
     # backlinks key in the linked note: exactly the open note's link, not the H1 itself
@@ -72,14 +78,7 @@ def test_nvim(case: str, spec: Spec, tmp_path: Path) -> None:
 
 
 def run_opens(case: str, spec: DetectSpec, tmp_path: Path) -> list[dict]:
-    executable, api = CASES[case]
-    nvim = require(executable)
-    argv = [nvim, "--headless", "--clean", "-n", "-S", str(HERE / "nvim_driver.lua"), "-c", "cquit 3"]
-    env = isolated_env(tmp_path)
-    env["CLAIM_NVIM_API"] = api
-    result = run_driver("nvim", argv, spec, tmp_path, timeout_s=TIMEOUT_S * 6, env=env)
-    print("editor:", result.get("editor"))
-    return opened(result, spec)
+    return opened(run_nvim(case, spec, tmp_path), spec)
 
 
 def notes_in(root: Path) -> int:
